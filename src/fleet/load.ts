@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { UsageError } from '../util/errors.js';
+import { describeErrors, validatorFor } from '../util/schemas.js';
+import { DEFAULT_THROTTLE, DEFAULT_TIMEOUT_SECONDS, type Fleet, type FleetFile, type FleetServer } from './types.js';
+
+/** Parse fleet text (YAML is a superset of JSON, so one parser reads both). */
+export function parseFleet(text: string, source: string, baseDir: string): Fleet {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const where = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
+    throw new UsageError(`${source}${where}: not valid YAML/JSON: ${e.message.split('\n')[0]}`);
+  }
+  const data: unknown = doc.toJS();
+  const validate = validatorFor<FleetFile>('fleet.schema.json');
+  if (!validate(data)) {
+    const lines = describeErrors(validate.errors).map((line) => `  ${withServerName(line, data)}`);
+    throw new UsageError(`${source}: invalid fleet file:\n${lines.join('\n')}`);
+  }
+  const seen = new Map<string, number>();
+  data.servers.forEach((s, i) => {
+    const key = s.name.toLowerCase();
+    if (seen.has(key)) throw new UsageError(`${source}: servers/${i} (${s.name}): duplicate server name (also servers/${seen.get(key)})`);
+    seen.set(key, i);
+  });
+  return {
+    source,
+    throttle: data.defaults?.throttle ?? DEFAULT_THROTTLE,
+    servers: data.servers.map((entry) => resolveServer(entry, data, baseDir)),
+  };
+}
+
+/** "servers/2/transport: ..." → "servers/2 (EX03) transport: ..." so the admin sees which server. */
+function withServerName(line: string, data: unknown): string {
+  const m = /^servers\/(\d+)(\/|:)/.exec(line);
+  if (!m) return line;
+  const entry = (data as { servers?: Array<{ name?: unknown }> }).servers?.[Number(m[1])];
+  const name = typeof entry?.name === 'string' ? ` (${entry.name})` : '';
+  return line.replace(/^servers\/(\d+)/, `servers/$1${name}`);
+}
+
+function resolveServer(entry: FleetFile['servers'][number], fleet: FleetFile, baseDir: string): FleetServer {
+  const d = fleet.defaults ?? {};
+  const transport = entry.transport ?? d.transport ?? 'winrm';
+  const collector = { ...d.collector, ...entry.collector };
+  // .reg exports and log folders of a local (offline) server live beside the fleet file.
+  if (transport === 'local') {
+    const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+    if (collector.registryExports) collector.registryExports = collector.registryExports.map(abs);
+    if (collector.protocolLogPaths) collector.protocolLogPaths = collector.protocolLogPaths.map(abs);
+  }
+  const ssh = { ...d.ssh, ...entry.ssh };
+  const winrm = { ...d.winrm, ...entry.winrm };
+  if (entry.port !== undefined) {
+    if (transport === 'ssh') ssh.port ??= entry.port;
+    if (transport === 'winrm') winrm.port ??= entry.port;
+  }
+  return {
+    name: entry.name,
+    address: entry.address ?? entry.name,
+    transport,
+    timeoutSeconds: entry.timeoutSeconds ?? d.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    groups: { dag: entry.dag ?? null, site: entry.site ?? null, role: entry.role ?? null },
+    winrm,
+    ssh,
+    collector,
+  };
+}
+
+export async function loadFleet(path: string, stdinText?: () => Promise<string>): Promise<Fleet> {
+  if (path === '-') {
+    if (!stdinText) throw new UsageError('--fleet - needs the fleet on stdin');
+    return parseFleet(await stdinText(), 'stdin', process.cwd());
+  }
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read fleet file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  return parseFleet(text.replace(/^\uFEFF/, ''), path, dirname(resolve(path)));
+}
