@@ -1,0 +1,71 @@
+# Main: options -> registry source -> sections -> one line of JSON (or -OutFile).
+$exTlsOptions = ConvertFrom-ExTlsOptions -Json $OptionsJson
+Open-ExTlsRegistry -Files $exTlsOptions.RegistryExports
+
+$exTlsSchannel = Invoke-ExTlsSection 'schannel' { Get-ExTlsSchannel }
+$exTlsDotNet = Invoke-ExTlsSection 'dotNet' { Get-ExTlsDotNet }
+$exTlsWinHttp = @(Invoke-ExTlsSection 'winHttp' { Get-ExTlsWinHttp })
+$exTlsCipher = Invoke-ExTlsSection 'cipherSuiteOrder' { Get-ExTlsCipherSuiteOrder }
+$exTlsOs = Invoke-ExTlsSection 'os' { Get-ExTlsOs }
+$exTlsExchange = Invoke-ExTlsSection 'exchange' { Get-ExTlsExchange -InstallPathOverride $exTlsOptions.ExchangeInstallPath }
+$exTlsPending = Invoke-ExTlsSection 'pendingReboot' { Get-ExTlsPendingReboot }
+$exTlsCluster = Invoke-ExTlsSection 'cluster' { Get-ExTlsCluster }
+
+# Protocol-log evidence (issue 3) lives in 50-ProtocolLogs.ps1 when that part is bundled.
+$exTlsProtocolLogs = $null
+if (Get-Command -Name 'Get-ExTlsProtocolLogEvidence' -CommandType Function -ErrorAction SilentlyContinue) {
+    try {
+        $exTlsProtocolLogs = Get-ExTlsProtocolLogEvidence -Options $exTlsOptions.Raw -ExchangeInstallPath $exTlsExchange.installPath -IsEdge ([bool]$exTlsExchange.isEdge)
+    } catch {
+        Add-ExTlsWarning -Section 'protocolLogs' -Message $_.Exception.Message
+        $exTlsProtocolLogs = $null
+    }
+}
+
+$exTlsEdition = 'Desktop'
+if ($PSVersionTable.ContainsKey('PSEdition')) { $exTlsEdition = [string]$PSVersionTable.PSEdition }
+
+$exTlsResult = [ordered]@{
+    schemaVersion    = 1
+    collector        = [ordered]@{
+        version        = $script:ExTlsCollectorVersion
+        psVersion      = $PSVersionTable.PSVersion.ToString()
+        psEdition      = $exTlsEdition
+        startedAt      = $script:ExTlsStartedAt
+        durationMs     = [int64]$script:ExTlsStopwatch.ElapsedMilliseconds
+        registrySource = $script:ExTlsReg.Kind
+        registryFiles  = [string[]]@($script:ExTlsReg.Files)
+    }
+    computerName     = $exTlsOptions.ComputerName
+    schannel         = $exTlsSchannel
+    dotNet           = $exTlsDotNet
+    winHttp          = $exTlsWinHttp
+    cipherSuiteOrder = $exTlsCipher
+    os               = $exTlsOs
+    exchange         = $exTlsExchange
+    pendingReboot    = $exTlsPending
+    cluster          = $exTlsCluster
+    protocolLogs     = $exTlsProtocolLogs
+    warnings         = $script:ExTlsWarnings.ToArray()
+}
+$exTlsResult.collector.durationMs = [int64]$script:ExTlsStopwatch.ElapsedMilliseconds
+$exTlsJson = ConvertTo-Json -InputObject $exTlsResult -Depth 20 -Compress
+
+if ($OutFile) {
+    # Temporary file in the same folder, then a move: a share never holds half a file.
+    $exTlsTarget = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutFile)
+    $exTlsDir = [IO.Path]::GetDirectoryName($exTlsTarget)
+    if ($exTlsDir -and -not [IO.Directory]::Exists($exTlsDir)) { [void][IO.Directory]::CreateDirectory($exTlsDir) }
+    $exTlsTemp = $exTlsTarget + '.' + [Guid]::NewGuid().ToString('N') + '.tmp'
+    try {
+        [IO.File]::WriteAllText($exTlsTemp, $exTlsJson, (New-Object System.Text.UTF8Encoding($false)))
+        if ([IO.File]::Exists($exTlsTarget)) { [IO.File]::Replace($exTlsTemp, $exTlsTarget, $null) }
+        else { [IO.File]::Move($exTlsTemp, $exTlsTarget) }
+    } catch {
+        if ([IO.File]::Exists($exTlsTemp)) { [IO.File]::Delete($exTlsTemp) }
+        throw "cannot write ${OutFile}: $($_.Exception.Message)"
+    }
+    Write-Information -MessageData "extls collector: wrote $exTlsTarget"
+} else {
+    Write-Output $exTlsJson
+}
