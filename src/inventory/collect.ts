@@ -1,0 +1,133 @@
+import { join } from 'node:path';
+import type { Fleet, FleetServer } from '../fleet/types.js';
+import { streamPowerShellFile } from '../powershell/run.js';
+import { collectorScript, psDir } from '../util/paths.js';
+import { failedRecord, recordFromCollectorText } from './record.js';
+import type { FailureCategory, InventoryRecord } from './types.js';
+
+export const driverScript = join(psDir, 'driver', 'Invoke-ExTlsFanout.ps1');
+
+export interface Credential {
+  userName: string;
+  password: string;
+}
+
+export interface CollectOptions {
+  pwsh: string;
+  throttle?: number;
+  /** overrides every server's timeout */
+  timeoutSeconds?: number;
+  credential?: Credential;
+  onRecord: (record: InventoryRecord) => void | Promise<void>;
+  /** lines the driver printed that are not records (ssh client messages): debug output */
+  onLog?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** What the driver reads on stdin. Exported so tests can check exactly what each transport is given. */
+export function buildDriverJob(fleet: Fleet, options: Pick<CollectOptions, 'throttle' | 'timeoutSeconds' | 'credential'>) {
+  return {
+    collectorPath: collectorScript,
+    throttle: options.throttle ?? fleet.throttle,
+    credential: options.credential ?? null,
+    servers: fleet.servers.map((s) => ({
+      name: s.name,
+      transport: s.transport,
+      address: s.address,
+      timeoutSeconds: options.timeoutSeconds ?? s.timeoutSeconds,
+      connectTimeoutSeconds: s.ssh.connectTimeoutSeconds ?? Math.min(30, Math.ceil(options.timeoutSeconds ?? s.timeoutSeconds)),
+      winrm: s.winrm,
+      ssh: s.ssh,
+      collectorOptions: { computerName: s.name, ...s.collector },
+    })),
+  };
+}
+
+interface DriverLine {
+  server: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: 'ok' | 'failed';
+  category: FailureCategory | null;
+  message: string | null;
+  output: string | null;
+}
+
+const categories = new Set<FailureCategory>(['unreachable', 'auth', 'timeout', 'collector-error', 'invalid-output']);
+
+/**
+ * Collect every server of the fleet through the PowerShell driver. Every server gets exactly one record,
+ * delivered to onRecord as soon as it is known, whatever happens to the others or to the driver itself.
+ */
+export async function collectFleet(fleet: Fleet, options: CollectOptions): Promise<void> {
+  const byName = new Map<string, FleetServer>(fleet.servers.map((s) => [s.name, s]));
+  const done = new Set<string>();
+  let chain: Promise<void> = Promise.resolve();
+  const emit = (record: InventoryRecord) => {
+    done.add(record.server);
+    chain = chain.then(() => options.onRecord(record));
+  };
+
+  const job = JSON.stringify(buildDriverJob(fleet, options));
+  const result = await streamPowerShellFile(
+    options.pwsh,
+    driverScript,
+    job,
+    (line) => {
+      const parsed = parseDriverLine(line);
+      const server = parsed && byName.get(parsed.server);
+      if (!parsed || !server || done.has(parsed.server)) {
+        if (line.trim()) options.onLog?.(line);
+        return;
+      }
+      emit(toRecord(server, parsed));
+    },
+    { signal: options.signal },
+  );
+
+  const missing = fleet.servers.filter((s) => !done.has(s.name));
+  if (missing.length > 0) {
+    const why = options.signal?.aborted
+      ? 'the run was interrupted before this server finished'
+      : `the fan-out driver stopped (exit code ${result.exitCode}) before this server finished: ${lastLine(result.stderr)}`;
+    const now = new Date().toISOString();
+    for (const s of missing) emit(failedRecord(target(s), 'collector-error', why, now, 0));
+  }
+  await chain;
+}
+
+function target(s: FleetServer) {
+  return { name: s.name, address: s.address, groups: s.groups, transport: s.transport };
+}
+
+function toRecord(server: FleetServer, line: DriverLine): InventoryRecord {
+  if (line.outcome === 'ok' && typeof line.output === 'string') {
+    return recordFromCollectorText(target(server), line.output, line.startedAt, line.durationMs);
+  }
+  const category = line.category && categories.has(line.category) ? line.category : 'collector-error';
+  return failedRecord(target(server), category, line.message ?? 'failed without a message', line.startedAt, line.durationMs);
+}
+
+function parseDriverLine(line: string): DriverLine | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const v = JSON.parse(line) as Partial<DriverLine>;
+    if (typeof v.server !== 'string' || (v.outcome !== 'ok' && v.outcome !== 'failed')) return undefined;
+    return {
+      server: v.server,
+      startedAt: typeof v.startedAt === 'string' ? v.startedAt : new Date().toISOString(),
+      durationMs: typeof v.durationMs === 'number' && v.durationMs >= 0 ? v.durationMs : 0,
+      outcome: v.outcome,
+      category: (v.category ?? null) as FailureCategory | null,
+      message: typeof v.message === 'string' ? v.message : null,
+      output: typeof v.output === 'string' ? v.output : null,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split(/\r?\n/).filter(Boolean);
+  return lines.at(-1) ?? 'no error output';
+}

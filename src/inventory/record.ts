@@ -1,0 +1,70 @@
+import type { FleetServer } from '../fleet/types.js';
+import { describeErrors, validatorFor } from '../util/schemas.js';
+import type { CollectorOutput, FailureCategory, InventoryRecord } from './types.js';
+
+type Target = Pick<FleetServer, 'name' | 'address' | 'groups'> & { transport: InventoryRecord['transport'] };
+
+export function failedRecord(target: Target, category: FailureCategory, message: string, startedAt: string, durationMs: number): InventoryRecord {
+  return {
+    schemaVersion: 1,
+    server: target.name,
+    address: target.address,
+    transport: target.transport,
+    groups: { ...target.groups },
+    status: 'failed',
+    failure: { category, message: oneLine(message) },
+    startedAt,
+    durationMs,
+    data: null,
+  };
+}
+
+/**
+ * Collector output is untrusted: it crossed the network from a server that may run anything. Parse the
+ * last JSON line it printed (a remote profile may print other text first) and validate it against the schema.
+ */
+export function parseCollectorOutput(text: string): { data: CollectorOutput } | { error: string } {
+  const line = text
+    .split(/\r?\n/)
+    .reverse()
+    .find((l) => l.trimStart().startsWith('{'));
+  if (!line) return { error: 'the collector printed no JSON' };
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch (err) {
+    return { error: `the collector printed malformed JSON: ${(err as Error).message}` };
+  }
+  const validate = validatorFor<CollectorOutput>('collector-output.schema.json');
+  if (!validate(data)) return { error: `collector output does not match the schema: ${describeErrors(validate.errors, 5).join('; ')}` };
+  return { data };
+}
+
+/** Fill in grouping the fleet file left empty from what the collector detected (DAG = cluster name, Edge role). */
+export function okRecord(target: Target, data: CollectorOutput, startedAt: string, durationMs: number): InventoryRecord {
+  const groups = { ...target.groups };
+  if (!groups.dag && data.cluster.member && data.cluster.clusterName) groups.dag = data.cluster.clusterName;
+  if (!groups.role && data.exchange.installed) groups.role = data.exchange.isEdge ? 'Edge' : 'Mailbox';
+  return {
+    schemaVersion: 1,
+    server: target.name,
+    address: target.address,
+    transport: target.transport,
+    groups,
+    status: 'ok',
+    failure: null,
+    startedAt,
+    durationMs,
+    data,
+  };
+}
+
+export function recordFromCollectorText(target: Target, text: string, startedAt: string, durationMs: number): InventoryRecord {
+  const parsed = parseCollectorOutput(text);
+  if ('error' in parsed) return failedRecord(target, 'invalid-output', parsed.error, startedAt, durationMs);
+  return okRecord(target, parsed.data, startedAt, durationMs);
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*\r?\n\s*/g, ' ').trim().slice(0, 2000) || 'no message';
+}

@@ -1,0 +1,50 @@
+import { execa } from 'execa';
+import { createInterface } from 'node:readline';
+
+/** Arguments every pwsh we start gets: no banner, no user profile (it could print or change behaviour), no prompts. */
+export const PWSH_BASE_ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive'];
+
+/**
+ * The child's environment: ours minus anything that looks like a secret, so a credential the admin
+ * exported for some other tool never reaches PowerShell (or the servers it talks to).
+ */
+export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (/pass(word)?|secret|token|credential|apikey/i.test(k)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+export interface StreamResult {
+  exitCode: number;
+  stderr: string;
+}
+
+/**
+ * Run a PowerShell script file, feed `input` on stdin (data, never script text), and call onLine for each
+ * stdout line as it arrives. Used for the fan-out driver, whose stdout is one NDJSON record per server.
+ */
+export async function streamPowerShellFile(
+  pwsh: string,
+  file: string,
+  input: string,
+  onLine: (line: string) => void,
+  options: { signal?: AbortSignal } = {},
+): Promise<StreamResult> {
+  const child = execa(pwsh, [...PWSH_BASE_ARGS, '-File', file], {
+    input,
+    env: childEnv(),
+    extendEnv: false,
+    reject: false,
+    stripFinalNewline: false,
+    encoding: 'utf8',
+    buffer: { stdout: false, stderr: true },
+    cancelSignal: options.signal,
+  });
+  const lines = createInterface({ input: child.stdout!, crlfDelay: Infinity });
+  lines.on('line', onLine);
+  const result = await child;
+  return { exitCode: result.exitCode ?? 1, stderr: String(result.stderr ?? '') };
+}
