@@ -1,4 +1,109 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { ExitCode, UsageError } from '../util/errors.js';
+import { formatRows, parseFormat, type Format } from '../util/format.js';
+import { probeColumns } from '../probe/columns.js';
+import { DEFAULT_SMTP_PORT, parseEndpoint } from '../probe/endpoints.js';
+import { endpointsFromFleet } from '../probe/fleet-endpoints.js';
+import { probeEndpoints } from '../probe/runner.js';
+import type { Endpoint, ProbeResult } from '../probe/types.js';
 
-// Placeholder registration: the probe command lands with its issue.
-export function register(_program: Command): void {}
+interface ProbeCliOptions {
+  fleet?: string;
+  format: string;
+  timeout: string;
+  concurrency: string;
+  ehloName?: string;
+  port: string;
+  ca?: string[];
+  out?: string;
+}
+
+function positiveNumber(value: string, flag: string, integer: boolean, max: number): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} must be a ${integer ? 'whole ' : ''}number above 0 and at most ${max}, not "${value}"`);
+  }
+  return n;
+}
+
+function progressLine(r: ProbeResult, done: number, total: number): string {
+  const what =
+    r.status === 'failed'
+      ? `FAILED ${r.failure?.category} at ${r.failure?.step}: ${r.failure?.message}`
+      : !r.starttls.offered
+        ? 'no STARTTLS'
+        : `accepts ${r.summary.acceptedVersions.join(', ') || 'no TLS version'}`;
+  return `probe: [${done}/${total}] ${r.endpoint}${r.server ? ` (${r.server})` : ''}: ${what}\n`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('probe')
+    .description(
+      'Check SMTP endpoints from outside: STARTTLS offered?, and which of TLS 1.0/1.1/1.2/1.3 each accepts (one handshake per version), certificate, and whether mail without TLS is refused.',
+    )
+    .argument('[endpoints...]', 'host, host:port, [IPv6]:port (default port 25)')
+    .option('--fleet <file>', 'also probe every server of this fleet file (address, else name)')
+    .option('--format <format>', 'table | json | ndjson | csv', 'table')
+    .option('--timeout <seconds>', 'timeout for each step: connect, each reply, TLS handshake', '10')
+    .option('--concurrency <n>', 'endpoints probed at the same time', '8')
+    .option('--ehlo-name <name>', 'name sent with EHLO (default: this host name)')
+    .option('--port <port>', 'SMTP port for endpoints given without one and for fleet servers', String(DEFAULT_SMTP_PORT))
+    .option('--ca <file...>', 'PEM file(s) with CA certificates trusted in addition to Node\'s bundled roots')
+    .option('--out <file>', 'write the output to this file instead of stdout')
+    .action(async (args: string[], opts: ProbeCliOptions) => {
+      let format: Format;
+      try {
+        format = parseFormat(opts.format);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      const timeoutMs = positiveNumber(opts.timeout, '--timeout', false, 3600) * 1000;
+      const concurrency = positiveNumber(opts.concurrency, '--concurrency', true, 1024);
+      const port = positiveNumber(opts.port, '--port', true, 65535);
+      const endpoints: Endpoint[] = [];
+      for (const a of args) {
+        try {
+          endpoints.push(parseEndpoint(a, port));
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+      }
+      if (opts.fleet) endpoints.push(...(await endpointsFromFleet(opts.fleet, port)));
+      if (endpoints.length === 0) throw new UsageError('probe needs at least one endpoint or --fleet <file>');
+      const ca: string[] = [];
+      for (const file of opts.ca ?? []) {
+        try {
+          ca.push(await readFile(file, 'utf8'));
+        } catch (err) {
+          throw new UsageError(`cannot read --ca file ${file}: ${(err as Error).message}`);
+        }
+      }
+      const ehloName = opts.ehloName ?? os.hostname();
+      if (!/^[\x21-\x7e]+$/.test(ehloName)) throw new UsageError(`--ehlo-name must be one printable word, not "${ehloName}"`);
+
+      process.stderr.write(`probe: ${endpoints.length} endpoint(s), ${concurrency} at a time, ${timeoutMs / 1000} s per step\n`);
+      const results = await probeEndpoints(endpoints, {
+        timeoutMs,
+        concurrency,
+        ehloName,
+        ...(ca.length ? { ca } : {}),
+        onResult: (r, done, total) => process.stderr.write(progressLine(r, done, total)),
+      });
+      const text = formatRows(results, probeColumns, format);
+      if (opts.out) {
+        await writeFileAtomic(opts.out, text);
+        process.stderr.write(`probe: wrote ${opts.out}\n`);
+      } else {
+        process.stdout.write(text);
+      }
+      const failed = results.filter((r) => r.status === 'failed').length;
+      if (failed > 0) {
+        process.stderr.write(`probe: ${failed} of ${results.length} endpoint(s) could not be probed\n`);
+        process.exitCode = ExitCode.Partial;
+      }
+    });
+}

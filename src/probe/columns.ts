@@ -1,0 +1,60 @@
+import type { Column } from '../util/format.js';
+import type { ProbeResult, TlsVersion, VersionResult } from './types.js';
+
+function versionCell(v: VersionResult | undefined): string {
+  if (!v) return '';
+  switch (v.outcome) {
+    case 'accepted':
+      return 'accepted';
+    case 'refused':
+      return 'refused';
+    case 'error':
+      return `error (${v.step ?? '?'})`;
+    case 'not-tested':
+      return '-';
+  }
+}
+
+function starttlsCell(r: ProbeResult): string {
+  if (r.status === 'failed') return '';
+  if (!r.starttls.offered) return 'not offered';
+  if (r.starttls.accepted === false) return `refused ${r.starttls.refusal?.code ?? ''}`.trim();
+  return 'offered';
+}
+
+function plaintextCell(r: ProbeResult): string {
+  const p = r.plaintextMail;
+  if (p.outcome === 'not-tested') return '';
+  if (!p.reply) return p.outcome;
+  return `${p.outcome} (${p.reply.code}${p.reply.enhanced ? ' ' + p.reply.enhanced : ''})`;
+}
+
+/** Why something went wrong, in one line: the endpoint's failure, else the first failed attempt's reason. */
+function noteCell(r: ProbeResult): string {
+  if (r.failure) return `${r.failure.category} at ${r.failure.step}: ${r.failure.message}`;
+  if (r.starttls.refusal) return `STARTTLS: ${r.starttls.refusal.code} ${r.starttls.refusal.text}`;
+  const err = r.versions.find((v) => v.outcome === 'error');
+  return err ? `${err.version}: ${err.reason ?? ''}` : '';
+}
+
+const versionColumn = (header: string, version: TlsVersion): Column<ProbeResult> => ({
+  header,
+  value: (r) => versionCell(r.versions.find((v) => v.version === version)),
+});
+
+/** Columns for --format table and csv (json/ndjson carry the whole result). */
+export const probeColumns: Column<ProbeResult>[] = [
+  { header: 'endpoint', value: (r) => r.endpoint },
+  { header: 'server', value: (r) => r.server },
+  { header: 'status', value: (r) => r.status },
+  { header: 'STARTTLS', value: starttlsCell },
+  versionColumn('TLS 1.0', 'TLSv1'),
+  versionColumn('TLS 1.1', 'TLSv1.1'),
+  versionColumn('TLS 1.2', 'TLSv1.2'),
+  versionColumn('TLS 1.3', 'TLSv1.3'),
+  { header: 'plaintext MAIL', value: plaintextCell },
+  { header: 'cert CN', value: (r) => r.certificate?.subjectCN },
+  { header: 'expires in days', value: (r) => r.certificate?.daysToExpiry },
+  { header: 'chain', value: (r) => (r.certificate ? (r.certificate.chainValid ? 'valid' : r.certificate.chainError) : '') },
+  { header: 'note', value: noteCell },
+];

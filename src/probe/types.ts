@@ -1,0 +1,166 @@
+/**
+ * Result shapes of `extls probe`. Kept in step with schemas/probe-result.schema.json (tests validate every
+ * result against it). One ProbeResult per endpoint, the same shape whatever happened.
+ */
+
+/** Node's names for the protocol versions (tls.connect minVersion/maxVersion, TLSSocket.getProtocol()). */
+export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+export const LEGACY_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1'];
+
+export interface Endpoint {
+  /** Host name or IP literal (IPv6 without brackets). */
+  host: string;
+  port: number;
+  /** Server name as admins know it (fleet `name`), used to join results to the inventory; null for ad-hoc hosts. */
+  server: string | null;
+}
+
+/** Why an endpoint could not be probed at all (status "failed"). */
+export const FAILURE_CATEGORIES = [
+  'dns', // name did not resolve
+  'refused', // TCP connection refused
+  'unreachable', // no route, network down, host unreachable
+  'timeout', // a step took longer than --timeout
+  'rejected', // the server answered but will not talk to us (e.g. 554 banner, EHLO and HELO refused)
+  'protocol', // the peer does not speak SMTP (garbage, over-long or malformed replies)
+  'closed', // the peer closed the connection during the dialogue
+  'error', // anything else
+] as const;
+export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
+
+/** The dialogue step a failure happened in. */
+export const STEPS = ['dns', 'connect', 'banner', 'ehlo', 'mail', 'starttls', 'handshake', 'quit'] as const;
+export type Step = (typeof STEPS)[number];
+
+export interface Failure {
+  category: FailureCategory;
+  step: Step;
+  message: string;
+  /** Node / OpenSSL error code when there is one (ECONNREFUSED, ERR_SSL_...). */
+  code: string | null;
+}
+
+export interface SmtpReplySummary {
+  code: number;
+  /** RFC 3463 enhanced status code from the first line (e.g. "5.7.0"), or null. */
+  enhanced: string | null;
+  /** The reply's lines without the code, joined with "\n". */
+  text: string;
+}
+
+export interface CertificateInfo {
+  subjectCN: string | null;
+  /** The full subject, e.g. "CN=mx.example.com, O=Contoso". */
+  subject: string;
+  /** subjectAltName entries as Node prints them: "DNS:mx.example.com", "IP Address:10.0.0.1". */
+  sans: string[];
+  issuer: string;
+  issuerCN: string | null;
+  selfSigned: boolean;
+  /** ISO 8601. */
+  validFrom: string;
+  validTo: string;
+  /** Whole days from the probe until validTo; negative once expired. */
+  daysToExpiry: number;
+  serialNumber: string;
+  fingerprint256: string;
+  /** Whether the chain validates against Node's bundled root CAs (plus --ca). Host name not included. */
+  chainValid: boolean;
+  /** OpenSSL's reason when it does not, e.g. DEPTH_ZERO_SELF_SIGNED_CERT. */
+  chainError: string | null;
+  /** Whether the certificate names the probed host (checkServerIdentity); null when probed by IP. */
+  hostnameMatches: boolean | null;
+}
+
+/**
+ * One handshake offering a single version.
+ * accepted: handshake completed. refused: the server declined (alert, reset or close during the handshake).
+ * error: the attempt did not get as far as a handshake (connect/banner/EHLO/STARTTLS failed or timed out,
+ *   or this machine cannot offer the version). not-tested: STARTTLS was not offered, so no attempt was made.
+ */
+export interface VersionResult {
+  version: TlsVersion;
+  outcome: 'accepted' | 'refused' | 'error' | 'not-tested';
+  /** Step the attempt ended in when not accepted. */
+  step: Step | null;
+  /** Alert text or error message, null when accepted. */
+  reason: string | null;
+  code: string | null;
+  /** Negotiated protocol (equals `version` when accepted). */
+  protocol: string | null;
+  cipher: { name: string; standardName: string | null } | null;
+  certificate: CertificateInfo | null;
+  durationMs: number;
+}
+
+export interface PlaintextMailCheck {
+  /**
+   * What `MAIL FROM:<>` without TLS got. tls-required: 530 or 451 5.7.3 / "STARTTLS" in the text;
+   * accepted: 250 (followed by RSET); rejected: another 4xx/5xx; not-tested / error: no answer to judge.
+   */
+  outcome: 'tls-required' | 'accepted' | 'rejected' | 'error' | 'not-tested';
+  reply: SmtpReplySummary | null;
+  reason: string | null;
+}
+
+export interface StarttlsInfo {
+  /** EHLO listed STARTTLS. */
+  offered: boolean;
+  /** 220 to STARTTLS in at least one attempt; false when every attempt got another reply; null if never sent. */
+  accepted: boolean | null;
+  /** The first non-220 reply to STARTTLS (e.g. 454 4.7.0 TLS not available), else null. */
+  refusal: SmtpReplySummary | null;
+}
+
+export interface ProbeSummary {
+  acceptedVersions: TlsVersion[];
+  /** TLS 1.0 or 1.1 accepted: peers still using them keep working, and the post-check of "disable" fails. */
+  legacyAccepted: boolean;
+  tls12Accepted: boolean;
+  /** Exchange Online needs TLS 1.2 here; false means mail from/to it breaks. */
+  modernAccepted: boolean;
+}
+
+export interface ProbeResult {
+  schemaVersion: 1;
+  /** "host:port" ("[v6]:port" for IPv6). */
+  endpoint: string;
+  host: string;
+  port: number;
+  server: string | null;
+  /** The IP the probe connected to, null when resolution failed. */
+  address: string | null;
+  /** ok: the endpoint was probed (SMTP dialogue held); failed: it could not be probed at all (see failure). */
+  status: 'ok' | 'failed';
+  failure: Failure | null;
+  startedAt: string;
+  durationMs: number;
+  /** The 220 greeting, lines joined with "\n". */
+  banner: string | null;
+  /** EHLO keywords (upper case, parameters kept): "STARTTLS", "SIZE 10240000". */
+  ehloKeywords: string[];
+  starttls: StarttlsInfo;
+  plaintextMail: PlaintextMailCheck;
+  versions: VersionResult[];
+  /** Certificate from the highest accepted version, null if none. */
+  certificate: CertificateInfo | null;
+  summary: ProbeSummary;
+}
+
+export interface ProbeOptions {
+  /** Per-step timeout in milliseconds (connect, banner, each reply, handshake). */
+  timeoutMs: number;
+  concurrency: number;
+  ehloName: string;
+  /** Extra trusted CAs (PEM) added to Node's bundled roots for the chain check. */
+  ca?: string[];
+  /** Versions to try; default all four. */
+  versions?: readonly TlsVersion[];
+  /** Called as each endpoint finishes (progress). */
+  onResult?: (result: ProbeResult, done: number, total: number) => void;
+  /** Name resolution, replaceable in tests; default dns.lookup. */
+  lookup?: (host: string) => Promise<string>;
+  /** Clock for the certificate's days to expiry; default Date.now. */
+  now?: () => number;
+}
