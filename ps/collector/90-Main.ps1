@@ -59,7 +59,7 @@ if ($OutFile) {
     $exTlsTemp = $exTlsTarget + '.' + [Guid]::NewGuid().ToString('N') + '.tmp'
     try {
         [IO.File]::WriteAllText($exTlsTemp, $exTlsJson, (New-Object System.Text.UTF8Encoding($false)))
-        if ([IO.File]::Exists($exTlsTarget)) { [IO.File]::Replace($exTlsTemp, $exTlsTarget, $null) }
+        if ([IO.File]::Exists($exTlsTarget)) { [IO.File]::Replace($exTlsTemp, $exTlsTarget, [NullString]::Value) }   # a plain $null would arrive as ''
         else { [IO.File]::Move($exTlsTemp, $exTlsTarget) }
     } catch {
         if ([IO.File]::Exists($exTlsTemp)) { [IO.File]::Delete($exTlsTemp) }
