@@ -1,0 +1,1284 @@
+# SMTP protocol-log evidence (issue 3): who still negotiates TLS 1.0/1.1 with this server, who sends mail in
+# clear text, and which TLS errors the connectors log. Shape: schemas/protocol-logs.schema.json,
+# docs/protocol-log-evidence.md.
+#
+# The scanner core is C# compiled with Add-Type: a PowerShell pipeline over gigabytes of logs is far too slow.
+# It must compile on Windows PowerShell 5.1, whose Add-Type uses the .NET Framework C# 5 compiler: no string
+# interpolation, ?., expression-bodied members, out var, tuples or nameof (on PowerShell 7 we compile with
+# -langversion:5 so the same rule is enforced everywhere), and only .NET Framework 4.5 APIs (no Span, no LINQ).
+# The type name carries a version so that a persistent runspace holding an older build never uses it.
+
+$script:ExTlsProtocolLogScannerSource = @'
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text;
+
+namespace ExTlsProtocolLogs1
+{
+    internal sealed class LogFolder
+    {
+        public string Path;
+        public string Source;
+        public string Service;
+        public bool Exists;
+        public int LogFiles;
+        public int FilesScanned;
+        public long BytesScanned;
+        public List<LogFile> Files = new List<LogFile>();
+    }
+
+    internal sealed class LogFile
+    {
+        public string FullName;
+        public string Name;
+        public LogFolder Folder;
+        public long Length;
+        public long SortTicks;
+        public int Seq;
+        public int NameDirection;   // 0 unknown, 1 receive, 2 send
+        public long Allowance;      // bytes we may read (the byte budget may cut the oldest selected file)
+        public bool Partial;
+    }
+
+    internal sealed class Session
+    {
+        public string Connector;
+        public string Remote;
+        public int Direction;
+        public long First;
+        public long Last;
+        public bool StartTls;
+        public bool Mail;
+        public string Version;
+        public string Cipher;
+    }
+
+    internal sealed class Peer
+    {
+        public string Direction, Service, Connector, Remote;
+        public long Sessions, MailSessions, NoTls, StartTlsNoHandshake, MailNoTls, Legacy, CipherOverflow;
+        public long First = long.MaxValue, Last = long.MinValue;
+        public Dictionary<string, long> Versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        public Dictionary<string, long> VersionLast = new Dictionary<string, long>(StringComparer.Ordinal);
+        public Dictionary<string, long> Ciphers = new Dictionary<string, long>(StringComparer.Ordinal);
+    }
+
+    internal sealed class ErrorGroup
+    {
+        public string Kind, Code, Signature, Direction, Service, Connector, Remote;
+        public long Count;
+        public long First = long.MaxValue, Last = long.MinValue;
+        public List<OrderedDictionary> Samples = new List<OrderedDictionary>();
+    }
+
+    public sealed class Scanner
+    {
+        // Bounds that keep memory flat whatever the log volume; each overflow is counted in the output.
+        public int MaxTrackedPeers = 50000;
+        public int MaxOutputPeers = 2000;
+        public int MaxErrorGroups = 1000;
+        public int MaxSamplesPerError = 3;
+        public int MaxSampleChars = 500;
+        public int MaxOpenSessions = 50000;
+        public int MaxCiphersPerPeer = 8;
+        public int MaxBadLineSamples = 5;
+        public int MaxFileErrors = 10;
+        public int MaxFolderDepth = 5;
+        public int BufferSize = 1 << 20;   // also the longest line we accept
+
+        const int DirUnknown = 0, DirReceive = 1, DirSend = 2;
+        static readonly string[] DirNames = new string[] { "unknown", "receive", "send" };
+        static readonly UTF8Encoding Utf8 = new UTF8Encoding(false, false);   // lossy: invalid bytes become U+FFFD
+
+        long refTicks, windowStart, byteBudget;
+        double logDays;
+        string refText;
+
+        readonly List<LogFolder> folders = new List<LogFolder>();
+        readonly Dictionary<string, Peer> peers = new Dictionary<string, Peer>(StringComparer.Ordinal);
+        readonly Dictionary<string, ErrorGroup> errors = new Dictionary<string, ErrorGroup>(StringComparer.Ordinal);
+        readonly Dictionary<ulong, Session> sessions = new Dictionary<ulong, Session>();
+        readonly Dictionary<ulong, string> connectorCache = new Dictionary<ulong, string>();
+        readonly List<OrderedDictionary> badSamples = new List<OrderedDictionary>();
+        readonly List<OrderedDictionary> fileErrors = new List<OrderedDictionary>();
+        readonly SortedDictionary<string, long> badReasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
+        // statistics
+        long filesFound, filesScanned, filesSkippedWindow, filesSkippedBudget, filesPartial, filesVanished, filesFailed;
+        long bytesScanned, bytesSkippedBudget, lines, headerLines, dataLines, blankLines, outsideWindow, badLines, partialLines;
+        long sessionsTotal, sessionsUnclosed, sessionsSwept, sessionsUntracked, errorLines, errorLinesUntracked;
+        bool truncated;
+        string truncatedReason;
+
+        // per-file parse state
+        byte[] buf;
+        int[] fStart = new int[64];
+        int[] fLen = new int[64];
+        bool[] fQuoted = new bool[64];
+        int fCount;
+        int iDate, iConnector, iSession, iRemote, iEvent, iData, iContext, iLast, iRequired;
+        bool haveFields;
+        int fileDirection;
+        LogFolder curFolder;
+        LogFile curFile;
+        long curLineNo;
+        long cachedDayKey = -1, cachedDayTicks;
+
+        public static OrderedDictionary Scan(string[] roots, string[] sources, string referenceTime, double logDays, long byteBudget)
+        {
+            Scanner s = new Scanner();
+            return s.Run(roots, sources, referenceTime, logDays, byteBudget);
+        }
+
+        public OrderedDictionary Run(string[] roots, string[] sources, string referenceTime, double days, long budget)
+        {
+            Stopwatch sw = Stopwatch.StartNew();
+            DateTime rt;
+            if (!DateTime.TryParse(referenceTime, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out rt))
+                throw new ArgumentException("referenceTime '" + referenceTime + "' is not a date-time");
+            refTicks = rt.Ticks;
+            logDays = days;
+            windowStart = refTicks - (long)(days * TimeSpan.TicksPerDay);
+            byteBudget = budget;
+            refText = Iso(refTicks);
+
+            DiscoverFolders(roots, sources);
+            bool anyExists = false;
+            foreach (LogFolder f in folders) if (f.Exists) anyExists = true;
+            if (!anyExists)
+                return Result("no-log-folders", "none of the protocol-log folders exists", sw);
+
+            SelectFiles();
+            buf = new byte[BufferSize];
+            foreach (LogFolder folder in folders)
+            {
+                if (folder.Files.Count == 0) continue;
+                folder.Files.Sort(CompareOldestFirst);
+                curFolder = folder;
+                foreach (LogFile file in folder.Files) ScanFile(file);
+                // Sessions still open: the newest file is being written, or a session crossed the window edge.
+                FinishAllSessions(true);
+            }
+            buf = null;
+            return Result("scanned", null, sw);
+        }
+
+        // ---------- discovery and selection ----------
+
+        void DiscoverFolders(string[] roots, string[] sources)
+        {
+            HashSet<string> seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i < roots.Length; i++)
+            {
+                string root = roots[i];
+                string source = (sources != null && i < sources.Length) ? sources[i] : "option";
+                if (String.IsNullOrEmpty(root) || !seen.Add(root)) continue;
+                if (!Directory.Exists(root))
+                {
+                    LogFolder missing = new LogFolder();
+                    missing.Path = root; missing.Source = source; missing.Service = ServiceOf(root); missing.Exists = false;
+                    folders.Add(missing);
+                    continue;
+                }
+                int before = folders.Count;
+                Walk(root, source, 0, seen);
+                if (folders.Count == before)
+                {
+                    LogFolder empty = new LogFolder();
+                    empty.Path = root; empty.Source = source; empty.Service = ServiceOf(root); empty.Exists = true;
+                    folders.Add(empty);
+                }
+            }
+        }
+
+        // A folder override may point at a parent (e.g. ...\Logs); every folder below that holds .LOG files counts.
+        void Walk(string dir, string source, int depth, HashSet<string> seen)
+        {
+            List<string> logs = new List<string>();
+            string[] subdirs = new string[0];
+            try
+            {
+                foreach (string f in Directory.GetFiles(dir))
+                    if (f.EndsWith(".log", StringComparison.OrdinalIgnoreCase)) logs.Add(f);
+                if (depth < MaxFolderDepth) subdirs = Directory.GetDirectories(dir);
+            }
+            catch (Exception e) { AddFileError(dir, e); }
+            if (logs.Count > 0)
+            {
+                LogFolder folder = new LogFolder();
+                folder.Path = dir; folder.Source = source; folder.Service = ServiceOf(dir); folder.Exists = true;
+                folder.LogFiles = logs.Count;
+                folders.Add(folder);
+                foreach (string path in logs) AddFile(folder, path);
+            }
+            Array.Sort(subdirs, StringComparer.Ordinal);
+            foreach (string sub in subdirs)
+                if (seen.Add(sub)) Walk(sub, source, depth + 1, seen);
+        }
+
+        void AddFile(LogFolder folder, string path)
+        {
+            filesFound++;
+            LogFile lf = new LogFile();
+            lf.FullName = path; lf.Name = System.IO.Path.GetFileName(path); lf.Folder = folder;
+            DateTime lastWrite;
+            try
+            {
+                FileInfo fi = new FileInfo(path);
+                if (!fi.Exists) { filesVanished++; return; }
+                lf.Length = fi.Length;
+                lastWrite = fi.LastWriteTimeUtc;
+            }
+            catch (Exception e) { filesFailed++; AddFileError(path, e); return; }
+
+            long nameTicks, period;
+            ParseName(lf, out nameTicks, out period);
+            // Generous slack (a day) because a file can outlive its name's hour and names may be local time.
+            bool outside;
+            if (nameTicks > 0)
+                outside = nameTicks + period + TimeSpan.TicksPerDay < windowStart || nameTicks - TimeSpan.TicksPerDay > refTicks;
+            else
+                outside = false;
+            if (lastWrite.Ticks < windowStart) outside = true;
+            if (outside) { filesSkippedWindow++; return; }
+            lf.SortTicks = nameTicks > 0 ? nameTicks : lastWrite.Ticks;
+            folder.Files.Add(lf);
+        }
+
+        // RECVyyyyMMddHH-n.LOG, RECVyyyyMMdd-n.LOG, SEND... (Exchange's names).
+        static void ParseName(LogFile lf, out long ticks, out long period)
+        {
+            ticks = 0; period = 0;
+            string n = lf.Name;
+            int i = 0;
+            if (n.StartsWith("RECV", StringComparison.OrdinalIgnoreCase)) { lf.NameDirection = DirReceive; i = 4; }
+            else if (n.StartsWith("SEND", StringComparison.OrdinalIgnoreCase)) { lf.NameDirection = DirSend; i = 4; }
+            else { while (i < n.Length && !Char.IsDigit(n[i])) i++; }
+            int j = i;
+            while (j < n.Length && n[j] >= '0' && n[j] <= '9') j++;
+            int digits = j - i;
+            if (digits != 8 && digits != 10) return;
+            int y = Int32.Parse(n.Substring(i, 4), CultureInfo.InvariantCulture);
+            int mo = Int32.Parse(n.Substring(i + 4, 2), CultureInfo.InvariantCulture);
+            int d = Int32.Parse(n.Substring(i + 6, 2), CultureInfo.InvariantCulture);
+            int h = digits == 10 ? Int32.Parse(n.Substring(i + 8, 2), CultureInfo.InvariantCulture) : 0;
+            if (y < 1990 || y > 9000 || mo < 1 || mo > 12 || d < 1 || d > DateTime.DaysInMonth(y, mo) || h > 23) return;
+            ticks = new DateTime(y, mo, d, h, 0, 0, DateTimeKind.Utc).Ticks;
+            period = digits == 10 ? TimeSpan.TicksPerHour : TimeSpan.TicksPerDay;
+            if (j < n.Length && n[j] == '-')
+            {
+                int k = j + 1, seq = 0;
+                while (k < n.Length && n[k] >= '0' && n[k] <= '9' && seq < 100000000) { seq = seq * 10 + (n[k] - '0'); k++; }
+                lf.Seq = seq;
+            }
+        }
+
+        static int CompareOldestFirst(LogFile a, LogFile b)
+        {
+            int c = a.SortTicks.CompareTo(b.SortTicks);
+            if (c != 0) return c;
+            c = a.Seq.CompareTo(b.Seq);
+            if (c != 0) return c;
+            return String.CompareOrdinal(a.Name, b.Name);
+        }
+
+        // The byte budget goes to the newest files first: recent evidence matters most ("last seen").
+        void SelectFiles()
+        {
+            List<LogFile> all = new List<LogFile>();
+            foreach (LogFolder f in folders) all.AddRange(f.Files);
+            all.Sort(delegate (LogFile a, LogFile b) { return CompareOldestFirst(b, a); });
+            long remaining = byteBudget;
+            foreach (LogFolder f in folders) f.Files.Clear();
+            foreach (LogFile lf in all)
+            {
+                if (lf.Length <= remaining) { lf.Allowance = lf.Length; remaining -= lf.Length; }
+                else if (remaining > 0) { lf.Allowance = remaining; lf.Partial = true; remaining = 0; filesPartial++; MarkTruncated(); bytesSkippedBudget += lf.Length - lf.Allowance; }
+                else { filesSkippedBudget++; bytesSkippedBudget += lf.Length; MarkTruncated(); continue; }
+                lf.Folder.Files.Add(lf);
+            }
+        }
+
+        void MarkTruncated() { truncated = true; truncatedReason = "byte-budget"; }
+
+        static string ServiceOf(string path)
+        {
+            string[] parts = path.Split(new char[] { '\\', '/' }, StringSplitOptions.RemoveEmptyEntries);
+            for (int i = parts.Length - 1; i >= 1; i--)
+            {
+                if (!parts[i].Equals("ProtocolLog", StringComparison.OrdinalIgnoreCase)) continue;
+                string s = KnownService(parts[i - 1]);
+                if (s != null) return s;
+                if (parts[i - 1].Equals("Logs", StringComparison.OrdinalIgnoreCase)) return "Transport";   // Exchange 2010 layout
+            }
+            for (int i = parts.Length - 1; i >= 0; i--)
+            {
+                string s = KnownService(parts[i]);
+                if (s != null) return s;
+            }
+            return "unknown";
+        }
+
+        static string KnownService(string p)
+        {
+            string[] names = new string[] { "FrontEnd", "Hub", "Mailbox", "Edge" };
+            foreach (string n in names) if (p.Equals(n, StringComparison.OrdinalIgnoreCase)) return n;
+            return null;
+        }
+
+        // ---------- reading ----------
+
+        void ScanFile(LogFile lf)
+        {
+            curFile = lf;
+            FileStream fs;
+            try
+            {
+                // ReadWrite|Delete sharing: the transport service keeps the newest file open for writing and
+                // deletes old files while we read (circular logging).
+                fs = new FileStream(lf.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.SequentialScan);
+            }
+            catch (FileNotFoundException) { filesVanished++; return; }
+            catch (DirectoryNotFoundException) { filesVanished++; return; }
+            catch (Exception e) { filesFailed++; AddFileError(lf.FullName, e); return; }
+
+            filesScanned++;
+            lf.Folder.FilesScanned++;
+            haveFields = false;
+            fileDirection = lf.NameDirection != DirUnknown ? lf.NameDirection : FolderDirection(lf.Folder.Path);
+            curLineNo = 0;
+            long readTotal = 0;
+            int filled = 0, pos = 0, scanFrom = 0;
+            bool skipping = false;   // inside an over-long line
+            try
+            {
+                using (fs)
+                {
+                    while (true)
+                    {
+                        if (pos > 0)
+                        {
+                            Buffer.BlockCopy(buf, pos, buf, 0, filled - pos);
+                            filled -= pos; scanFrom -= pos; pos = 0;
+                        }
+                        long want = Math.Min((long)(buf.Length - filled), lf.Allowance - readTotal);
+                        if (want <= 0)
+                        {
+                            if (readTotal >= lf.Allowance) break;   // allowance used up (budget cut, or the size listed)
+                            // buffer full without a newline: an over-long line, counted once and skipped
+                            if (!skipping) { curLineNo++; lines++; Bad("lineTooLong", 0, 0); }
+                            skipping = true; filled = 0; scanFrom = 0;
+                            continue;
+                        }
+                        int n = fs.Read(buf, filled, (int)want);
+                        if (n <= 0) break;
+                        readTotal += n;
+                        bytesScanned += n;
+                        lf.Folder.BytesScanned += n;
+                        filled += n;
+                        while (true)
+                        {
+                            int nl = Array.IndexOf<byte>(buf, (byte)'\n', scanFrom, filled - scanFrom);
+                            if (nl < 0) { scanFrom = filled; break; }
+                            if (skipping) skipping = false;
+                            else
+                            {
+                                int end = nl;
+                                if (end > pos && buf[end - 1] == (byte)'\r') end--;
+                                ProcessLine(pos, end - pos);
+                            }
+                            pos = nl + 1;
+                            scanFrom = pos;
+                        }
+                        if (skipping) { pos = filled; scanFrom = filled; }
+                    }
+                }
+            }
+            catch (IOException e) { filesFailed++; AddFileError(lf.FullName, e); }
+            catch (UnauthorizedAccessException e) { filesFailed++; AddFileError(lf.FullName, e); }
+            // An unterminated last line: the writer is mid-line, or the budget cut here. Not data, not "bad".
+            if (!skipping && filled > pos) partialLines++;
+        }
+
+        static int FolderDirection(string path)
+        {
+            string p = path.Replace('/', '\\');
+            if (p.IndexOf("\\SmtpReceive", StringComparison.OrdinalIgnoreCase) >= 0) return DirReceive;
+            if (p.IndexOf("\\SmtpSend", StringComparison.OrdinalIgnoreCase) >= 0) return DirSend;
+            return DirUnknown;
+        }
+
+        void ProcessLine(int start, int len)
+        {
+            curLineNo++;
+            lines++;
+            if (len == 0) { blankLines++; return; }
+            if (buf[start] == (byte)'#') { headerLines++; Header(Utf8.GetString(buf, start, len)); return; }
+            if (!haveFields) { Bad("noFieldsHeader", start, len); return; }
+            if (!Split(start, len)) { Bad("unterminatedQuote", start, len); return; }
+            if (fCount <= iRequired) { Bad("tooFewFields", start, len); return; }
+            long t = ParseTime(fStart[iDate], fLen[iDate]);
+            if (t < 0) { Bad("badDateTime", start, len); return; }
+            if (fLen[iSession] == 0) { Bad("missingSessionId", start, len); return; }
+            if (fLen[iEvent] != 1) { Bad("badEvent", start, len); return; }
+            byte ev = buf[fStart[iEvent]];
+            if (ev != (byte)'+' && ev != (byte)'-' && ev != (byte)'<' && ev != (byte)'>' && ev != (byte)'*') { Bad("badEvent", start, len); return; }
+            dataLines++;
+            if (t < windowStart || t > refTicks) { outsideWindow++; return; }
+
+            ulong key = SessionKey(fStart[iSession], fLen[iSession]);
+            Session s;
+            if (!sessions.TryGetValue(key, out s))
+            {
+                s = new Session();
+                s.Connector = iConnector >= 0 && iConnector < fCount ? CachedString(fStart[iConnector], fLen[iConnector], fQuoted[iConnector]) : "";
+                s.Direction = fileDirection;
+                s.First = t;
+                sessions.Add(key, s);
+                if (sessions.Count > MaxOpenSessions) Sweep(t);
+            }
+            if (t > s.Last) s.Last = t;
+            if (t < s.First) s.First = t;
+            if (s.Remote == null && iRemote >= 0 && iRemote < fCount && fLen[iRemote] > 0)
+                s.Remote = RemoteAddress(Field(iRemote));
+
+            if (ev == (byte)'-') { Finish(s); sessions.Remove(key); return; }
+            if (ev == (byte)'+') return;
+
+            int ds = 0, dl = 0, cs = 0, cl = 0;
+            if (iData >= 0 && iData < fCount) { ds = fStart[iData]; dl = fLen[iData]; }
+            if (iContext >= 0 && iContext < fCount) { cs = fStart[iContext]; cl = fLen[iContext]; }
+
+            if (ev != (byte)'*')
+            {
+                // Commands come from the client: '<' in receive logs, '>' in send logs.
+                bool command = s.Direction == DirUnknown || (s.Direction == DirReceive) == (ev == (byte)'<');
+                if (command && dl > 0)
+                {
+                    if (EqualsCI(ds, dl, "STARTTLS") || EqualsCI(ds, dl, "X-ANONYMOUSTLS")) s.StartTls = true;
+                    else if (StartsWithCI(ds, dl, "MAIL FROM") || EqualsCI(ds, dl, "DATA") || StartsWithCI(ds, dl, "BDAT ")) s.Mail = true;
+                }
+            }
+            else
+            {
+                if (TryTlsSuccess(s, ds, dl) || TryTlsSuccess(s, cs, cl)) return;
+            }
+            if (!Classify(s, ds, dl, t, start, len)) Classify(s, cs, cl, t, start, len);
+        }
+
+        void Header(string line)
+        {
+            if (line.StartsWith("#Fields:", StringComparison.OrdinalIgnoreCase))
+            {
+                string[] names = line.Substring(8).Split(',');
+                iDate = iConnector = iSession = iRemote = iEvent = iData = iContext = -1;
+                for (int i = 0; i < names.Length; i++)
+                {
+                    string n = names[i].Trim().ToLowerInvariant();
+                    if (n == "date-time") iDate = i;
+                    else if (n == "connector-id") iConnector = i;
+                    else if (n == "session-id") iSession = i;
+                    else if (n == "remote-endpoint") iRemote = i;
+                    else if (n == "event") iEvent = i;
+                    else if (n == "data") iData = i;
+                    else if (n == "context") iContext = i;
+                }
+                iLast = names.Length - 1;
+                haveFields = iDate >= 0 && iSession >= 0 && iEvent >= 0 && names.Length <= fStart.Length;
+                iRequired = Math.Max(iDate, Math.Max(iSession, iEvent));
+                if (!haveFields) Bad("unusableFieldsHeader", 0, 0);
+            }
+            else if (line.StartsWith("#Log-type:", StringComparison.OrdinalIgnoreCase))
+            {
+                if (line.IndexOf("Receive", StringComparison.OrdinalIgnoreCase) >= 0) fileDirection = DirReceive;
+                else if (line.IndexOf("Send", StringComparison.OrdinalIgnoreCase) >= 0) fileDirection = DirSend;
+            }
+        }
+
+        // CSV as Exchange writes it: a field is quoted only when it holds a comma (or a quote, doubled inside).
+        bool Split(int start, int len)
+        {
+            int end = start + len;
+            int p = start;
+            fCount = 0;
+            while (true)
+            {
+                if (fCount == fStart.Length) return true;   // more fields than any header we accept: ignore the rest
+                if (p < end && buf[p] == (byte)'"')
+                {
+                    int q = p + 1;
+                    while (true)
+                    {
+                        int k = Array.IndexOf<byte>(buf, (byte)'"', q, end - q);
+                        if (k < 0) return false;
+                        if (k + 1 < end && buf[k + 1] == (byte)'"') { q = k + 2; continue; }
+                        fStart[fCount] = p + 1; fLen[fCount] = k - p - 1; fQuoted[fCount] = true; fCount++;
+                        p = k + 1;
+                        break;
+                    }
+                    // tolerate junk after the closing quote up to the next comma
+                    int c2 = p < end ? Array.IndexOf<byte>(buf, (byte)',', p, end - p) : -1;
+                    if (c2 < 0) return true;
+                    p = c2 + 1;
+                    if (p == end) return true;   // trailing comma
+                    continue;
+                }
+                int c = p < end ? Array.IndexOf<byte>(buf, (byte)',', p, end - p) : -1;
+                if (c < 0) { fStart[fCount] = p; fLen[fCount] = end - p; fQuoted[fCount] = false; fCount++; return true; }
+                if (fCount == iLast && iLast == iContext)
+                {
+                    // An unquoted comma inside the last column: keep the rest of the line in it.
+                    int e2 = end;
+                    while (e2 > p && buf[e2 - 1] == (byte)',') e2--;
+                    fStart[fCount] = p; fLen[fCount] = e2 - p; fQuoted[fCount] = false; fCount++;
+                    return true;
+                }
+                fStart[fCount] = p; fLen[fCount] = c - p; fQuoted[fCount] = false; fCount++;
+                p = c + 1;
+                if (p == end) return true;   // trailing comma: no extra empty field needed
+            }
+        }
+
+        string Field(int i)
+        {
+            string s = Utf8.GetString(buf, fStart[i], fLen[i]);
+            if (fQuoted[i] && s.IndexOf('"') >= 0) s = s.Replace("\"\"", "\"");
+            return s;
+        }
+
+        string CachedString(int start, int len, bool quoted)
+        {
+            ulong h = 14695981039346656037UL;
+            for (int i = start; i < start + len; i++) { h ^= buf[i]; h *= 1099511628211UL; }
+            string s;
+            if (connectorCache.TryGetValue(h, out s)) return s;
+            s = Utf8.GetString(buf, start, len);
+            if (quoted && s.IndexOf('"') >= 0) s = s.Replace("\"\"", "\"");
+            if (connectorCache.Count > 10000) connectorCache.Clear();
+            connectorCache[h] = s;
+            return s;
+        }
+
+        // Session ids are 16 hex digits: the number itself is the key; anything else is hashed.
+        ulong SessionKey(int start, int len)
+        {
+            if (len <= 16)
+            {
+                ulong v = 0;
+                bool hex = true;
+                for (int i = start; i < start + len; i++)
+                {
+                    int b = buf[i], d;
+                    if (b >= '0' && b <= '9') d = b - '0';
+                    else if (b >= 'A' && b <= 'F') d = b - 'A' + 10;
+                    else if (b >= 'a' && b <= 'f') d = b - 'a' + 10;
+                    else { hex = false; break; }
+                    v = (v << 4) | (uint)d;
+                }
+                if (hex && len == 16) return v;
+            }
+            ulong h = 14695981039346656037UL;
+            for (int i = start; i < start + len; i++) { h ^= buf[i]; h *= 1099511628211UL; }
+            return h | 1UL;
+        }
+
+        static string RemoteAddress(string ep)
+        {
+            ep = ep.Trim();
+            if (ep.Length == 0) return null;
+            if (ep[0] == '[')
+            {
+                int close = ep.IndexOf(']');
+                return close > 1 ? ep.Substring(1, close - 1) : ep;
+            }
+            int colon = ep.IndexOf(':');
+            if (colon > 0 && colon == ep.LastIndexOf(':')) return ep.Substring(0, colon);   // IPv4:port
+            return ep;   // IPv6 without brackets (or no port): as written
+        }
+
+        // yyyy-MM-ddTHH:mm:ss[.fffffff]Z fast; anything else through DateTime.TryParse. -1 when unreadable.
+        long ParseTime(int s, int len)
+        {
+            if (len >= 20 && buf[s + 4] == '-' && buf[s + 7] == '-' && (buf[s + 10] == 'T' || buf[s + 10] == ' ') && buf[s + 13] == ':' && buf[s + 16] == ':')
+            {
+                int y = D(s, 4), mo = D(s + 5, 2), d = D(s + 8, 2), h = D(s + 11, 2), mi = D(s + 14, 2), se = D(s + 17, 2);
+                int p = s + 19, end = s + len;
+                long frac = 0; int fd = 0;
+                if (p < end && buf[p] == '.')
+                {
+                    p++;
+                    while (p < end && buf[p] >= '0' && buf[p] <= '9') { if (fd < 7) { frac = frac * 10 + (buf[p] - '0'); fd++; } p++; }
+                    if (fd == 0) p = -1;
+                }
+                if (p == end - 1 && buf[p] == 'Z' && y > 0 && mo >= 1 && mo <= 12 && d >= 1 && h <= 23 && mi <= 59 && se <= 60)
+                {
+                    long dayKey = y * 10000L + mo * 100 + d;
+                    if (dayKey != cachedDayKey)
+                    {
+                        if (d > DateTime.DaysInMonth(y, mo)) return -1;
+                        cachedDayTicks = new DateTime(y, mo, d, 0, 0, 0, DateTimeKind.Utc).Ticks;
+                        cachedDayKey = dayKey;
+                    }
+                    while (fd < 7) { frac *= 10; fd++; }
+                    return cachedDayTicks + h * TimeSpan.TicksPerHour + mi * TimeSpan.TicksPerMinute + se * TimeSpan.TicksPerSecond + frac;
+                }
+            }
+            if (len == 0 || len > 64) return -1;
+            DateTime dt;
+            if (DateTime.TryParse(Utf8.GetString(buf, s, len), CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out dt)) return dt.Ticks;
+            return -1;
+        }
+
+        int D(int s, int n)
+        {
+            int v = 0;
+            for (int i = s; i < s + n; i++)
+            {
+                int c = buf[i] - '0';
+                if (c < 0 || c > 9) return -100000;
+                v = v * 10 + c;
+            }
+            return v;
+        }
+
+        bool EqualsCI(int s, int len, string w)
+        {
+            if (len != w.Length) return false;
+            return StartsWithCI(s, len, w);
+        }
+
+        bool StartsWithCI(int s, int len, string w)
+        {
+            if (len < w.Length) return false;
+            for (int i = 0; i < w.Length; i++)
+            {
+                int b = buf[s + i];
+                if (b >= 'a' && b <= 'z') b -= 32;
+                int c = w[i];
+                if (c >= 'a' && c <= 'z') c -= 32;
+                if (b != c) return false;
+            }
+            return true;
+        }
+
+        // Case-insensitive ASCII search; w must be upper case. Returns the offset or -1.
+        int IndexOfCI(int s, int len, string w)
+        {
+            int last = s + len - w.Length;
+            int first = w[0], firstLower = first >= 'A' && first <= 'Z' ? first + 32 : first;
+            for (int i = s; i <= last; i++)
+            {
+                int b = buf[i];
+                if (b != first && b != firstLower) continue;
+                int k = 1;
+                for (; k < w.Length; k++)
+                {
+                    int x = buf[i + k];
+                    if (x >= 'a' && x <= 'z') x -= 32;
+                    if (x != w[k]) break;
+                }
+                if (k == w.Length) return i;
+            }
+            return -1;
+        }
+
+        // "TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_256
+        // with strength 256 bits, MAC hash algorithm CALG_SHA_384 with strength 0 bits and key exchange algorithm
+        // CALG_ECDH_EPHEM with strength 384 bits"; Microsoft's doc also spells it SP_PROT-TLS1_2_CLIENT.
+        bool TryTlsSuccess(Session s, int start, int len)
+        {
+            if (len < 20) return false;
+            int p = IndexOfCI(start, len, "SP_PROT");
+            if (p < 0) return false;
+            if (IndexOfCI(start, len, "SUCCEEDED") < 0) return false;
+            string text = Utf8.GetString(buf, start, len);
+            string version = VersionOf(text);
+            if (version == null) return false;
+            s.Version = version;
+            string bulk = TokenAfter(text, "bulk encryption algorithm ");
+            string mac = TokenAfter(text, "MAC hash algorithm ");
+            string kx = TokenAfter(text, "key exchange algorithm ");
+            s.Cipher = version + "\u001f" + (bulk ?? "") + "\u001f" + Strength(text, "bulk encryption algorithm ") + "\u001f" + (mac ?? "")
+                + "\u001f" + (kx ?? "") + "\u001f" + Strength(text, "key exchange algorithm ");
+            return true;
+        }
+
+        static string VersionOf(string t)
+        {
+            int i = t.IndexOf("SP_PROT", StringComparison.OrdinalIgnoreCase);
+            if (i < 0) return null;
+            i += 7;
+            if (i < t.Length && (t[i] == '_' || t[i] == '-')) i++;
+            int e = i;
+            while (e < t.Length && (Char.IsLetterOrDigit(t[e]) || t[e] == '_' || t[e] == '-')) e++;
+            string tok = t.Substring(i, e - i).ToUpperInvariant().Replace('-', '_');
+            if (tok.EndsWith("_SERVER", StringComparison.Ordinal)) tok = tok.Substring(0, tok.Length - 7);
+            else if (tok.EndsWith("_CLIENT", StringComparison.Ordinal)) tok = tok.Substring(0, tok.Length - 7);
+            if (tok.Length == 0) return null;
+            switch (tok)
+            {
+                case "TLS1": case "TLS1_0": return "TLS 1.0";
+                case "TLS1_1": return "TLS 1.1";
+                case "TLS1_2": return "TLS 1.2";
+                case "TLS1_3": return "TLS 1.3";
+                case "SSL3": return "SSL 3.0";
+                case "SSL2": return "SSL 2.0";
+                case "PCT1": return "PCT 1.0";
+                case "DTLS": case "DTLS1_0": return "DTLS 1.0";
+                case "DTLS1_2": return "DTLS 1.2";
+                default: return tok;
+            }
+        }
+
+        static bool IsLegacy(string v)
+        {
+            return v == "TLS 1.0" || v == "TLS 1.1" || v == "SSL 3.0" || v == "SSL 2.0" || v == "PCT 1.0";
+        }
+
+        static string TokenAfter(string t, string marker)
+        {
+            int i = t.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+            if (i < 0) return null;
+            i += marker.Length;
+            int e = i;
+            while (e < t.Length && t[e] != ' ' && t[e] != ',' && t[e] != '"' && t[e] != ';') e++;
+            return e > i ? t.Substring(i, e - i) : null;
+        }
+
+        static string Strength(string t, string marker)
+        {
+            int i = t.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+            if (i < 0) return "";
+            int w = t.IndexOf(" with strength ", i, StringComparison.OrdinalIgnoreCase);
+            if (w < 0 || w - i > marker.Length + 64) return "";
+            int p = w + 15, e = p;
+            while (e < t.Length && Char.IsDigit(t[e])) e++;
+            return t.Substring(p, e - p);
+        }
+
+        // Error signatures, first match wins: TLS negotiation failed with error X; 451 5.7.3; 421 4.4.2; 454 4.7.x;
+        // 530 5.7.0; any other text that mentions TLS and a failure or an error.
+        bool Classify(Session s, int start, int len, long t, int lineStart, int lineLen)
+        {
+            if (len < 9) return false;
+            int tls = IndexOfCI(start, len, "TLS");
+            if (tls >= 0)
+            {
+                int tnf = IndexOfCI(start, len, "TLS NEGOTIATION FAILED WITH ERROR ");
+                if (tnf >= 0)
+                {
+                    int p = tnf + 34, e = p, end = start + len;
+                    while (e < end && buf[e] != ' ' && buf[e] != ',' && buf[e] != '"' && buf[e] != ';' && buf[e] != '.' && e - p < 64) e++;
+                    string err = Utf8.GetString(buf, p, e - p);
+                    AddError(s, "tls-negotiation-failed", null, "TLS negotiation failed with error " + err, t, lineStart, lineLen);
+                    return true;
+                }
+            }
+            int last = start + len - 9;
+            for (int i = start; i <= last; i++)
+            {
+                int b = buf[i];
+                if (b != '4' && b != '5') continue;
+                if (buf[i + 3] != ' ' || buf[i + 5] != '.' || buf[i + 7] != '.') continue;
+                if (i > start && buf[i - 1] >= '0' && buf[i - 1] <= '9') continue;
+                string kind = null;
+                int codeEnd = i + 9;
+                if (Match(i, "451 5.7.3")) kind = "smtp-451-5.7.3";
+                else if (Match(i, "421 4.4.2")) kind = "smtp-421-4.4.2";
+                else if (Match(i, "530 5.7.0")) kind = "smtp-530-5.7.0";
+                else if (Match(i, "454 4.7.") && buf[i + 8] >= '0' && buf[i + 8] <= '9')
+                {
+                    kind = "smtp-454-4.7.x";
+                    while (codeEnd < start + len && buf[codeEnd] >= '0' && buf[codeEnd] <= '9') codeEnd++;
+                }
+                if (kind == null) continue;
+                if (codeEnd < start + len && buf[codeEnd] >= '0' && buf[codeEnd] <= '9') continue;   // 530 5.7.57 is not 530 5.7.0
+                string code = Utf8.GetString(buf, i, codeEnd - i);
+                string rest = Normalize(Utf8.GetString(buf, codeEnd, start + len - codeEnd));
+                AddError(s, kind, code, rest.Length > 0 ? code + " " + rest : code, t, lineStart, lineLen);
+                return true;
+            }
+            if (tls >= 0 && (IndexOfCI(start, len, "FAIL") >= 0 || IndexOfCI(start, len, "ERROR") >= 0))
+            {
+                AddError(s, "other-tls-failure", null, Normalize(Utf8.GetString(buf, start, len)), t, lineStart, lineLen);
+                return true;
+            }
+            return false;
+        }
+
+        bool Match(int i, string w)
+        {
+            for (int k = 0; k < w.Length; k++) if (buf[i + k] != w[k]) return false;
+            return true;
+        }
+
+        // Signature text: host names in brackets, numbers and over-long tails removed so that one cause is one group.
+        static string Normalize(string text)
+        {
+            int cut = text.IndexOfAny(new char[] { '[', '(', ';', '"' });
+            if (cut >= 0) text = text.Substring(0, cut);
+            StringBuilder sb = new StringBuilder(text.Length);
+            bool inNumber = false;
+            foreach (char c in text)
+            {
+                if (c >= '0' && c <= '9') { if (!inNumber) sb.Append('#'); inNumber = true; continue; }
+                if (inNumber && (c == '.' || c == ':')) continue;
+                inNumber = false;
+                sb.Append(c);
+            }
+            string r = sb.ToString().Trim().TrimEnd(',', '.', ' ');
+            if (r.Length > 120) r = r.Substring(0, 120);
+            return r;
+        }
+
+        void AddError(Session s, string kind, string code, string signature, long t, int lineStart, int lineLen)
+        {
+            errorLines++;
+            string dir = DirNames[s.Direction];
+            string remote = s.Remote;
+            string key = kind + "\u001f" + signature + "\u001f" + dir + "\u001f" + curFolder.Service + "\u001f" + s.Connector + "\u001f" + (remote ?? "");
+            ErrorGroup g;
+            if (!errors.TryGetValue(key, out g))
+            {
+                if (errors.Count >= MaxErrorGroups) { errorLinesUntracked++; return; }
+                g = new ErrorGroup();
+                g.Kind = kind; g.Code = code; g.Signature = signature; g.Direction = dir; g.Service = curFolder.Service;
+                g.Connector = s.Connector; g.Remote = remote;
+                errors.Add(key, g);
+            }
+            g.Count++;
+            if (t < g.First) g.First = t;
+            if (t > g.Last) g.Last = t;
+            if (g.Samples.Count < MaxSamplesPerError) g.Samples.Add(Sample(lineStart, lineLen, null));
+        }
+
+        OrderedDictionary Sample(int start, int len, string reason)
+        {
+            OrderedDictionary d = new OrderedDictionary();
+            d["file"] = curFile.FullName;
+            d["line"] = curLineNo;
+            if (reason != null) d["reason"] = reason;
+            int n = Math.Min(len, MaxSampleChars * 2);
+            string text = len > 0 ? Utf8.GetString(buf, start, n) : "";
+            if (text.Length > MaxSampleChars) text = text.Substring(0, MaxSampleChars);
+            d["text"] = text;
+            return d;
+        }
+
+        void Bad(string reason, int start, int len)
+        {
+            badLines++;
+            long c;
+            badReasons.TryGetValue(reason, out c);
+            badReasons[reason] = c + 1;
+            if (badSamples.Count < MaxBadLineSamples) badSamples.Add(Sample(start, len, reason));
+        }
+
+        void AddFileError(string path, Exception e)
+        {
+            if (fileErrors.Count >= MaxFileErrors) return;
+            OrderedDictionary d = new OrderedDictionary();
+            d["path"] = path;
+            d["message"] = e.GetType().Name + ": " + e.Message;
+            fileErrors.Add(d);
+        }
+
+        // ---------- sessions and peers ----------
+
+        // Keeps the open-session map bounded: sessions idle for 10 minutes are closed, then the oldest half.
+        void Sweep(long now)
+        {
+            List<ulong> done = new List<ulong>();
+            foreach (KeyValuePair<ulong, Session> kv in sessions)
+                if (kv.Value.Last < now - 10 * TimeSpan.TicksPerMinute) done.Add(kv.Key);
+            if (sessions.Count - done.Count > MaxOpenSessions * 3 / 4)
+            {
+                List<KeyValuePair<ulong, Session>> all = new List<KeyValuePair<ulong, Session>>(sessions);
+                all.Sort(delegate (KeyValuePair<ulong, Session> a, KeyValuePair<ulong, Session> b) { return a.Value.Last.CompareTo(b.Value.Last); });
+                done.Clear();
+                for (int i = 0; i < all.Count / 2; i++) done.Add(all[i].Key);
+            }
+            foreach (ulong k in done) { Finish(sessions[k]); sessions.Remove(k); sessionsSwept++; }
+        }
+
+        void FinishAllSessions(bool unclosed)
+        {
+            foreach (Session s in sessions.Values) { Finish(s); if (unclosed) sessionsUnclosed++; }
+            sessions.Clear();
+        }
+
+        void Finish(Session s)
+        {
+            sessionsTotal++;
+            string dir = DirNames[s.Direction];
+            string key = dir + "\u001f" + curFolder.Service + "\u001f" + s.Connector + "\u001f" + (s.Remote ?? "");
+            Peer p;
+            if (!peers.TryGetValue(key, out p))
+            {
+                if (peers.Count >= MaxTrackedPeers) { sessionsUntracked++; return; }
+                p = new Peer();
+                p.Direction = dir; p.Service = curFolder.Service; p.Connector = s.Connector; p.Remote = s.Remote;
+                peers.Add(key, p);
+            }
+            p.Sessions++;
+            if (s.First < p.First) p.First = s.First;
+            if (s.Last > p.Last) p.Last = s.Last;
+            if (s.Mail) p.MailSessions++;
+            if (s.Version != null)
+            {
+                long c;
+                p.Versions.TryGetValue(s.Version, out c);
+                p.Versions[s.Version] = c + 1;
+                long last;
+                if (!p.VersionLast.TryGetValue(s.Version, out last) || s.Last > last) p.VersionLast[s.Version] = s.Last;
+                if (IsLegacy(s.Version)) p.Legacy++;
+                if (p.Ciphers.ContainsKey(s.Cipher)) p.Ciphers[s.Cipher]++;
+                else if (p.Ciphers.Count < MaxCiphersPerPeer) p.Ciphers[s.Cipher] = 1;
+                else p.CipherOverflow++;
+            }
+            else
+            {
+                p.NoTls++;
+                if (s.StartTls) p.StartTlsNoHandshake++;
+                if (s.Mail) p.MailNoTls++;
+            }
+        }
+
+        // ---------- result ----------
+
+        static string Iso(long ticks)
+        {
+            return new DateTime(ticks, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        }
+
+        static int PeerPriority(Peer p)
+        {
+            if (p.Legacy > 0) return 0;
+            if (p.MailNoTls > 0) return 1;
+            if (p.StartTlsNoHandshake > 0) return 2;
+            return 3;
+        }
+
+        static int ComparePeerKeys(Peer a, Peer b)
+        {
+            int c = String.CompareOrdinal(a.Direction, b.Direction);
+            if (c == 0) c = String.CompareOrdinal(a.Service, b.Service);
+            if (c == 0) c = String.CompareOrdinal(a.Connector, b.Connector);
+            if (c == 0) c = String.CompareOrdinal(a.Remote ?? "", b.Remote ?? "");
+            return c;
+        }
+
+        OrderedDictionary Result(string status, string message, Stopwatch sw)
+        {
+            OrderedDictionary r = new OrderedDictionary();
+            r["schemaVersion"] = 1;
+            r["status"] = status;
+            r["message"] = message;
+            OrderedDictionary window = new OrderedDictionary();
+            window["referenceTime"] = refText;
+            window["start"] = Iso(windowStart);
+            window["logDays"] = logDays;
+            r["window"] = window;
+            r["byteBudget"] = byteBudget;
+            r["truncated"] = truncated;
+            r["truncatedReason"] = truncatedReason;
+
+            List<object> fl = new List<object>();
+            foreach (LogFolder f in folders)
+            {
+                OrderedDictionary d = new OrderedDictionary();
+                d["path"] = f.Path; d["source"] = f.Source; d["service"] = f.Service; d["exists"] = f.Exists;
+                d["logFiles"] = f.LogFiles; d["filesScanned"] = f.FilesScanned; d["bytesScanned"] = f.BytesScanned;
+                fl.Add(d);
+            }
+            r["folders"] = fl.ToArray();
+
+            // Peers: all of them when they fit; else the ones that matter for the TLS change first.
+            List<Peer> all = new List<Peer>(peers.Values);
+            all.Sort(delegate (Peer a, Peer b)
+            {
+                int c = PeerPriority(a).CompareTo(PeerPriority(b));
+                if (c == 0) c = b.Sessions.CompareTo(a.Sessions);
+                if (c == 0) c = ComparePeerKeys(a, b);
+                return c;
+            });
+            long omittedPeers = 0, omittedSessions = 0;
+            if (all.Count > MaxOutputPeers)
+            {
+                for (int i = MaxOutputPeers; i < all.Count; i++) { omittedPeers++; omittedSessions += all[i].Sessions; }
+                all.RemoveRange(MaxOutputPeers, all.Count - MaxOutputPeers);
+            }
+            all.Sort(ComparePeerKeys);
+
+            long sumSessions = 0, sumMail = 0, sumNoTls = 0, sumStartTls = 0, sumMailNoTls = 0, sumLegacy = 0, legacyPeers = 0;
+            SortedDictionary<string, long> sumVersions = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            foreach (Peer p in peers.Values)
+            {
+                sumSessions += p.Sessions; sumMail += p.MailSessions; sumNoTls += p.NoTls; sumStartTls += p.StartTlsNoHandshake;
+                sumMailNoTls += p.MailNoTls; sumLegacy += p.Legacy;
+                if (p.Legacy > 0) legacyPeers++;
+                foreach (KeyValuePair<string, long> kv in p.Versions)
+                {
+                    long c;
+                    sumVersions.TryGetValue(kv.Key, out c);
+                    sumVersions[kv.Key] = c + kv.Value;
+                }
+            }
+
+            List<object> pl = new List<object>();
+            foreach (Peer p in all)
+            {
+                OrderedDictionary d = new OrderedDictionary();
+                d["direction"] = p.Direction;
+                d["service"] = p.Service;
+                d["connector"] = p.Connector;
+                d["remoteAddress"] = p.Remote;
+                d["sessions"] = p.Sessions;
+                d["mailSessions"] = p.MailSessions;
+                OrderedDictionary v = new OrderedDictionary();
+                OrderedDictionary vl = new OrderedDictionary();
+                List<string> names = new List<string>(p.Versions.Keys);
+                names.Sort(StringComparer.Ordinal);
+                foreach (string n in names) { v[n] = p.Versions[n]; vl[n] = Iso(p.VersionLast[n]); }
+                d["tlsVersions"] = v;
+                d["tlsLastSeen"] = vl;
+                d["legacyTlsSessions"] = p.Legacy;
+                d["noTlsSessions"] = p.NoTls;
+                d["starttlsWithoutHandshake"] = p.StartTlsNoHandshake;
+                d["mailWithoutTls"] = p.MailNoTls;
+                List<string> ck = new List<string>(p.Ciphers.Keys);
+                ck.Sort(StringComparer.Ordinal);
+                List<object> cl = new List<object>();
+                foreach (string k in ck)
+                {
+                    string[] parts = k.Split('\u001f');
+                    OrderedDictionary c = new OrderedDictionary();
+                    c["tlsVersion"] = parts[0];
+                    c["bulkCipher"] = parts[1].Length > 0 ? parts[1] : null;
+                    c["bulkBits"] = Bits(parts[2]);
+                    c["macHash"] = parts[3].Length > 0 ? parts[3] : null;
+                    c["keyExchange"] = parts[4].Length > 0 ? parts[4] : null;
+                    c["keyExchangeBits"] = Bits(parts[5]);
+                    c["sessions"] = p.Ciphers[k];
+                    cl.Add(c);
+                }
+                d["ciphers"] = cl.ToArray();
+                d["ciphersOmittedSessions"] = p.CipherOverflow;
+                d["firstSeen"] = Iso(p.First);
+                d["lastSeen"] = Iso(p.Last);
+                pl.Add(d);
+            }
+
+            List<ErrorGroup> eg = new List<ErrorGroup>(errors.Values);
+            eg.Sort(delegate (ErrorGroup a, ErrorGroup b)
+            {
+                int c = b.Count.CompareTo(a.Count);
+                if (c == 0) c = String.CompareOrdinal(a.Kind, b.Kind);
+                if (c == 0) c = String.CompareOrdinal(a.Signature, b.Signature);
+                if (c == 0) c = String.CompareOrdinal(a.Direction, b.Direction);
+                if (c == 0) c = String.CompareOrdinal(a.Service, b.Service);
+                if (c == 0) c = String.CompareOrdinal(a.Connector, b.Connector);
+                if (c == 0) c = String.CompareOrdinal(a.Remote ?? "", b.Remote ?? "");
+                return c;
+            });
+            List<object> el = new List<object>();
+            foreach (ErrorGroup g in eg)
+            {
+                OrderedDictionary d = new OrderedDictionary();
+                d["kind"] = g.Kind;
+                d["code"] = g.Code;
+                d["signature"] = g.Signature;
+                d["direction"] = g.Direction;
+                d["service"] = g.Service;
+                d["connector"] = g.Connector;
+                d["remoteAddress"] = g.Remote;
+                d["count"] = g.Count;
+                d["firstSeen"] = Iso(g.First);
+                d["lastSeen"] = Iso(g.Last);
+                d["samples"] = g.Samples.ToArray();
+                el.Add(d);
+            }
+
+            OrderedDictionary summary = new OrderedDictionary();
+            summary["peers"] = (long)peers.Count;
+            summary["sessions"] = sumSessions;
+            summary["mailSessions"] = sumMail;
+            OrderedDictionary sv = new OrderedDictionary();
+            foreach (KeyValuePair<string, long> kv in sumVersions) sv[kv.Key] = kv.Value;
+            summary["tlsVersions"] = sv;
+            summary["legacyTlsSessions"] = sumLegacy;
+            summary["peersWithLegacyTls"] = legacyPeers;
+            summary["noTlsSessions"] = sumNoTls;
+            summary["starttlsWithoutHandshake"] = sumStartTls;
+            summary["mailWithoutTls"] = sumMailNoTls;
+            summary["errorLines"] = errorLines;
+            r["summary"] = summary;
+
+            OrderedDictionary st = new OrderedDictionary();
+            st["filesFound"] = filesFound;
+            st["filesScanned"] = filesScanned;
+            st["filesSkippedOutsideWindow"] = filesSkippedWindow;
+            st["filesSkippedByBudget"] = filesSkippedBudget;
+            st["filesPartiallyScanned"] = filesPartial;
+            st["filesVanished"] = filesVanished;
+            st["filesFailed"] = filesFailed;
+            st["bytesScanned"] = bytesScanned;
+            st["bytesSkippedByBudget"] = bytesSkippedBudget;
+            st["lines"] = lines;
+            st["headerLines"] = headerLines;
+            st["blankLines"] = blankLines;
+            st["dataLines"] = dataLines;
+            st["linesOutsideWindow"] = outsideWindow;
+            st["badLines"] = badLines;
+            OrderedDictionary br = new OrderedDictionary();
+            foreach (KeyValuePair<string, long> kv in badReasons) br[kv.Key] = kv.Value;
+            st["badLineReasons"] = br;
+            st["partialLines"] = partialLines;
+            st["sessions"] = sessionsTotal;
+            st["sessionsUnclosed"] = sessionsUnclosed;
+            st["sessionsSwept"] = sessionsSwept;
+            st["durationMs"] = sw.ElapsedMilliseconds;
+            r["stats"] = st;
+
+            OrderedDictionary lim = new OrderedDictionary();
+            lim["maxTrackedPeers"] = MaxTrackedPeers;
+            lim["maxOutputPeers"] = MaxOutputPeers;
+            lim["maxErrorGroups"] = MaxErrorGroups;
+            lim["maxSamplesPerError"] = MaxSamplesPerError;
+            lim["maxOpenSessions"] = MaxOpenSessions;
+            lim["peersOmitted"] = omittedPeers;
+            lim["peersOmittedSessions"] = omittedSessions;
+            lim["sessionsUntracked"] = sessionsUntracked;
+            lim["errorLinesUntracked"] = errorLinesUntracked;
+            r["limits"] = lim;
+
+            r["peers"] = pl.ToArray();
+            r["errors"] = el.ToArray();
+            r["badLineSamples"] = badSamples.ToArray();
+            r["fileErrors"] = fileErrors.ToArray();
+            return r;
+        }
+
+        static object Bits(string s)
+        {
+            long v;
+            if (s.Length > 0 && Int64.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v)) return v;
+            return null;
+        }
+    }
+}
+'@
+
+function Get-ExTlsPlOptionValue {
+    param($Options, [string]$Name, $Default = $null)
+    if ($null -eq $Options) { return $Default }
+    if ($Options -is [System.Collections.IDictionary]) {
+        if ($Options.Contains($Name) -and $null -ne $Options[$Name]) { return $Options[$Name] }
+        return $Default
+    }
+    $p = $Options.PSObject.Properties[$Name]
+    if ($null -eq $p -or $null -eq $p.Value) { return $Default }
+    return $p.Value
+}
+
+function Initialize-ExTlsProtocolLogScanner {
+    # Once per process: Add-Type cannot replace a type, and compiling costs a second or two.
+    if ($null -ne ('ExTlsProtocolLogs1.Scanner' -as [type])) { return }
+    if ($PSVersionTable.PSEdition -eq 'Core') {
+        Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '-langversion:5'
+    } else {
+        Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp
+    }
+}
+
+function Get-ExTlsProtocolLogEvidence {
+    [CmdletBinding()]
+    param(
+        $Options,
+        [AllowNull()][AllowEmptyString()][string]$ExchangeInstallPath,
+        [bool]$IsEdge = $false
+    )
+    $minimal = {
+        param([string]$Status, [string]$Message)
+        return [ordered]@{ schemaVersion = 1; status = $Status; message = $Message }
+    }
+    try {
+        $scan = Get-ExTlsPlOptionValue $Options 'scanLogs' $true
+        if ($scan -isnot [bool]) { return (& $minimal 'error' 'option scanLogs must be true or false') }
+        if (-not $scan) { return (& $minimal 'disabled' 'protocol-log scan disabled by option scanLogs') }
+
+        $days = Get-ExTlsPlOptionValue $Options 'logDays' 7
+        if (-not ($days -is [int] -or $days -is [long] -or $days -is [double] -or $days -is [decimal]) -or [double]$days -le 0) {
+            return (& $minimal 'error' 'option logDays must be a positive number')
+        }
+        $budget = Get-ExTlsPlOptionValue $Options 'logByteBudget' ([int64]2GB)
+        if (-not ($budget -is [int] -or $budget -is [long] -or $budget -is [double] -or $budget -is [decimal]) -or [double]$budget -lt 0) {
+            return (& $minimal 'error' 'option logByteBudget must be a number of bytes >= 0')
+        }
+        # ConvertFrom-Json on PowerShell 7 turns ISO strings into DateTime; 5.1 leaves them strings.
+        $ref = Get-ExTlsPlOptionValue $Options 'referenceTime' $null
+        if ($null -eq $ref) {
+            $refText = [DateTime]::UtcNow.ToString('o', [Globalization.CultureInfo]::InvariantCulture)
+        } elseif ($ref -is [DateTime]) {
+            if ($ref.Kind -eq [DateTimeKind]::Unspecified) { $ref = [DateTime]::SpecifyKind($ref, [DateTimeKind]::Utc) }
+            $refText = $ref.ToUniversalTime().ToString('o', [Globalization.CultureInfo]::InvariantCulture)
+        } elseif ($ref -is [DateTimeOffset]) {
+            $refText = $ref.UtcDateTime.ToString('o', [Globalization.CultureInfo]::InvariantCulture)
+        } elseif ($ref -is [string]) {
+            $refText = $ref
+        } else {
+            return (& $minimal 'error' 'option referenceTime must be an ISO 8601 date-time string')
+        }
+
+        $roots = New-Object System.Collections.Generic.List[string]
+        $sources = New-Object System.Collections.Generic.List[string]
+        $override = Get-ExTlsPlOptionValue $Options 'protocolLogPaths' $null
+        if ($null -ne $override) {
+            foreach ($p in @($override)) {
+                if ($p -isnot [string] -or $p.Trim() -eq '') { return (& $minimal 'error' 'option protocolLogPaths must be an array of folder paths') }
+                # Relative paths are relative to PowerShell's current location, not the process's.
+                $roots.Add($ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p))
+                $sources.Add('option')
+            }
+        } elseif ($ExchangeInstallPath) {
+            $logs = [IO.Path]::Combine($ExchangeInstallPath, 'TransportRoles', 'Logs')
+            $leaves = New-Object System.Collections.Generic.List[object]
+            if ($IsEdge) {
+                $leaves.Add(@('Edge', 'ProtocolLog', 'SmtpReceive')); $leaves.Add(@('Edge', 'ProtocolLog', 'SmtpSend'))
+            } else {
+                foreach ($svc in @('FrontEnd', 'Hub')) {
+                    $leaves.Add(@($svc, 'ProtocolLog', 'SmtpReceive')); $leaves.Add(@($svc, 'ProtocolLog', 'SmtpSend'))
+                }
+                $leaves.Add(@('Mailbox', 'ProtocolLog', 'SmtpReceive', 'Delivery'))
+                $leaves.Add(@('Mailbox', 'ProtocolLog', 'SmtpSend', 'Submission'))
+                $leaves.Add(@('Mailbox', 'ProtocolLog', 'SmtpSend', 'Delivery'))
+            }
+            # Exchange 2010 kept one transport service: TransportRoles\Logs\ProtocolLog\SmtpReceive|SmtpSend.
+            $leaves.Add(@('ProtocolLog', 'SmtpReceive')); $leaves.Add(@('ProtocolLog', 'SmtpSend'))
+            foreach ($leaf in $leaves) {
+                $path = $logs
+                foreach ($part in $leaf) { $path = [IO.Path]::Combine($path, $part) }
+                $roots.Add($path)
+                $sources.Add('default')
+            }
+        } else {
+            $r = & $minimal 'no-log-folders' 'Exchange install path unknown and no protocolLogPaths option given'
+            return $r
+        }
+
+        Initialize-ExTlsProtocolLogScanner
+        return [ExTlsProtocolLogs1.Scanner]::Scan($roots.ToArray(), $sources.ToArray(), $refText, [double]$days, [int64]$budget)
+    } catch {
+        # Log evidence is secondary: an unexpected failure here must not cost the server its registry record.
+        $msg = $_.Exception.Message
+        if ($_.Exception.InnerException) { $msg = $_.Exception.InnerException.Message }
+        return (& $minimal 'error' $msg)
+    }
+}
