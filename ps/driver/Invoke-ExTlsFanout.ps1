@@ -9,9 +9,12 @@
       {"server","transport","startedAt","durationMs","outcome":"ok"|"failed","category","message","output"}
     `output` is the collector's text, checked by the caller (Node validates it against the schema).
     Runs on Windows PowerShell 5.1 (WinRM and local) and PowerShell 7 (all transports).
+.PARAMETER PlanOnly
+    Connect to nothing: print, per server, the Invoke-Command parameters that would be used (a credential
+    shows as its user name only). For reviewing a fleet file, and for unit tests of the WinRM path.
 #>
 [CmdletBinding()]
-param()
+param([switch]$PlanOnly)
 
 Set-StrictMode -Version 2
 $ErrorActionPreference = 'Stop'
@@ -25,13 +28,13 @@ function Get-Prop($Object, [string]$Name, $Default = $null) {
 
 function Write-Record([hashtable]$Record) {
     # One line per server, flushed at once so the caller sees each server as it finishes.
-    [Console]::Out.WriteLine(($Record | ConvertTo-Json -Depth 4 -Compress))
+    [Console]::Out.WriteLine(($Record | ConvertTo-Json -Depth 6 -Compress))
     [Console]::Out.Flush()
 }
 
 # The worker runs in a pool runspace; everything it needs arrives as arguments.
 $worker = {
-    param($Server, [string]$CollectorText, $Credential)
+    param($Server, [string]$CollectorText, $Credential, [bool]$PlanOnly)
     Set-StrictMode -Version 2
     $ErrorActionPreference = 'Stop'
 
@@ -76,7 +79,8 @@ $worker = {
     $transport = [string](Get-Prop $Server 'transport' 'winrm')
     $address = [string](Get-Prop $Server 'address' $Server.name)
     $optionsJson = (Get-Prop $Server 'collectorOptions' (New-Object PSObject)) | ConvertTo-Json -Depth 10 -Compress
-    $collector = [scriptblock]::Create($CollectorText)
+    $collector = $null
+    if (-not $PlanOnly) { $collector = [scriptblock]::Create($CollectorText) }
     $connectTimeout = [int](Get-Prop $Server 'connectTimeoutSeconds' 30)
 
     $invoke = @{ ScriptBlock = $collector; ArgumentList = @($optionsJson, $null) }
@@ -84,8 +88,10 @@ $worker = {
         if ($PSVersionTable.PSVersion.Major -lt 7) { throw (New-Object System.NotSupportedException 'SSH remoting needs PowerShell 7 on the control node') }
         $ssh = Get-Prop $Server 'ssh'
         $port = [int](Get-Prop $ssh 'port' (Get-Prop $Server 'port' 22))
-        $problem = Test-Endpoint $address $port ($connectTimeout * 1000) $true
-        if ($problem) { return $problem }
+        if (-not $PlanOnly) {
+            $problem = Test-Endpoint $address $port ($connectTimeout * 1000) $true
+            if ($problem) { return $problem }
+        }
         $invoke.HostName = $address
         $invoke.Port = $port
         $userName = Get-Prop $ssh 'userName'
@@ -102,19 +108,35 @@ $worker = {
         $defaultPort = 5985
         if ($useSsl) { $defaultPort = 5986 }
         $port = [int](Get-Prop $winrm 'port' (Get-Prop $Server 'port' $defaultPort))
-        $problem = Test-Endpoint $address $port ($connectTimeout * 1000) $false
-        if ($problem) { return $problem }
+        if (-not $PlanOnly) {
+            $problem = Test-Endpoint $address $port ($connectTimeout * 1000) $false
+            if ($problem) { return $problem }
+        }
         $invoke.ComputerName = $address
         $invoke.Port = $port
         if ($useSsl) { $invoke.UseSSL = $true }
         $auth = Get-Prop $winrm 'authentication'
         if ($auth) { $invoke.Authentication = [string]$auth }
         if ($Credential -and [bool](Get-Prop $winrm 'useCredential' $true)) { $invoke.Credential = $Credential }
-        $invoke.SessionOption = New-PSSessionOption -OpenTimeout ($connectTimeout * 1000)
+        # New-Object rather than New-PSSessionOption: the cmdlet lacks -OpenTimeout off Windows.
+        $sessionOption = New-Object System.Management.Automation.Remoting.PSSessionOption
+        $sessionOption.OpenTimeout = [TimeSpan]::FromSeconds($connectTimeout)
+        $invoke.SessionOption = $sessionOption
     } elseif ($transport -ne 'local') {
         throw "unknown transport '$transport'"
     }
 
+    if ($PlanOnly) {
+        $plan = [ordered]@{ transport = $transport }
+        foreach ($k in ($invoke.Keys | Sort-Object)) {
+            $v = $invoke[$k]
+            if ($k -eq 'ScriptBlock') { $v = 'ExTlsCollector.ps1' }
+            elseif ($k -eq 'Credential') { $v = $v.UserName }
+            elseif ($k -eq 'SessionOption') { $v = @{ OpenTimeout = $v.OpenTimeout.TotalMilliseconds } }
+            $plan[$k] = $v
+        }
+        return @{ plan = $plan }
+    }
     if ($transport -eq 'local') {
         $output = & $collector $optionsJson $null
     } else {
@@ -128,7 +150,7 @@ function Get-FailureCategory($ErrorRecord) {
     while ($ex -is [System.Management.Automation.ActionPreferenceStopException] -and $ex.InnerException) { $ex = $ex.InnerException }
     $text = $ex.Message
     $isTransport = $ex -is [System.Management.Automation.Remoting.PSRemotingTransportException] -or
-        "$($ErrorRecord.FullyQualifiedErrorId)" -match 'PSSession|WinRM|Remoting'
+        "$($ErrorRecord.FullyQualifiedErrorId)" -match 'PSSessionStateBroken|PSSessionOpenFailed|WinRMOperation'
     if ($ex -is [System.NotSupportedException]) { return 'unreachable' }
     if (-not $isTransport) { return 'collector-error' }
     if ($text -match 'Access is denied|Logon failure|authenticat|credential|password|Kerberos|401|publickey|Permission denied') { return 'auth' }
@@ -176,7 +198,7 @@ try {
             $server = $pending.Dequeue()
             $ps = [powershell]::Create()
             $ps.RunspacePool = $pool
-            [void]$ps.AddScript($worker).AddArgument($server).AddArgument($collectorText).AddArgument($credential)
+            [void]$ps.AddScript($worker).AddArgument($server).AddArgument($collectorText).AddArgument($credential).AddArgument([bool]$PlanOnly)
             [void]$running.Add(@{
                 server = $server; ps = $ps; handle = $ps.BeginInvoke()
                 started = [DateTime]::UtcNow; watch = [Diagnostics.Stopwatch]::StartNew()
@@ -197,7 +219,9 @@ try {
                     $errors = @($item.ps.Streams.Error)
                     $value = $null
                     if ($result.Count -gt 0) { $value = $result[$result.Count - 1] }
-                    if ($value -is [hashtable] -and $value.ContainsKey('category')) {
+                    if ($value -is [hashtable] -and $value.ContainsKey('plan')) {
+                        $record.outcome = 'plan'; $record.plan = $value.plan
+                    } elseif ($value -is [hashtable] -and $value.ContainsKey('category')) {
                         $record.category = $value.category; $record.message = $value.message
                     } elseif ($errors.Count -gt 0) {
                         $record.category = Get-FailureCategory $errors[0]

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { loadFleet } from '../fleet/load.js';
 import { PersistentPowerShellHost } from '../powershell/host.js';
 import { locatePowerShell } from '../powershell/locate.js';
-import { collectFleet, type Credential } from '../inventory/collect.js';
+import { collectFleet, planFleet, type Credential } from '../inventory/collect.js';
 import { recordsFromFolder } from '../inventory/from-folder.js';
 import { recordsFromExports } from '../inventory/offline-exports.js';
 import { createProgress } from '../inventory/progress.js';
@@ -22,6 +22,7 @@ interface InventoryOptions {
   timeout?: number;
   pwsh?: string;
   credentialStdin?: boolean;
+  plan?: boolean;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -56,6 +57,7 @@ export function register(program: Command): void {
     .option('--timeout <seconds>', 'per-server timeout, overrides the fleet file', positiveInt('--timeout'))
     .option('--pwsh <path>', 'PowerShell to run (default: EXTLS_PWSH, .tools/pwsh, pwsh on PATH, powershell.exe)')
     .option('--credential-stdin', 'read a WinRM credential as one JSON line {"userName","password"} from stdin first')
+    .option('--plan', 'print what each server would be given (transport parameters, no secrets) and connect to nothing')
     .option('-q, --quiet', 'no progress output')
     .option('-v, --verbose', 'show ssh/driver messages')
     .action(async (opts: InventoryOptions) => {
@@ -66,7 +68,7 @@ export function register(program: Command): void {
 async function runInventory(opts: InventoryOptions): Promise<number> {
   const modes = [opts.fleet, opts.from, opts.exports].filter((m) => m !== undefined);
   if (modes.length !== 1) throw new UsageError('give exactly one of --fleet <file>, --from <folder>, --exports <folder>');
-  if (!opts.out && !opts.format) throw new UsageError('give --out <file> and/or --format <format>');
+  if (!opts.out && !opts.format && !opts.plan) throw new UsageError('give --out <file> and/or --format <format>');
 
   // stdin may hold a credential line, then the fleet: read it once.
   let stdin: string | undefined;
@@ -96,7 +98,12 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   };
 
   try {
-    if (opts.fleet) {
+    if (opts.fleet && opts.plan) {
+      const fleet = await loadFleet(opts.fleet, fleetText);
+      const plans = await planFleet(fleet, { pwsh: locatePowerShell(opts.pwsh).path, throttle: opts.throttle, timeoutSeconds: opts.timeout, credential });
+      process.stdout.write(JSON.stringify(plans, null, 2) + '\n');
+      return ExitCode.Ok;
+    } else if (opts.fleet) {
       const fleet = await loadFleet(opts.fleet, fleetText);
       const pwsh = locatePowerShell(opts.pwsh).path;
       if (opts.out) writer = await InventoryWriter.open(opts.out, source);

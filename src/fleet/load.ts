@@ -1,5 +1,6 @@
+import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UsageError } from '../util/errors.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
@@ -48,7 +49,7 @@ function resolveServer(entry: FleetFile['servers'][number], fleet: FleetFile, ba
   // .reg exports and log folders of a local (offline) server live beside the fleet file.
   if (transport === 'local') {
     const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-    if (collector.registryExports) collector.registryExports = collector.registryExports.map(abs);
+    if (collector.registryExports) collector.registryExports = collector.registryExports.map(abs).flatMap(expandRegFolder);
     if (collector.protocolLogPaths) collector.protocolLogPaths = collector.protocolLogPaths.map(abs);
   }
   const ssh = { ...d.ssh, ...entry.ssh };
@@ -81,4 +82,14 @@ export async function loadFleet(path: string, stdinText?: () => Promise<string>)
     throw new UsageError(`cannot read fleet file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return parseFleet(text.replace(/^\uFEFF/, ''), path, dirname(resolve(path)));
+}
+
+/** A folder in registryExports stands for the .reg files in it, in name order (the order regedit would import them). */
+function expandRegFolder(path: string): string[] {
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (!info?.isDirectory()) return [path];
+  return readdirSync(path)
+    .filter((f) => f.toLowerCase().endsWith('.reg'))
+    .sort()
+    .map((f) => join(path, f));
 }

@@ -131,3 +131,21 @@ function lastLine(text: string): string {
   const lines = text.trim().split(/\r?\n/).filter(Boolean);
   return lines.at(-1) ?? 'no error output';
 }
+
+/** What the driver would pass to Invoke-Command for each server, without connecting (driver -PlanOnly). */
+export async function planFleet(fleet: Fleet, options: Pick<CollectOptions, 'pwsh' | 'throttle' | 'timeoutSeconds' | 'credential'>) {
+  const plans: Array<{ server: string; plan: Record<string, unknown> }> = [];
+  const errors: string[] = [];
+  const job = JSON.stringify(buildDriverJob(fleet, options));
+  await streamPowerShellFile(options.pwsh, driverScript, job, (line) => {
+    try {
+      const v = JSON.parse(line) as { server: string; outcome: string; plan?: Record<string, unknown>; message?: string };
+      if (v.outcome === 'plan' && v.plan) plans.push({ server: v.server, plan: v.plan });
+      else errors.push(`${v.server}: ${v.message}`);
+    } catch {
+      /* ssh noise: there is none in plan mode, but never let it break the parse */
+    }
+  }, { args: ['-PlanOnly'] });
+  if (errors.length > 0) throw new Error(`planning failed: ${errors.join('; ')}`);
+  return plans.sort((a, b) => a.server.localeCompare(b.server));
+}

@@ -31,9 +31,9 @@ export async function streamPowerShellFile(
   file: string,
   input: string,
   onLine: (line: string) => void,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; args?: string[] } = {},
 ): Promise<StreamResult> {
-  const child = execa(pwsh, [...PWSH_BASE_ARGS, '-File', file], {
+  const child = execa(pwsh, [...PWSH_BASE_ARGS, '-File', file, ...(options.args ?? [])], {
     input,
     env: childEnv(),
     extendEnv: false,

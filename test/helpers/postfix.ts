@@ -188,7 +188,8 @@ export async function startPostfix(setup: PostfixSetup): Promise<PostfixInstance
   // mkdtemp makes the folder 0700; the postfix user must traverse it to reach its queue and data folders
   await chmod(dir, 0o755);
   const conf = join(dir, 'conf');
-  await mkdir(conf);
+  // postfix chdirs into queue_directory before anything else, so it must exist; check fills in the rest
+  for (const sub of ['conf', 'queue', 'data']) await mkdir(join(dir, sub));
   const hostname = `mx-${setup.name}.extls.test`;
   const port = await freePort();
   let certFile: string | undefined;
@@ -202,8 +203,12 @@ export async function startPostfix(setup: PostfixSetup): Promise<PostfixInstance
 
   // `postfix check` creates the queue folders with the owners and modes postfix-files prescribes
   // (owned by postfix, maildrop/public group postdrop); its warnings go to the error message if it fails.
-  const check = await execa(POSTFIX, ['-c', conf, 'check'], { reject: false, all: true });
-  if (check.exitCode !== 0) throw new Error(`postfix check failed for ${conf}:\n${check.all}`);
+  // -v: without syslog, check's fatal reasons only show on stderr in verbose mode
+  const check = await execa(POSTFIX, ['-v', '-c', conf, 'check'], { reject: false, all: true });
+  if (check.exitCode !== 0) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`postfix check failed for ${conf}:\n${check.all?.split('\n').filter((l) => !/: (name_mask|dict_|mail_dict|set_eugid|open_as|vstream)/.test(l)).slice(-20).join('\n')}`);
+  }
 
   let output = '';
   const proc = execa(POSTFIX, ['-c', conf, 'start-fg'], { reject: false, all: true, buffer: false, stdin: 'ignore' });

@@ -1,0 +1,94 @@
+// Fleet-level checks: members of one DAG or site should carry the same TLS settings, and a DAG the same Exchange build.
+import { displayValue } from './registry.js';
+import type { FleetDifference, FleetFinding, ServerAnalysis } from './types.js';
+import type { InventoryRecord } from '../inventory/types.js';
+
+/** setting name → comparable value, from effective states (0xffffffff and 1 are the same "on") and raw .NET/WinHTTP values. */
+export function tlsSignature(a: ServerAnalysis, record: InventoryRecord): Map<string, string> {
+  const sig = new Map<string, string>();
+  for (const p of a.protocols) {
+    sig.set(`${p.protocol} Client`, p.client.state);
+    sig.set(`${p.protocol} Server`, p.server.state);
+  }
+  for (const f of record.data?.dotNet.frameworks ?? []) {
+    sig.set(`.NET ${f.version} ${f.view} SystemDefaultTlsVersions`, displayValue(f.systemDefaultTlsVersions));
+    sig.set(`.NET ${f.version} ${f.view} SchUseStrongCrypto`, displayValue(f.schUseStrongCrypto));
+  }
+  for (const w of record.data?.winHttp ?? []) sig.set(`WinHTTP ${w.view} DefaultSecureProtocols`, displayValue(w.defaultSecureProtocols));
+  return sig;
+}
+
+function differences(members: { name: string; sig: Map<string, string> }[]): FleetDifference[] {
+  const settings = [...new Set(members.flatMap((m) => [...m.sig.keys()]))];
+  const out: FleetDifference[] = [];
+  for (const setting of settings) {
+    const byValue = new Map<string, string[]>();
+    for (const m of members) {
+      const v = m.sig.get(setting) ?? 'not reported';
+      byValue.set(v, [...(byValue.get(v) ?? []), m.name]);
+    }
+    if (byValue.size < 2) continue;
+    out.push({
+      setting,
+      values: [...byValue.entries()].map(([value, servers]) => ({ value, servers, display: `${value}: ${servers.join(', ')}` })),
+    });
+  }
+  return out;
+}
+
+/** The DAG a server belongs to: the fleet file's group, else the cluster name the collector read (a DAG is a cluster). */
+export function dagOf(a: ServerAnalysis, record: InventoryRecord): string | null {
+  return a.groups.dag ?? (record.data?.cluster.member ? record.data.cluster.clusterName : null);
+}
+
+export function fleetFindings(pairs: { analysis: ServerAnalysis; record: InventoryRecord }[]): FleetFinding[] {
+  const ok = pairs.filter((p) => p.analysis.status === 'ok');
+  const out: FleetFinding[] = [];
+  const groupBy = (key: (p: (typeof ok)[number]) => string | null) => {
+    const m = new Map<string, typeof ok>();
+    for (const p of ok) {
+      const k = key(p);
+      if (k) m.set(k, [...(m.get(k) ?? []), p]);
+    }
+    return [...m.entries()].filter(([, members]) => members.length > 1).sort(([a], [b]) => a.localeCompare(b));
+  };
+
+  for (const [dag, members] of groupBy((p) => dagOf(p.analysis, p.record))) {
+    const names = members.map((m) => m.analysis.server);
+    const diffs = differences(members.map((m) => ({ name: m.analysis.server, sig: tlsSignature(m.analysis, m.record) })));
+    if (diffs.length) {
+      out.push({
+        id: 'FLEET-DAG-TLS-DRIFT', severity: 'medium', title: `DAG ${dag}: members differ in ${diffs.length} TLS setting(s)`,
+        explanation:
+          'Members of one DAG replicate to and fail over to each other; different TLS settings mean a database or transport path that works on one ' +
+          'member fails after a switchover. Bring them to the same state.',
+        group: { kind: 'dag', name: dag }, servers: names, differences: diffs,
+      });
+    }
+    const builds = differences(members.map((m) => ({
+      name: m.analysis.server,
+      sig: new Map([['Exchange build', m.analysis.host?.exchange.buildName ?? m.analysis.host?.exchange.build ?? 'unknown']]),
+    })));
+    if (builds.length) {
+      out.push({
+        id: 'FLEET-DAG-MIXED-BUILDS', severity: 'medium', title: `DAG ${dag}: members run different Exchange builds`,
+        explanation:
+          'Mixed builds inside a DAG are meant to be temporary (during an update). TLS capability and defaults differ between CUs, so finish the update ' +
+          'before changing TLS settings.',
+        group: { kind: 'dag', name: dag }, servers: names, differences: builds,
+      });
+    }
+  }
+  for (const [site, members] of groupBy((p) => p.analysis.groups.site)) {
+    const diffs = differences(members.map((m) => ({ name: m.analysis.server, sig: tlsSignature(m.analysis, m.record) })));
+    if (!diffs.length) continue;
+    out.push({
+      id: 'FLEET-SITE-TLS-DRIFT', severity: 'low', title: `Site ${site}: servers differ in ${diffs.length} TLS setting(s)`,
+      explanation:
+        'Servers of one site share connectors and load-balanced namespaces; a server with different TLS settings fails some connections the others accept. ' +
+        'Expected while a rollout is under way; otherwise bring them to the same state.',
+      group: { kind: 'site', name: site }, servers: members.map((m) => m.analysis.server), differences: diffs,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+// Raw registry values → display strings, paths below HKLM, change records.
+import type { Evidence, RegValue, RegistryChange } from './types.js';
+
+/** The collector may write "HKLM:\X", "HKLM\X", "HKEY_LOCAL_MACHINE\X" or just "X": changes always carry the path below the hive. */
+export function pathBelowHklm(path: string): string {
+  return path.replace(/^(HKLM:?|HKEY_LOCAL_MACHINE|Registry::HKEY_LOCAL_MACHINE)\\+/i, '').replace(/\\+$/, '');
+}
+
+export function fullPath(path: string): string {
+  return `HKLM\\${pathBelowHklm(path)}`;
+}
+
+export function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}
+
+/** The DWORD number when the value is a present REG_DWORD, else null. */
+export function dword(v: RegValue): number | null {
+  return v.present && v.type === 'REG_DWORD' && typeof v.value === 'number' ? v.value : null;
+}
+
+export function isWrongType(v: RegValue): boolean {
+  return v.present && (v.type !== 'REG_DWORD' || typeof v.value !== 'number');
+}
+
+/** "missing", "1", "0xffffffff (4294967295)", "REG_SZ '1'" */
+export function displayValue(v: RegValue): string {
+  if (!v.present) return 'missing';
+  if (v.type === 'REG_DWORD' && typeof v.value === 'number') {
+    return v.value === 0 || v.value === 1 ? String(v.value) : `${hex(v.value)} (${v.value})`;
+  }
+  const shown = Array.isArray(v.value) ? `[${v.value.map((s) => `'${s}'`).join(', ')}]` : v.value === null ? 'null' : `'${v.value}'`;
+  return `${v.type} ${shown}`;
+}
+
+export function rawOf(v: RegValue): number | string | string[] | null {
+  return v.present ? v.value : null;
+}
+
+export function registryEvidence(path: string, name: string, value: RegValue): Evidence {
+  return {
+    kind: 'registry',
+    path: pathBelowHklm(path),
+    name,
+    raw: value,
+    display: `${fullPath(path)}\\${name} = ${displayValue(value)}`,
+  };
+}
+
+/** A REG_DWORD change, or null when the value already is exactly the desired DWORD (so a re-run plans nothing). */
+export function dwordChange(path: string, name: string, current: RegValue, desired: number): RegistryChange | null {
+  if (dword(current) === desired) return null;
+  return {
+    hive: 'HKLM',
+    path: pathBelowHklm(path),
+    fullPath: fullPath(path),
+    name,
+    type: 'REG_DWORD',
+    current: rawOf(current),
+    currentType: current.present ? current.type : null,
+    desired,
+    currentDisplay: displayValue(current),
+    desiredDisplay: desired === 0 || desired === 1 ? String(desired) : `${hex(desired)} (${desired})`,
+  };
+}
+
+export function changeKey(c: RegistryChange): string {
+  return `${c.path.toLowerCase()}\u0000${c.name.toLowerCase()}`;
+}

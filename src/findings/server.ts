@@ -1,0 +1,158 @@
+// One server: run every policy's rules, merge the findings, decide a verdict per policy.
+import type { InventoryRecord } from '../inventory/types.js';
+import { emptyResult, finding, hostFacts, serverContext, type RuleResult, type ServerContext } from './context.js';
+import type { Knowledge } from './knowledge.js';
+import type { Policy, PolicyRule } from './policy.js';
+import { changeKey } from './registry.js';
+import { dotNetReleaseRule, dotNetValueRule } from './rules-dotnet.js';
+import { exchangeBuildRule, exchangeFacts, exchangeSupportRule } from './rules-exchange.js';
+import { osFacts, rebootPending } from './rules-host.js';
+import { legacyPeersRule } from './rules-legacy-peers.js';
+import { schannelHygiene, schannelProtocolRule } from './rules-schannel.js';
+import { winHttpRule } from './rules-winhttp.js';
+import {
+  severities, type Blocker, type Finding, type PolicyVerdict, type RegistryChange, type ServerAnalysis, type Severity, type SeverityCounts,
+} from './types.js';
+
+export function runRule(ctx: ServerContext, rule: PolicyRule): RuleResult {
+  switch (rule.rule) {
+    case 'schannel-protocol': return schannelProtocolRule(ctx, rule);
+    case 'dotnet-value': return dotNetValueRule(ctx, rule);
+    case 'dotnet-release': return dotNetReleaseRule(ctx, rule);
+    case 'winhttp-protocols': return winHttpRule(ctx, rule);
+    case 'exchange-build': return exchangeBuildRule(ctx, rule);
+    case 'exchange-support': return exchangeSupportRule(ctx, rule);
+    case 'legacy-peers': return legacyPeersRule(ctx, rule);
+    default: return emptyResult();
+  }
+}
+
+const rank = (s: Severity) => severities.indexOf(s); // 0 = critical
+export const atLeast = (s: Severity, threshold: Severity) => rank(s) <= rank(threshold);
+
+function uniqueBlockers(list: Blocker[]): Blocker[] {
+  const seen = new Map<string, Blocker>();
+  for (const b of list) if (!seen.has(`${b.kind}|${b.message}`)) seen.set(`${b.kind}|${b.message}`, b);
+  return [...seen.values()];
+}
+
+function uniqueChanges(list: RegistryChange[]): RegistryChange[] {
+  const seen = new Map<string, RegistryChange>();
+  for (const c of list) if (!seen.has(changeKey(c))) seen.set(changeKey(c), c);
+  return [...seen.values()];
+}
+
+function verdictDisplay(v: PolicyVerdict['verdict'], findings: number, changes: number, blockers: Blocker[], failure?: string): string {
+  switch (v) {
+    case 'pass': return 'pass';
+    case 'fail': return `fail: ${findings} finding${findings === 1 ? '' : 's'}, ${changes} change${changes === 1 ? '' : 's'}`;
+    case 'blocked': return `blocked: ${[...new Set(blockers.map((b) => b.kind))].join(', ')} (${changes} change${changes === 1 ? '' : 's'} waiting)`;
+    case 'not-judged': return `not judged: ${failure ?? 'no data'}`;
+  }
+}
+
+export function countSeverities(findings: { severity: Severity }[]): SeverityCounts {
+  const c: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const f of findings) c[f.severity]++;
+  return c;
+}
+
+function worst(findings: Finding[]): Severity | null {
+  return findings.reduce<Severity | null>((w, f) => (w === null || rank(f.severity) < rank(w) ? f.severity : w), null);
+}
+
+/** Same id from two policies (legacy-off extends tls12-ready): one finding, policies joined, the higher severity. */
+function mergeInto(map: Map<string, Finding>, f: Finding): void {
+  const have = map.get(f.id);
+  if (!have) { map.set(f.id, { ...f, policies: [...f.policies], blockers: [...f.blockers] }); return; }
+  have.policies = [...new Set([...have.policies, ...f.policies])];
+  if (rank(f.severity) < rank(have.severity)) have.severity = f.severity;
+  have.blockers = uniqueBlockers([...have.blockers, ...f.blockers]);
+}
+
+function sortFindings(list: Finding[]): Finding[] {
+  return list.sort((a, b) => rank(a.severity) - rank(b.severity) || a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
+}
+
+export function analyzeFailedServer(record: InventoryRecord, policies: Policy[]): ServerAnalysis {
+  const reason = record.failure ? `${record.failure.category}: ${record.failure.message}` : 'no collector output';
+  const ev = [{ kind: 'collection' as const, path: null, name: record.failure?.category ?? null, raw: record.failure?.message ?? null, display: reason }];
+  const f = finding({
+    id: 'COLLECTION-FAILED',
+    severity: 'high',
+    category: 'collection',
+    title: `Could not be judged: collection failed (${record.failure?.category ?? 'no data'})`,
+    explanation:
+      `extls could not read this server's settings (${reason}), so it is neither ready nor known to be broken. ` +
+      'Fix access (WinRM/SSH reachability, credentials, time-outs) and run extls inventory again.',
+    evidence: ev,
+  });
+  f.policies = policies.map((p) => p.id);
+  const blocker: Blocker = { kind: 'not-collected', message: f.title, evidence: ev };
+  return {
+    server: record.server,
+    groups: record.groups,
+    status: 'failed',
+    failure: record.failure,
+    host: null,
+    protocols: [],
+    verdicts: policies.map((p) => ({
+      policy: p.id, policyTitle: p.title, verdict: 'not-judged', display: verdictDisplay('not-judged', 0, 0, [], record.failure?.category),
+      findingIds: [f.id], changes: [], restartRequired: false, blockers: [blocker],
+    })),
+    findings: [f],
+    counts: countSeverities([f]),
+    worstSeverity: f.severity,
+  };
+}
+
+export function analyzeServer(record: InventoryRecord, policies: Policy[], referenceTime: Date, knowledge?: Knowledge): ServerAnalysis {
+  if (record.status !== 'ok' || record.data === null) return analyzeFailedServer(record, policies);
+  const ctx = serverContext(record, record.data, referenceTime, knowledge);
+  const merged = new Map<string, Finding>();
+  const verdicts: PolicyVerdict[] = [];
+  const reboot = rebootPending(ctx);
+  const covered = new Set<string>();
+
+  for (const policy of policies) {
+    const results = policy.rules.map((r) => {
+      if (r.rule === 'schannel-protocol') for (const side of r.sides ?? ['Client', 'Server']) covered.add(`${r.protocol}|${side}`);
+      return runRule(ctx, r);
+    });
+    const findings = results.flatMap((r) => r.findings).map((f) => ({ ...f, policies: [policy.id] }));
+    let blockers = results.flatMap((r) => r.blockers);
+    if (reboot) blockers.push(reboot.blocker);
+    blockers = uniqueBlockers(blockers.filter((b) => policy.blockers.includes(b.kind)));
+    const failing = findings.filter((f) => atLeast(f.severity, policy.failAt));
+    const changes = uniqueChanges(failing.flatMap((f) => f.changes));
+    const verdict: PolicyVerdict['verdict'] = failing.length === 0 ? 'pass' : blockers.length ? 'blocked' : 'fail';
+    if (verdict === 'blocked') for (const f of failing) if (f.changes.length) f.blockers = blockers;
+    for (const f of findings) mergeInto(merged, f);
+    verdicts.push({
+      policy: policy.id,
+      policyTitle: policy.title,
+      verdict,
+      display: verdictDisplay(verdict, failing.length, changes.length, blockers),
+      findingIds: failing.map((f) => f.id),
+      changes,
+      restartRequired: failing.some((f) => f.restartRequired),
+      blockers: verdict === 'pass' ? [] : blockers,
+    });
+  }
+  for (const f of [...schannelHygiene(ctx, covered), ...exchangeFacts(ctx), ...osFacts(ctx), ...(reboot ? [reboot.finding] : [])]) {
+    if (!merged.has(f.id)) merged.set(f.id, f);
+  }
+  const findings = sortFindings([...merged.values()]);
+  return {
+    server: record.server,
+    groups: record.groups,
+    status: 'ok',
+    failure: null,
+    host: hostFacts(ctx),
+    protocols: ctx.protocols,
+    verdicts,
+    findings,
+    counts: countSeverities(findings),
+    worstSeverity: worst(findings),
+  };
+}

@@ -1,0 +1,109 @@
+// Escaping per output kind. Every piece of data that reaches a generated file goes through one of these.
+
+/** The characters PowerShell treats as a single quote (it accepts the typographic ones too). */
+const PS_SINGLE_QUOTES = /['\u2018\u2019\u201a\u201b]/g;
+/** Control characters and every line terminator: encoded, so generated scripts stay one statement per line. */
+const PS_UNSAFE = /[\x00-\x1f\x7f\x85\u2028\u2029]/;
+
+/**
+ * A PowerShell expression that evaluates to exactly `value`.
+ * Plain text becomes one single-quoted literal (no expansion of `$`, backticks or `$(...)` happens inside '...');
+ * every quote character PowerShell recognises is doubled. Control characters and line terminators (NUL
+ * included) are encoded as `[char]N` pieces joined with +, e.g. ('a' + [char]10 + 'b'), so the literal never
+ * spans lines and a NUL never reaches the file.
+ */
+export function psLiteral(value: unknown): string {
+  const text = scalarText(value, 'psLiteral');
+  if (!PS_UNSAFE.test(text)) return `'${text.replace(PS_SINGLE_QUOTES, '$&$&')}'`;
+  const pieces: string[] = [];
+  let run = '';
+  for (const ch of text) {
+    if (PS_UNSAFE.test(ch)) {
+      if (run) pieces.push(`'${run.replace(PS_SINGLE_QUOTES, '$&$&')}'`);
+      run = '';
+      pieces.push(`[char]${ch.codePointAt(0)}`);
+    } else {
+      run += ch;
+    }
+  }
+  if (run) pieces.push(`'${run.replace(PS_SINGLE_QUOTES, '$&$&')}'`);
+  // A leading [char]N piece would make + numeric addition; a leading '' keeps it string concatenation.
+  if (!pieces[0]!.startsWith("'")) pieces.unshift("''");
+  return `(${pieces.join(' + ')})`;
+}
+
+/** Text for a PowerShell `#` line comment: one line, and no `#>`/`<#` that could end or open a block comment. */
+export function psComment(value: unknown): string {
+  return scalarText(value, 'psComment')
+    .replace(/[\x00-\x1f\x7f\x85\u2028\u2029]+/g, ' ')
+    .replace(/#>/g, '# >')
+    .replace(/<#/g, '< #');
+}
+
+/** A PowerShell integer literal; anything that is not a safe integer is refused. */
+export function psInt(value: unknown): string {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error(`psInt: ${JSON.stringify(value)} is not an integer`);
+  return String(value);
+}
+
+/**
+ * JSON whose text is pure printable ASCII: non-ASCII and line separators as \uXXXX. Embedded in a generated
+ * script through psLiteral, the only character left to escape is the ASCII quote.
+ */
+export function jsonAscii(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Markdown inline text (also safe in a table cell): backslash-escapes \ ` * _ [ ] | ~, writes < > & as entities
+ * (so no raw HTML, comment or autolink can start), line breaks as <br> (a row or paragraph never ends early).
+ */
+export function mdText(value: unknown): string {
+  return scalarText(value, 'md')
+    .replace(/[\\`*_[\]|~]/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, '<br>')
+    .replace(/\t/g, ' ')
+    .replace(/[\x00-\x1f\x7f]/g, '\ufffd');
+}
+
+/**
+ * A Markdown code span: a fence longer than any backtick run inside; `|` escaped (GFM splits table cells on it
+ * even in code spans); line breaks shown as ⏎ because a code span cannot hold one.
+ */
+export function mdCode(value: unknown): string {
+  const text = scalarText(value, 'mdCode')
+    .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, '\u23ce')
+    .replace(/[\x00-\x1f\x7f]/g, '\ufffd')
+    .replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || text === '' ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** HTML text (what Handlebars' own {{ }} does; used outside templates). */
+export function htmlText(value: unknown): string {
+  return scalarText(value, 'html').replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * A CSV cell that a spreadsheet shows as text: cells starting with = + - @ (or tab/CR, which Excel also
+ * strips before evaluating) get a leading apostrophe, so they are never run as formulas (OWASP CSV injection).
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = Array.isArray(value) ? value.join('; ') : String(value);
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+function scalarText(value: unknown, helper: string): string {
+  if (value === undefined) throw new Error(`${helper}: value is undefined`);
+  if (value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map((v) => scalarText(v, helper)).join(', ');
+  throw new Error(`${helper}: cannot print an object`);
+}
