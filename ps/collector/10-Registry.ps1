@@ -241,7 +241,9 @@ function Import-ExTlsRegFile {
                 if ($data -match '^(?i)hex') {
                     while ($data.EndsWith('\')) {
                         if ($i -ge $count) { throw 'line continuation at end of file' }
-                        $data = $data.Substring(0, $data.Length - 1) + $lines[$i].Trim()
+                        $next = $lines[$i].Trim()
+                        if ($next -eq '') { throw 'line continuation followed by an empty line or end of file' }
+                        $data = $data.Substring(0, $data.Length - 1) + $next
                         $i++
                     }
                 }

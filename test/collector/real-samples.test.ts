@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCollector } from '../helpers/collector.js';
-import { absent, dword, expectValidOutput, framework, protocol } from './util.js';
+import { absent, dword, expectValidOutput, framework, protocol, unwrap } from './util.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/reg/', import.meta.url));
 const msDocs = (name: string) => join(fixtures, 'ms-docs_exchange-tls-configuration', name);
@@ -121,7 +121,7 @@ describe('collector over real .reg samples', () => {
     } else {
       expect(run.exitCode).not.toBe(0);
       expect(run.stdout.trim()).toBe('');
-      expect(run.stderr).toContain('No Windows registry on this system: give registryExports (.reg files)');
+      expect(unwrap(run.stderr)).toContain('No Windows registry on this system: give registryExports (.reg files)');
     }
   });
 
@@ -129,10 +129,10 @@ describe('collector over real .reg samples', () => {
     const missing = join(fixtures, 'no-such-file.reg');
     const run = await runCollector({ registryExports: [missing] });
     expect(run.exitCode).not.toBe(0);
-    expect(run.stderr).toContain(`registry export not found: ${missing}`);
+    expect(unwrap(run.stderr)).toContain(`registry export not found: ${missing}`);
     expect(existsSync(missing)).toBe(false);
     const wrongType = await runCollector({ registryExports: 'x.reg', computerName: 5 });
     expect(wrongType.exitCode).not.toBe(0);
-    expect(wrongType.stderr).toContain('computerName must be a string');
+    expect(unwrap(wrongType.stderr)).toContain('computerName must be a string');
   });
 });
