@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { validatorFor } from '../../src/util/schemas.js';
 import type { Inventory, InventoryRecord } from '../../src/inventory/types.js';
-import { startSshd, type SshdInstance } from '../helpers/sshd.js';
+import { startSshd, type SshdInstance } from '../helpers/sshd.mjs';
+import { locatePowerShell } from '../../src/powershell/locate.js';
 import { freePort, silentServer } from '../helpers/net.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -21,7 +22,7 @@ describe('inventory over PowerShell SSH remoting', () => {
   let stdoutLines: string[];
 
   beforeAll(async () => {
-    sshd = await startSshd(4);
+    sshd = await startSshd(4, locatePowerShell().path);
     silent = await silentServer();
     dir = await mkdtemp(join(tmpdir(), 'extls-ssh-'));
     const refusedPort = await freePort();

@@ -1,21 +1,17 @@
+// Plain ESM JavaScript so that both the jest tests and bench/ (run by plain node) use the same code.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
-import { locatePowerShell } from '../../src/powershell/locate.js';
-import { freePort } from './net.js';
+import { execa } from 'execa';
 
-export interface SshdInstance {
-  /** loopback ports this sshd listens on: each stands for one server */
-  ports: number[];
-  userName: string;
-  keyFilePath: string;
-  /** known_hosts with this sshd's host key for every port: no StrictHostKeyChecking=no needed */
-  knownHostsFile: string;
-  dir: string;
-  stop(): Promise<void>;
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 const SSHD = ['/usr/sbin/sshd', '/usr/bin/sshd'].find((p) => existsSync(p));
@@ -24,16 +20,15 @@ const SSHD = ['/usr/sbin/sshd', '/usr/bin/sshd'].find((p) => existsSync(p));
  * Start Debian's openssh-server on loopback with its own config, host key and authorized_keys, and the
  * PowerShell subsystem, so tests use real PowerShell SSH remoting (Invoke-Command -HostName).
  */
-export async function startSshd(portCount: number): Promise<SshdInstance> {
+export async function startSshd(portCount, pwsh) {
   if (!SSHD) throw new Error('sshd not found: run `bash scripts/setup.sh --system` (installs openssh-server)');
   const dir = await mkdtemp(join(tmpdir(), 'extls-sshd-'));
-  const pwsh = locatePowerShell().path;
   const hostKey = join(dir, 'host_ed25519');
   const userKey = join(dir, 'user_ed25519');
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', userKey]);
   await writeFile(join(dir, 'authorized_keys'), await readFile(`${userKey}.pub`));
-  const ports: number[] = [];
+  const ports = [];
   for (let i = 0; i < portCount; i++) ports.push(await freePort());
   const hostPub = (await readFile(`${hostKey}.pub`, 'utf8')).trim().split(/\s+/).slice(0, 2).join(' ');
   const knownHostsFile = join(dir, 'known_hosts');
@@ -58,9 +53,9 @@ export async function startSshd(portCount: number): Promise<SshdInstance> {
   ].join('\n');
   const configFile = join(dir, 'sshd_config');
   await writeFile(configFile, config + '\n');
-  const child: ResultPromise = execa(SSHD, ['-D', '-e', '-f', configFile], { reject: false, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = execa(SSHD, ['-D', '-e', '-f', configFile], { reject: false, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr?.on('data', (d) => (log += d.toString()));
   await waitForBanner(ports, () => log, child);
   return {
     ports,
@@ -76,7 +71,7 @@ export async function startSshd(portCount: number): Promise<SshdInstance> {
   };
 }
 
-async function waitForBanner(ports: number[], log: () => string, child: ResultPromise): Promise<void> {
+async function waitForBanner(ports, log, child) {
   const deadline = Date.now() + 15000;
   let exited = false;
   void child.then(() => (exited = true));
@@ -90,7 +85,7 @@ async function waitForBanner(ports: number[], log: () => string, child: ResultPr
   }
 }
 
-function answers(port: number): Promise<boolean> {
+function answers(port) {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     s.once('data', (d) => {
