@@ -1,4 +1,116 @@
-import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { analyzeInventory } from '../findings/analyze.js';
+import { loadPolicy } from '../findings/policy.js';
+import type { Finding, FindingsDocument, FleetFinding, ServerAnalysis } from '../findings/types.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { ExitCode, UsageError } from '../util/errors.js';
+import { formatRows, formats, parseFormat, type Column, type Format } from '../util/format.js';
+import { readStdin } from '../util/stdin.js';
 
-// Placeholder registration: the analyze command lands with its issue.
-export function register(_program: Command): void {}
+interface AnalyzeCliOptions {
+  policy: string[];
+  format?: Format;
+  out?: string;
+  referenceTime?: string;
+}
+
+/** Table: one row per server, one verdict column per policy. */
+export function serverColumns(doc: FindingsDocument): Column<ServerAnalysis>[] {
+  return [
+    { header: 'Server', value: (s) => s.server },
+    { header: 'Group', value: (s) => [s.groups.dag && `DAG ${s.groups.dag}`, s.groups.site && `site ${s.groups.site}`, s.groups.role].filter(Boolean).join(', ') },
+    { header: 'Windows', value: (s) => s.host?.os.name ?? s.host?.os.display ?? '' },
+    { header: 'Exchange', value: (s) => (s.host ? (s.host.exchange.buildName ?? s.host.exchange.display) : '') },
+    ...doc.policies.map((p): Column<ServerAnalysis> => ({ header: p.id, value: (s) => s.verdicts.find((v) => v.policy === p.id)?.display ?? '' })),
+    { header: 'Findings', value: (s) => s.findings.filter((f) => f.severity !== 'info').map((f) => `${f.severity.toUpperCase()} ${f.id}`).join('\n') },
+  ];
+}
+
+interface FindingRow { server: string; status: string; verdicts: string; finding: Finding }
+
+/** CSV: one row per server and finding, so a spreadsheet can filter by id or severity. */
+const findingColumns: Column<FindingRow>[] = [
+  { header: 'Server', value: (r) => r.server },
+  { header: 'Status', value: (r) => r.status },
+  { header: 'Verdicts', value: (r) => r.verdicts },
+  { header: 'FindingId', value: (r) => r.finding.id },
+  { header: 'Severity', value: (r) => r.finding.severity },
+  { header: 'Policies', value: (r) => r.finding.policies.join(' ') },
+  { header: 'Title', value: (r) => r.finding.title },
+  { header: 'Changes', value: (r) => r.finding.changes.map((c) => `${c.fullPath}\\${c.name}: ${c.currentDisplay} -> ${c.desiredDisplay}`).join('; ') },
+  { header: 'RestartRequired', value: (r) => r.finding.restartRequired },
+  { header: 'Blockers', value: (r) => r.finding.blockers.map((b) => b.kind).join(' ') },
+];
+
+const fleetColumns: Column<FleetFinding>[] = [
+  { header: 'Fleet finding', value: (f) => `${f.severity.toUpperCase()} ${f.id}` },
+  { header: 'Group', value: (f) => `${f.group.kind} ${f.group.name}` },
+  { header: 'Differences', value: (f) => f.differences.map((d) => `${d.setting}: ${d.values.map((v) => v.display).join(' | ')}`).join('\n') },
+];
+
+export function renderFindings(doc: FindingsDocument, format: Format): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(doc, null, 2) + '\n';
+    case 'ndjson':
+      return formatRows(doc.servers, [], 'ndjson');
+    case 'csv': {
+      const rows: FindingRow[] = doc.servers.flatMap((s) =>
+        s.findings.map((finding) => ({ server: s.server, status: s.status, verdicts: s.verdicts.map((v) => `${v.policy}=${v.verdict}`).join(' '), finding })),
+      );
+      return formatRows(rows, findingColumns, 'csv');
+    }
+    case 'table': {
+      let text = formatRows(doc.servers, serverColumns(doc), 'table');
+      if (doc.fleetFindings.length) text += formatRows(doc.fleetFindings, fleetColumns, 'table');
+      text += doc.summary.byPolicy.map((p) => p.display).join('\n') + '\n';
+      return text;
+    }
+  }
+}
+
+async function readInventory(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (err) {
+    throw new UsageError(`cannot read inventory ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`inventory ${file} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('analyze')
+    .description('Judge an inventory against policies: effective TLS state, findings, registry changes, blockers')
+    .argument('<inventory>', 'inventory.json from `extls inventory` (- reads stdin)')
+    .option('--policy <policy>', 'tls12-ready, legacy-off or a policy JSON file (schemas/policy.schema.json); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addOption(new Option('--format <format>', 'stdout format (default: table on a terminal, else json)').choices([...formats]))
+    .option('--out <file>', 'write the findings document (JSON, schemas/findings.schema.json) here')
+    .option('--reference-time <iso>', 'judge product support as of this time (default: now)')
+    .action(async (inventoryFile: string, opts: AnalyzeCliOptions) => {
+      process.exitCode = await runAnalyze(inventoryFile, opts);
+    });
+}
+
+export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions): Promise<number> {
+  const format = opts.format ? parseFormat(opts.format) : process.stdout.isTTY ? 'table' : 'json';
+  let referenceTime: Date | undefined;
+  if (opts.referenceTime !== undefined) {
+    referenceTime = new Date(opts.referenceTime);
+    if (Number.isNaN(referenceTime.getTime())) throw new UsageError(`--reference-time "${opts.referenceTime}" is not a date-time`);
+  }
+  const policies = (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
+  const doc = analyzeInventory(await readInventory(inventoryFile), policies, { referenceTime });
+  for (const e of doc.inputErrors) {
+    process.stderr.write(`extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
+  }
+  if (opts.out) await writeFileAtomic(opts.out, JSON.stringify(doc, null, 2) + '\n');
+  if (!opts.out || opts.format) process.stdout.write(renderFindings(doc, format));
+  return doc.inputErrors.length ? ExitCode.Usage : ExitCode.Ok;
+}
