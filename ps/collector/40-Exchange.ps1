@@ -29,7 +29,9 @@ function Get-ExTlsExchange {
             $result.buildSource = 'setup-registry'
         }
         # Role subkeys: MailboxRole, ClientAccessRole, HubTransportRole, EdgeTransportRole, ...
-        $roles = @(Get-ExTlsRegSubKeyNames -Path $versionKey | Where-Object { $_ -match 'Role$' })
+        # Assign first: the helper returns its array wrapped (,$array), which a pipeline would pass as one item.
+        $subKeys = Get-ExTlsRegSubKeyNames -Path $versionKey
+        $roles = @($subKeys | Where-Object { $_ -match 'Role$' })
         $result.roles = $roles
         $result.isEdge = [bool]($roles -contains 'EdgeTransportRole')
     }
