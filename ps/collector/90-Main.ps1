@@ -1,4 +1,5 @@
 # Main: options -> registry source -> sections -> one line of JSON (or -OutFile).
+try {
 $exTlsOptions = ConvertFrom-ExTlsOptions -Json $OptionsJson
 Open-ExTlsRegistry -Files $exTlsOptions.RegistryExports
 
@@ -14,8 +15,11 @@ $exTlsCluster = Invoke-ExTlsSection 'cluster' { Get-ExTlsCluster }
 # Protocol-log evidence (issue 3) lives in 50-ProtocolLogs.ps1 when that part is bundled.
 $exTlsProtocolLogs = $null
 if (Get-Command -Name 'Get-ExTlsProtocolLogEvidence' -CommandType Function -ErrorAction SilentlyContinue) {
+    # With .reg exports the registry's install path belongs to another server: only an explicit option counts.
+    $exTlsLogInstallPath = $exTlsExchange.installPath
+    if ($script:ExTlsReg.Kind -ne 'live') { $exTlsLogInstallPath = $exTlsOptions.ExchangeInstallPath }
     try {
-        $exTlsProtocolLogs = Get-ExTlsProtocolLogEvidence -Options $exTlsOptions.Raw -ExchangeInstallPath $exTlsExchange.installPath -IsEdge ([bool]$exTlsExchange.isEdge)
+        $exTlsProtocolLogs = Get-ExTlsProtocolLogEvidence -Options $exTlsOptions.Raw -ExchangeInstallPath $exTlsLogInstallPath -IsEdge ([bool]$exTlsExchange.isEdge)
     } catch {
         Add-ExTlsWarning -Section 'protocolLogs' -Message $_.Exception.Message
         $exTlsProtocolLogs = $null
@@ -68,4 +72,11 @@ if ($OutFile) {
     Write-Information -MessageData "extls collector: wrote $exTlsTarget"
 } else {
     Write-Output $exTlsJson
+}
+} catch {
+    # A fresh error record: callers (pwsh -File, Invoke-Command) show just the message, not a source excerpt.
+    $exTlsError = New-Object System.Management.Automation.ErrorRecord(
+        (New-Object System.Exception("extls collector: $($_.Exception.Message)", $_.Exception)),
+        'ExTlsCollectorFailed', [System.Management.Automation.ErrorCategory]::NotSpecified, $null)
+    $PSCmdlet.ThrowTerminatingError($exTlsError)
 }

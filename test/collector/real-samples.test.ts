@@ -37,7 +37,10 @@ describe('collector over real .reg samples', () => {
     expect(out.exchange).toEqual({ installed: false, setupKeyPath: null, installPath: null, build: null, buildSource: null, roles: [], isEdge: false });
     expect(out.pendingReboot).toEqual({ pending: false, reasons: [] });
     expect(out.cluster).toEqual({ member: false, clusterName: null });
-    expect(out.protocolLogs ?? null).toBeNull();
+    // protocol logs (ps/collector/50-ProtocolLogs.ps1, when bundled): with exports and no log paths, no folders
+    if (out.protocolLogs !== null && out.protocolLogs !== undefined) {
+      expect(out.protocolLogs).toMatchObject({ status: 'no-log-folders' });
+    }
     expect(out.warnings).toEqual([]);
   });
 
