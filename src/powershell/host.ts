@@ -30,7 +30,9 @@ export class ProcessPowerShellHost implements PowerShellHost {
     for (const [name, value] of Object.entries(parameters)) args.push(`-${safeName(name)}`, value);
     const r = await execa(this.pwsh, args, { env: childEnv(), extendEnv: false, reject: false, encoding: 'utf8' });
     const stderr = String(r.stderr ?? '').trim();
-    return { output: String(r.stdout ?? ''), errors: r.exitCode === 0 ? [] : [stderr || `exit code ${r.exitCode}`] };
+    // Error records (terminating or not) reach stderr under -File; an exit code alone also counts.
+    const errors = stderr ? [stderr] : r.exitCode === 0 ? [] : [`exit code ${r.exitCode}`];
+    return { output: String(r.stdout ?? ''), errors };
   }
 
   async close(): Promise<void> {}

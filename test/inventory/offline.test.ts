@@ -1,0 +1,112 @@
+// The two ways to inventory servers without remoting: collector files dropped in a folder (--from), and
+// reg exports analysed through one persistent pwsh (--exports, node-powershell).
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { locatePowerShell } from '../../src/powershell/locate.js';
+import { PersistentPowerShellHost, ProcessPowerShellHost, psLiteral } from '../../src/powershell/host.js';
+import { collectorScript, packageRoot } from '../../src/util/paths.js';
+import { validatorFor } from '../../src/util/schemas.js';
+import type { Inventory } from '../../src/inventory/types.js';
+import { runCli } from '../helpers/cli.js';
+
+const fixtures = join(packageRoot, 'test', 'fixtures', 'inventory');
+const pwsh = locatePowerShell().path;
+
+describe('inventory --from <folder> (collector -OutFile drops)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'extls-from-'));
+    const drop = join(dir, 'drop');
+    await mkdir(drop);
+    // What a scheduled task on each server does: run the collector with -OutFile to a share.
+    for (const name of ['EX01', 'EX02']) {
+      await execa(pwsh, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', collectorScript,
+        '-OptionsJson', JSON.stringify({ computerName: name, registryExports: [join(fixtures, 'server-ok.reg')], scanLogs: false }),
+        '-OutFile', join(drop, `${name}.json`)]);
+    }
+    await writeFile(join(drop, 'EX03.json'), '{"schemaVersion":1,"computerName":"EX03"}');
+    await writeFile(join(drop, 'EX04.json'), 'not json at all');
+  }, 60_000);
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('builds one validated record per file and keeps the bad files as failed records', async () => {
+    const out = join(dir, 'inventory.json');
+    const r = await runCli(['inventory', '--from', join(dir, 'drop'), '--out', out, '--quiet']);
+    expect(r.exitCode).toBe(2);
+    const inv = JSON.parse(await readFile(out, 'utf8')) as Inventory;
+    expect(validatorFor('inventory.schema.json')(inv)).toBe(true);
+    const byName = Object.fromEntries(inv.servers.map((s) => [s.server, s]));
+    expect(Object.keys(byName).sort()).toEqual(['EX01', 'EX02', 'EX03', 'EX04']);
+    expect(byName.EX01!).toMatchObject({ status: 'ok', transport: 'file', groups: { dag: 'DAG01', role: 'Mailbox' } });
+    expect(byName.EX03!.failure).toMatchObject({ category: 'invalid-output' });
+    expect(byName.EX03!.failure!.message).toContain('EX03.json: collector output does not match the schema');
+    expect(byName.EX04!.failure!.message).toMatch(/EX04\.json: the collector printed no JSON/);
+  });
+
+  it('exits 1 for a folder that does not exist', async () => {
+    const r = await runCli(['inventory', '--from', join(dir, 'nope'), '--out', join(dir, 'x.json')]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('cannot read folder');
+  });
+});
+
+describe('inventory --exports <folder> (persistent pwsh)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'extls-exports-'));
+    for (const name of ['EX10', "EX'11 $(x)"]) {
+      await mkdir(join(dir, name));
+      await cp(join(fixtures, 'server-ok.reg'), join(dir, name, 'hklm.reg'));
+    }
+    await mkdir(join(dir, 'EX12'));
+    await cp(join(fixtures, 'malformed.reg'), join(dir, 'EX12', 'schannel.reg'));
+    await mkdir(join(dir, 'EX13'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('analyses each sub-folder as a server; a bad export fails only its server', async () => {
+    const out = join(dir, 'inventory.json');
+    const r = await runCli(['inventory', '--exports', dir, '--out', out, '--quiet']);
+    expect(r.exitCode).toBe(2);
+    const inv = JSON.parse(await readFile(out, 'utf8')) as Inventory;
+    expect(validatorFor('inventory.schema.json')(inv)).toBe(true);
+    const byName = Object.fromEntries(inv.servers.map((s) => [s.server, s]));
+    expect(byName.EX10!.status).toBe('ok');
+    expect(byName["EX'11 $(x)"]!.data!.computerName).toBe("EX'11 $(x)");
+    expect(byName.EX12!.failure!.category).toBe('collector-error');
+    expect(byName.EX12!.failure!.message).toMatch(/schannel\.reg:4/);
+    expect(byName.EX13!.failure!.message).toMatch(/no \.reg files/);
+  }, 120_000);
+});
+
+describe('PowerShell hosts', () => {
+  const script = join(packageRoot, 'test', 'fixtures', 'inventory', 'echo-params.ps1');
+  beforeAll(() =>
+    writeFile(script, "param([string]$A, [string]$B)\n[pscustomobject]@{ A = $A; B = $B } | ConvertTo-Json -Compress\nif ($B -eq 'fail') { Write-Error 'asked to fail' }\n"),
+  );
+  afterAll(() => rm(script, { force: true }));
+
+  it.each([
+    ['one pwsh per call (execa)', () => new ProcessPowerShellHost(pwsh)],
+    ['one persistent pwsh (node-powershell)', () => new PersistentPowerShellHost(pwsh)],
+  ])('%s passes parameters as data, never as code', async (_name, make) => {
+    const host = make();
+    try {
+      const hostile = "it's $(New-Item /tmp/extls-pwned) `n \"q\" ; exit";
+      const r1 = await host.invokeFile(script, { A: hostile, B: 'ok' });
+      expect(JSON.parse(r1.output)).toEqual({ A: hostile, B: 'ok' });
+      expect(r1.errors).toEqual([]);
+      const r2 = await host.invokeFile(script, { A: 'x', B: 'fail' });
+      expect(r2.errors.join(' ')).toContain('asked to fail');
+      await expect(readFile('/tmp/extls-pwned')).rejects.toThrow();
+    } finally {
+      await host.close();
+    }
+  }, 60_000);
+
+  it('quotes PowerShell literals', () => {
+    expect(psLiteral("a'b\u2019c")).toBe("'a''b\u2019\u2019c'");
+  });
+});
