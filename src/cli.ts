@@ -12,8 +12,8 @@ export function buildProgram(): Command {
     .description('Find the Exchange servers that break mail flow once TLS 1.0/1.1 are gone, prove it, write the runbooks.')
     .version(toolVersion)
     .exitOverride()
-    // data goes to stdout; help, progress and errors to stderr
-    .configureOutput({ writeOut: (s) => process.stderr.write(s), writeErr: (s) => process.stderr.write(s) });
+    // asked-for output (help, version, data) to stdout; progress and errors to stderr
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   registerInventory(program);
   registerAnalyze(program);
   registerRunbooks(program);
