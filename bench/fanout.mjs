@@ -50,7 +50,8 @@ async function fanoutRatio() {
       '$job = Get-Content -Raw $JobPath | ConvertFrom-Json',
       '$opts = @{ UserKnownHostsFile = $job.knownHosts; BatchMode = "yes" }',
       '$hosts = @($job.ports | ForEach-Object { "$($job.user)@127.0.0.1:$_" })',
-      '$out = Invoke-Command -HostName $hosts -KeyFilePath $job.key -Options $opts -ThrottleLimit 32 -FilePath $job.collector -ArgumentList $job.options',
+      '$sb = [scriptblock]::Create([IO.File]::ReadAllText($job.collector))',
+      '$out = Invoke-Command -HostName $hosts -KeyFilePath $job.key -Options $opts -ThrottleLimit 32 -ScriptBlock $sb -ArgumentList $job.options',
       'if (@($out).Count -ne $hosts.Count) { throw "bare remoting got $(@($out).Count) results for $($hosts.Count) hosts" }',
     ].join('\n'));
     const jobFile = join(dir, 'bare.json');
