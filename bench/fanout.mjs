@@ -43,7 +43,8 @@ async function fanoutRatio() {
     };
     const fleetFile = join(dir, 'fleet.json');
     await writeFile(fleetFile, JSON.stringify(fleet));
-    // Bare remoting: what an admin would write, one pwsh, same collector, same throttle and ssh options.
+    // Bare remoting: what an admin would write, one pwsh, same collector and ssh options. pwsh 7.6's SSH
+    // parameter sets have no -ThrottleLimit: Invoke-Command's built-in default of 32 applies, as in extls.
     const bareScript = join(dir, 'bare.ps1');
     await writeFile(bareScript, [
       'param([string]$JobPath)',
@@ -51,7 +52,7 @@ async function fanoutRatio() {
       '$opts = @{ UserKnownHostsFile = $job.knownHosts; BatchMode = "yes" }',
       '$hosts = @($job.ports | ForEach-Object { "$($job.user)@127.0.0.1:$_" })',
       '$sb = [scriptblock]::Create([IO.File]::ReadAllText($job.collector))',
-      '$out = Invoke-Command -HostName $hosts -KeyFilePath $job.key -Options $opts -ThrottleLimit 32 -ScriptBlock $sb -ArgumentList $job.options',
+      '$out = Invoke-Command -HostName $hosts -KeyFilePath $job.key -Options $opts -ScriptBlock $sb -ArgumentList $job.options',
       'if (@($out).Count -ne $hosts.Count) { throw "bare remoting got $(@($out).Count) results for $($hosts.Count) hosts" }',
     ].join('\n'));
     const jobFile = join(dir, 'bare.json');
