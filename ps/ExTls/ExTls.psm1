@@ -1,0 +1,13 @@
+# ExTls: the extls CLI from PowerShell. Works on Windows PowerShell 5.1 and PowerShell 7.
+# One public function per file in public/, helpers in private/; the manifest exports exactly the public ones.
+Set-StrictMode -Version 2
+
+$script:ModuleRoot = $PSScriptRoot
+
+foreach ($folder in @('private', 'public')) {
+    $path = Join-Path -Path $PSScriptRoot -ChildPath $folder
+    if (-not (Test-Path -LiteralPath $path)) { continue }
+    foreach ($file in @(Get-ChildItem -LiteralPath $path -Filter '*.ps1' -File | Sort-Object -Property Name)) {
+        . $file.FullName
+    }
+}

@@ -1,0 +1,41 @@
+function Get-ExTlsInventoryInput {
+    <#
+    .SYNOPSIS
+        The inventory JSON text for analyze/runbooks: the file given by path (read as UTF-8), or a document built from
+        piped ExTls.InventoryRecord objects (their RecordJson as printed by extls) or plain parsed records.
+    .EXAMPLE
+        Get-ExTlsInventoryInput -InputObject $records
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [string] $Path,
+        [AllowEmptyCollection()] [object[]] $InputObject,
+        $Cli
+    )
+    if ($Path) {
+        if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) {
+            throw (New-Object System.IO.FileNotFoundException "The inventory file '$Path' was not found.")
+        }
+        return [System.IO.File]::ReadAllText($Path, [System.Text.Encoding]::UTF8)
+    }
+    $lines = New-Object System.Collections.Generic.List[string]
+    $ok = 0
+    foreach ($item in $InputObject) {
+        if ($null -eq $item) { continue }
+        $json = Get-ExTlsProperty $item 'RecordJson'
+        $record = Get-ExTlsProperty $item 'Record'
+        if (-not $json) {
+            if (-not $record) { $record = $item }
+            if (-not (Get-ExTlsProperty $record 'server')) {
+                throw (New-Object System.ArgumentException 'Input objects must be inventory records: the output of Invoke-ExTlsInventory, or the servers of an inventory.json.')
+            }
+            $json = ConvertTo-Json -InputObject $record -Depth 100 -Compress
+        } elseif (-not $record) {
+            $record = $json | ConvertFrom-Json
+        }
+        if ((Get-ExTlsProperty $record 'status') -eq 'ok') { $ok++ }
+        $lines.Add([string]$json)
+    }
+    return (ConvertTo-ExTlsInventoryText -RecordJson $lines.ToArray() -OkCount $ok -Source 'PowerShell pipeline' -Cli $Cli)
+}

@@ -1,0 +1,43 @@
+function Start-ExTlsCli {
+    <#
+    .SYNOPSIS
+        Starts the CLI from a ProcessStartInfo, writes InputText to its stdin as UTF-8 (no BOM) and closes stdin.
+    .DESCRIPTION
+        Returns a handle with Process, Output (the stdout reader; read it line by line) and ErrorTask
+        (stderr, drained asynchronously from the start so the child never blocks on a full pipe).
+        Finish with Complete-ExTlsCli (in a finally block: it also stops a child that is still running).
+    .EXAMPLE
+        $cli = Start-ExTlsCli -StartInfo (New-ExTlsProcessStartInfo -Argument 'probe', '--format', 'json', '--', 'mx.contoso.com')
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [System.Diagnostics.ProcessStartInfo] $StartInfo,
+        [AllowEmptyString()] [AllowNull()] [string] $InputText
+    )
+    $process = New-Object System.Diagnostics.Process
+    $process.StartInfo = $StartInfo
+    try {
+        [void]$process.Start()
+    } catch {
+        throw (New-Object System.InvalidOperationException ("Cannot start '$($StartInfo.FileName)': $($_.Exception.Message)", $_.Exception))
+    }
+    $errorTask = $process.StandardError.ReadToEndAsync()
+    try {
+        if ($InputText) {
+            $bytes = (New-Object System.Text.UTF8Encoding $false).GetBytes($InputText)
+            $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
+            $process.StandardInput.BaseStream.Flush()
+        }
+    } catch [System.IO.IOException] {
+        # The child exited before reading its input; its exit code and stderr tell why.
+        Write-Verbose "extls did not read its input: $($_.Exception.Message)"
+    } finally {
+        try { $process.StandardInput.Close() } catch [System.IO.IOException] { Write-Verbose 'stdin already closed' }
+    }
+    [pscustomobject]@{
+        PSTypeName = 'ExTls.CliRun'
+        Process    = $process
+        Output     = $process.StandardOutput
+        ErrorTask  = $errorTask
+    }
+}

@@ -1,0 +1,153 @@
+function New-ExTlsRunbook {
+    <#
+    .SYNOPSIS
+        Writes the change runbook, remediation and rollback scripts for each server, and the fleet report, from an inventory.
+
+    .DESCRIPTION
+        Runs `extls runbooks <inventory> --out <folder>`: per server a folder with runbook.md (pre-checks, the Exchange
+        maintenance steps around the restart, the exact registry changes, post-checks, rollback), remediate.ps1 and
+        rollback.ps1 (Windows PowerShell 5.1, -WhatIf aware, back up before they change anything), and for the fleet
+        report.html, summary.csv and the rollout order.
+
+        Supports -WhatIf and -Confirm. With -WhatIf nothing is written anywhere: not the output folder, not a
+        temporary file. Piped records are handed to extls in a temporary file in the system's temp folder,
+        removed afterwards.
+
+        Returns the files written (FileInfo objects typed ExTls.RunbookFile, with the Server they belong to).
+
+    .PARAMETER InventoryPath
+        An inventory.json file (Invoke-ExTlsInventory -OutFile, or `extls inventory --out`).
+
+    .PARAMETER InputObject
+        Inventory records from the pipeline: the output of Invoke-ExTlsInventory.
+
+    .PARAMETER OutputPath
+        The folder to write into; created if missing. Files of an earlier run with the same names are replaced.
+
+    .PARAMETER EnableException
+        Throw terminating errors instead of writing non-terminating ones (kept for symmetry with the other commands:
+        a failed render is always terminating).
+
+    .EXAMPLE
+        PS C:\> New-ExTlsRunbook -InventoryPath .\inventory.json -OutputPath .\runbooks -WhatIf
+
+        Shows what would be written, and writes nothing.
+
+    .EXAMPLE
+        PS C:\> New-ExTlsRunbook -InventoryPath .\inventory.json -OutputPath \\fs01\changes\CHG0042 -Confirm:$false
+
+        Writes the runbooks and the report for the change request folder without asking.
+
+    .EXAMPLE
+        PS C:\> Get-ExchangeServer | Invoke-ExTlsInventory | Where-Object Status -eq 'Ok' | New-ExTlsRunbook -OutputPath .\runbooks |
+        >>     Where-Object Name -eq 'remediate.ps1'
+
+        Reads the servers, renders runbooks for the ones that could be read and lists their remediation scripts.
+
+    .EXAMPLE
+        PS C:\> $files = New-ExTlsRunbook -InventoryPath .\inventory.json -OutputPath .\runbooks
+        PS C:\> Invoke-Item ($files | Where-Object Name -eq 'report.html').FullName
+
+        Writes everything and opens the fleet report.
+
+    .INPUTS
+        ExTls.InventoryRecord
+
+    .OUTPUTS
+        System.IO.FileInfo (ExTls.RunbookFile)
+
+    .LINK
+        Invoke-ExTlsInventory
+
+    .LINK
+        Get-ExTlsFinding
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'InputObject')]
+    [OutputType('ExTls.RunbookFile')]
+    param(
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path')]
+        [ValidateNotNullOrEmpty()]
+        [string] $InventoryPath,
+
+        [Parameter(Mandatory, ValueFromPipeline, ParameterSetName = 'InputObject')]
+        [object[]] $InputObject,
+
+        [Parameter(Mandatory)]
+        [ValidateNotNullOrEmpty()]
+        [string] $OutputPath,
+
+        [switch] $EnableException
+    )
+
+    begin {
+        $records = New-Object System.Collections.Generic.List[object]
+    }
+
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'InputObject') {
+            foreach ($item in $InputObject) { if ($null -ne $item) { $records.Add($item) } }
+        }
+    }
+
+    end {
+        $pathOf = { param($p) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p) }
+        if ($PSCmdlet.ParameterSetName -eq 'InputObject' -and $records.Count -eq 0) { return }
+        $outFolder = & $pathOf $OutputPath
+        $inventoryFile = $null
+        if ($InventoryPath) {
+            $inventoryFile = & $pathOf $InventoryPath
+            if (-not (Test-Path -LiteralPath $inventoryFile -PathType Leaf)) {
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "The inventory file '$InventoryPath' was not found." -ErrorId 'ExTls.InventoryNotFound' -Category ObjectNotFound -TargetObject $InventoryPath -ExceptionType 'System.IO.FileNotFoundException'))
+            }
+            $what = "Write runbooks, remediation and rollback scripts and the fleet report for the servers in $inventoryFile"
+        } else {
+            $what = "Write runbooks, remediation and rollback scripts and the fleet report for $($records.Count) server(s)"
+        }
+        if (-not $PSCmdlet.ShouldProcess($outFolder, $what)) { return }
+
+        try {
+            $cli = Resolve-ExTlsCli
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.CliNotFound' -Category ObjectNotFound -TargetObject 'extls' -ExceptionType 'System.IO.FileNotFoundException'))
+        }
+
+        $tempFile = $null
+        try {
+            if (-not $inventoryFile) {
+                try {
+                    $text = Get-ExTlsInventoryInput -InputObject $records.ToArray() -Cli $cli
+                } catch {
+                    $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.InvalidInput' -Category InvalidArgument -TargetObject $null))
+                }
+                # In the system temp folder, never in the output folder; removed in finally.
+                $tempFile = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('extls-inventory-{0}.json' -f [guid]::NewGuid().ToString('N'))
+                [System.IO.File]::WriteAllText($tempFile, $text, (New-Object System.Text.UTF8Encoding $false))
+                $inventoryFile = $tempFile
+            }
+            if (-not (Test-Path -LiteralPath $outFolder -PathType Container)) {
+                $null = New-Item -ItemType Directory -Path $outFolder -Force -WhatIf:$false -Confirm:$false
+            }
+            $started = [DateTime]::UtcNow.AddSeconds(-2)
+            # Paths are single argv elements (ArgumentList / escaped), after "--" for the positional one.
+            $result = Invoke-ExTlsCliCommand -Argument @('runbooks', "--out=$outFolder", '--', $inventoryFile) -Cli $cli `
+                -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
+        } finally {
+            if ($tempFile -and (Test-Path -LiteralPath $tempFile)) { Remove-Item -LiteralPath $tempFile -Force -WhatIf:$false -Confirm:$false }
+        }
+        if ($result.ExitCode -ne 0 -and $result.ExitCode -ne 2) {
+            $message = Get-ExTlsCliMessage -Command 'runbooks' -Result $result
+            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $message -ErrorId 'ExTls.CliFailed' -Category InvalidResult -TargetObject $outFolder))
+        }
+
+        $root = (Get-Item -LiteralPath $outFolder).FullName.TrimEnd([char[]]@('\', '/'))
+        foreach ($file in @(Get-ChildItem -LiteralPath $outFolder -Recurse -File | Where-Object { $_.LastWriteTimeUtc -ge $started } | Sort-Object FullName)) {
+            $relative = $file.FullName.Substring($root.Length).TrimStart([char[]]@('\', '/'))
+            $server = $null
+            $parts = $relative -split '[\\/]'
+            if ($parts.Count -gt 1) { $server = $parts[0] }
+            $file.PSObject.TypeNames.Insert(0, 'ExTls.RunbookFile')
+            Add-Member -InputObject $file -MemberType NoteProperty -Name Server -Value $server -Force
+            $file
+        }
+    }
+}
