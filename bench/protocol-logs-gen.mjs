@@ -243,17 +243,22 @@ export function writeBench(outDir, mb) {
     const want = target * f.share;
     const sessions = [];
     let approx = 0;
-    // ~2.6 KB per receive session and ~1.9 KB per send session with mail; exact size comes out of writeFolder.
-    const per = f.kind === 'receive' ? 2600 : 1900;
-    while (approx < want) {
+    const make = () => {
       const p = peers[Math.floor(rand() * rand() * peers.length)];
-      sessions.push({
+      return {
         startMs: REF - Math.floor(rand() * 7 * 86400000) - 60000, sessionId: nextId('EXB1'), tls: p.tls, fail: p.fail, mail: rand() < 0.9,
         localIp: '10.0.0.21', localPort: 1024 + Math.floor(rand() * 60000), remoteIp: p.remoteIp, remotePort: 1024 + Math.floor(rand() * 60000),
         peerName: 'mail.partner.example', connector: f.connector, sep: f.kind === 'send' && rand() < 0.5 ? '-' : '_',
         extra: p.fail ? [['*', '', '421 4.4.2 Connection dropped due to SocketError']]
           : !p.tls && rand() < 0.2 ? [[f.kind === 'receive' ? '>' : '<', '451 5.7.3 Must issue a STARTTLS command first', '']] : [],
-      });
+      };
+    };
+    // Average session size from a sample, so that the folder comes out near its share of the target.
+    let sampleBytes = 0;
+    for (let i = 0; i < 200; i++) sampleBytes += sessionLines(f.kind, 'EXB1', make(), (s) => s.connector).join('').length;
+    const per = sampleBytes / 200;
+    while (approx < want) {
+      sessions.push(make());
       approx += per;
     }
     total += writeFolder(f.dir, f.kind, 'EXB1', sessions, (s) => s.connector, 16);

@@ -1191,10 +1191,12 @@ function Get-ExTlsPlOptionValue {
 function Initialize-ExTlsProtocolLogScanner {
     # Once per process: Add-Type cannot replace a type, and compiling costs a second or two.
     if ($null -ne ('ExTlsProtocolLogs1.Scanner' -as [type])) { return }
+    # Without -optimize+ Add-Type on PowerShell 7 emits a debug assembly and the JIT disables its optimizations
+    # (the scan runs several times slower).
     if ($PSVersionTable.PSEdition -eq 'Core') {
-        Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '-langversion:5'
+        Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '-langversion:5', '-optimize+'
     } else {
-        Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp
+        Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '/optimize+'
     }
 }
 
