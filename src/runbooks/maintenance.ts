@@ -1,0 +1,59 @@
+// Which Exchange maintenance steps fit a server: DAG member, standalone Mailbox, Edge, or no Exchange.
+import type { ServerAnalysis } from '../findings/types.js';
+import type { InventoryRecord } from '../inventory/types.js';
+import type { MaintenanceKind, ServerContext } from './types.js';
+
+export interface ServerFacts {
+  name: string;
+  dag: string | null;
+  site: string | null;
+  kind: MaintenanceKind;
+  exchangeInstalled: boolean;
+  isEdge: boolean;
+  roles: string[];
+  clusterMember: boolean;
+  clusterName: string | null;
+}
+
+/** Facts from the findings, completed from the inventory record (cluster membership, Edge flag). */
+export function serverFacts(s: ServerAnalysis, record: InventoryRecord | undefined): ServerFacts {
+  const data = record?.data ?? null;
+  const exchange = s.host?.exchange;
+  const installed = exchange?.installed ?? data?.exchange.installed ?? false;
+  const roles = exchange?.roles ?? data?.exchange.roles ?? [];
+  const isEdge = Boolean(exchange?.isEdge || data?.exchange.isEdge || roles.some((r) => /edge/i.test(r)) || /^edge$/i.test(s.groups.role ?? ''));
+  const clusterMember = data?.cluster.member ?? false;
+  const clusterName = data?.cluster.clusterName ?? null;
+  // The fleet file's DAG wins; else the cluster name (for an Exchange DAG member it is the DAG name).
+  const dag = isEdge ? null : (s.groups.dag ?? (clusterMember ? clusterName : null));
+  let kind: MaintenanceKind = 'none';
+  if (installed || isEdge) kind = isEdge ? 'edge' : dag ? 'dag-mailbox' : 'mailbox';
+  return { name: s.server, dag, site: s.groups.site, kind, exchangeInstalled: installed, isEdge, roles, clusterMember, clusterName };
+}
+
+const summaries: Record<MaintenanceKind, string> = {
+  'dag-mailbox':
+    'Mailbox server in a DAG: drain transport, hand its queues to another server, move its active databases away and block activation, pause the cluster node, take it offline; the exact reverse afterwards.',
+  mailbox: 'Standalone Mailbox server: drain transport and let the queues empty before the restart; no DAG or cluster steps.',
+  edge: 'Edge Transport server: no DAG or cluster steps; drain and stop transport so senders use the other MX/Edge servers meanwhile.',
+  none: 'No Exchange server found on this host: only the registry change and the restart.',
+};
+
+/** The maintenance part of the runbook context; `fleet` gives the other servers (for DAG peers, redirect target). */
+export function maintenanceFor(f: ServerFacts, fleet: readonly ServerFacts[]): ServerContext['maintenance'] {
+  const others = fleet.filter((o) => o.name !== f.name && (o.kind === 'dag-mailbox' || o.kind === 'mailbox'));
+  const otherDagMembers = f.dag ? others.filter((o) => o.dag === f.dag).map((o) => o.name).sort() : [];
+  const sameSite = f.site ? others.filter((o) => o.site === f.site).map((o) => o.name).sort() : [];
+  const redirectTarget = f.kind === 'dag-mailbox' || f.kind === 'mailbox' ? (otherDagMembers[0] ?? sameSite[0] ?? null) : null;
+  return {
+    kind: f.kind,
+    dagMailbox: f.kind === 'dag-mailbox',
+    mailbox: f.kind === 'mailbox',
+    edge: f.kind === 'edge',
+    none: f.kind === 'none',
+    summary: summaries[f.kind],
+    dag: f.dag,
+    redirectTarget,
+    otherDagMembers,
+  };
+}

@@ -1,0 +1,103 @@
+// Loads the built-in templates, lays a user folder over them by file name, checks and compiles everything once
+// (strict mode) and renders with errors that name the template or partial, the line and the field.
+//   <dir>/<name>.<kind>.hbs            a template (kind: md, ps1, html)
+//   <dir>/partials/<name>.<kind>.hbs   a partial, used as {{> name}} from templates of the same kind
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { UsageError } from '../util/errors.js';
+import { templatesDir } from '../util/paths.js';
+import { registerHelpers, type OutputKind } from './helpers.js';
+import { checkTemplate, TemplateCheckError } from './template-ast.js';
+import { annotate, RunbookTemplateError } from './template-errors.js';
+
+export interface TemplateSource {
+  /** file name as the user sees it, e.g. runbook.md.hbs or partials/registry-layer.ps1.hbs */
+  label: string;
+  file: string;
+  kind: OutputKind;
+  /** true when a --templates folder replaced the built-in */
+  overridden: boolean;
+}
+
+export interface TemplateSet {
+  /** template file name (runbook.md.hbs) → where it came from */
+  templates: Map<string, TemplateSource>;
+  partials: Map<string, TemplateSource>;
+  render(template: string, context: unknown): string;
+}
+
+const FILE = /^([A-Za-z0-9_-]+)\.(md|ps1|html)\.hbs$/;
+
+function listHbs(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.hbs')).sort();
+}
+
+function collect(into: Map<string, TemplateSource>, dir: string, sub: '' | 'partials', overridden: boolean): void {
+  for (const f of listHbs(sub ? join(dir, sub) : dir)) {
+    const m = FILE.exec(f);
+    const label = sub ? `${sub}/${f}` : f;
+    if (!m) throw new UsageError(`template ${join(dir, label)}: name must be <name>.<md|ps1|html>.hbs`);
+    const key = sub ? m[1]! : f;
+    into.set(key, { label, file: join(dir, label), kind: m[2] as OutputKind, overridden });
+  }
+}
+
+/** The built-in templates with `userDir` laid over them (same file name wins). */
+export function loadTemplates(userDir?: string): TemplateSet {
+  if (userDir && !(existsSync(userDir) && statSync(userDir).isDirectory())) {
+    throw new UsageError(`--templates ${userDir} is not a folder`);
+  }
+  const templates = new Map<string, TemplateSource>();
+  const partials = new Map<string, TemplateSource>();
+  collect(templates, templatesDir, '', false);
+  collect(partials, templatesDir, 'partials', false);
+  if (userDir) {
+    collect(templates, userDir, '', true);
+    collect(partials, userDir, 'partials', true);
+  }
+
+  const hb = Handlebars.create();
+  registerHelpers(hb);
+  const helperNames = new Set(Object.keys(hb.helpers));
+  const partialKinds = new Map([...partials].map(([name, s]) => [name, s.kind] as const));
+
+  const compileOne = (src: TemplateSource): Handlebars.TemplateDelegate => {
+    let ast: hbs.AST.Program;
+    try {
+      ast = Handlebars.parseWithoutProcessing(readFileSync(src.file, 'utf8'));
+    } catch (err) {
+      throw annotate(err, src.label);
+    }
+    try {
+      checkTemplate(ast, { kind: src.kind, helpers: helperNames, partials: partialKinds });
+    } catch (err) {
+      if (err instanceof TemplateCheckError) throw new RunbookTemplateError(err.message, src.label, err.line);
+      throw annotate(err, src.label);
+    }
+    const compiled = hb.compile(ast, { strict: true, noEscape: false });
+    // Errors from inside get the innermost template's name (a partial's, when it happened there).
+    return (context: unknown, options?: Handlebars.RuntimeOptions) => {
+      try {
+        return compiled(context, options);
+      } catch (err) {
+        throw annotate(err, src.label);
+      }
+    };
+  };
+
+  for (const [name, src] of partials) hb.registerPartial(name, compileOne(src));
+  const compiled = new Map<string, Handlebars.TemplateDelegate>();
+  for (const [name, src] of templates) compiled.set(name, compileOne(src));
+
+  return {
+    templates,
+    partials,
+    render(template, context) {
+      const fn = compiled.get(template);
+      if (!fn) throw new UsageError(`no template ${template} (looked in ${templatesDir}${userDir ? ` and ${userDir}` : ''})`);
+      return fn(context);
+    },
+  };
+}
