@@ -82,7 +82,10 @@ export function analyzeInventory(doc: unknown, policySpecs: (Policy | string)[] 
   const { inventory, valid, inputErrors } = checkInventory(doc);
   const referenceTime = options.referenceTime ?? new Date();
   const knowledge = options.knowledge ?? loadKnowledge();
-  const pairs = valid.map((record) => ({ record, analysis: analyzeServer(record, policies, referenceTime, knowledge) }));
+  // by name, so output does not depend on the order collection finished in
+  const pairs = valid
+    .map((record) => ({ record, analysis: analyzeServer(record, policies, referenceTime, knowledge) }))
+    .sort((a, b) => a.record.server.localeCompare(b.record.server, 'en', { numeric: true }));
   const servers = pairs.map((p) => p.analysis);
   const fleet = fleetFindings(pairs);
   return {

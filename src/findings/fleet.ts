@@ -1,4 +1,5 @@
 // Fleet-level checks: members of one DAG or site should carry the same TLS settings, and a DAG the same Exchange build.
+import { standardProtocols } from './effective-state.js';
 import { displayValue } from './registry.js';
 import type { FleetDifference, FleetFinding, ServerAnalysis } from './types.js';
 import type { InventoryRecord } from '../inventory/types.js';
@@ -6,7 +7,8 @@ import type { InventoryRecord } from '../inventory/types.js';
 /** setting name → comparable value, from effective states (0xffffffff and 1 are the same "on") and raw .NET/WinHTTP values. */
 export function tlsSignature(a: ServerAnalysis, record: InventoryRecord): Map<string, string> {
   const sig = new Map<string, string>();
-  for (const p of a.protocols) {
+  // extra keys (PCT 1.0, Multi-Protocol Unified Hello) exist on some servers only: comparing them is noise
+  for (const p of a.protocols.filter((x) => standardProtocols.includes(x.protocol))) {
     sig.set(`${p.protocol} Client`, p.client.state);
     sig.set(`${p.protocol} Server`, p.server.state);
   }

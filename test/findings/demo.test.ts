@@ -1,0 +1,91 @@
+// The demo fleet (examples/demo): the real inventory command over the demo servers' registry exports and protocol
+// logs, then the findings. Each demo server's known problem must be found (fleet.yaml lists them).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeInventory } from '../../src/findings/analyze.js';
+import type { FindingsDocument, ServerAnalysis } from '../../src/findings/types.js';
+import { validatorFor } from '../../src/util/schemas.js';
+import { runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'extls-demo-findings-'));
+const inventoryFile = join(dir, 'inventory.json');
+let doc: FindingsDocument;
+let inventory: unknown;
+
+const server = (name: string): ServerAnalysis => doc.servers.find((s) => s.server === name)!;
+const ids = (name: string) => server(name).findings.map((f) => f.id);
+const verdict = (name: string, policy: string) => server(name).verdicts.find((v) => v.policy === policy)!;
+
+beforeAll(async () => {
+  const r = await runCli(['inventory', '--fleet', 'examples/demo/fleet.yaml', '--out', inventoryFile, '-q']);
+  expect(r.exitCode).toBe(2); // EX08 is unreachable on purpose
+  inventory = JSON.parse(readFileSync(inventoryFile, 'utf8'));
+  // the demo logs were written for this reference time (fleet.yaml)
+  doc = analyzeInventory(inventory, ['tls12-ready', 'legacy-off'], { referenceTime: new Date('2026-11-28T12:00:00Z') });
+}, 400_000);
+
+describe('demo fleet findings', () => {
+  it('judges every demo server and produces a schema-valid document', () => {
+    expect(doc.servers.map((s) => s.server)).toEqual(['EDGE01', 'EX01', 'EX02', 'EX03', 'EX04', 'EX05', 'EX06', 'EX07', 'EX08']);
+    expect(doc.inputErrors).toEqual([]);
+    expect(validatorFor('findings.schema.json')(doc)).toBe(true);
+  });
+
+  it('EX01 and EDGE01 are ready for phase 1', () => {
+    expect(verdict('EX01', 'tls12-ready').verdict).toBe('pass');
+    expect(verdict('EDGE01', 'tls12-ready').verdict).toBe('pass');
+    expect(server('EDGE01').host!.exchange.isEdge).toBe(true);
+  });
+
+  it('EX02: TLS 1.2 disabled', () => {
+    expect(ids('EX02')).toEqual(expect.arrayContaining(['TLS12-SERVER-DISABLED', 'TLS12-CLIENT-DISABLED']));
+    expect(verdict('EX02', 'tls12-ready').verdict).toBe('fail');
+  });
+
+  it('EX03: .NET strong crypto missing, and a partner still on TLS 1.0 blocks phase 2', () => {
+    expect(ids('EX03')).toEqual(expect.arrayContaining(['NET4-STRONGCRYPTO-MISSING', 'NET4-SYSTEMDEFAULTTLS-MISSING', 'LEGACY-PEERS-SEEN']));
+    const peers = server('EX03').findings.find((f) => f.id === 'LEGACY-PEERS-SEEN')!.evidence[0]!.peers!;
+    expect(peers.some((p) => p.tlsVersion === 'TLS 1.0')).toBe(true);
+    expect(verdict('EX03', 'legacy-off').blockers.map((b) => b.kind)).toContain('legacy-peers');
+  });
+
+  it('EX04: Exchange 2013 CU15 too old, blocked', () => {
+    expect(ids('EX04')).toContain('EXCHANGE-TOO-OLD-FOR-TLS12');
+    expect(server('EX04').host!.exchange.buildName).toBe('Exchange Server 2013 CU15');
+    expect(verdict('EX04', 'tls12-ready').blockers.map((b) => b.kind)).toContain('exchange-too-old');
+  });
+
+  it('EX05: IIS Crypto 0xffffffff is judged enabled and only noted (low)', () => {
+    const f = server('EX05').findings.find((x) => x.id === 'SCHANNEL-NONSTANDARD-VALUE')!;
+    expect(f.severity).toBe('low');
+    expect(verdict('EX05', 'tls12-ready').verdict).toBe('pass');
+    expect(server('EX05').protocols.find((p) => p.protocol === 'TLS 1.2')!.state).toBe('on');
+  });
+
+  it('EX06: TLS 1.2 Client/Server mismatch', () => {
+    expect(ids('EX06')).toContain('TLS12-CLIENT-SERVER-MISMATCH');
+    expect(verdict('EX06', 'tls12-ready').verdict).toBe('fail');
+  });
+
+  it('EX07: a pending reboot blocks the change it needs', () => {
+    expect(ids('EX07')).toContain('REBOOT-PENDING');
+    expect(verdict('EX07', 'legacy-off')).toMatchObject({ verdict: 'blocked' });
+    expect(verdict('EX07', 'legacy-off').blockers.map((b) => b.kind)).toContain('reboot-pending');
+  });
+
+  it('EX08: unreachable, not judged', () => {
+    expect(ids('EX08')).toEqual(['COLLECTION-FAILED']);
+    expect(server('EX08').verdicts.map((v) => v.verdict)).toEqual(['not-judged', 'not-judged']);
+  });
+
+  it('DAG01 members differ (EX02 has TLS 1.2 off)', () => {
+    expect(doc.fleetFindings.find((f) => f.id === 'FLEET-DAG-TLS-DRIFT' && f.group.name === 'DAG01')).toBeDefined();
+  });
+
+  it('the CLI prints a table with every server', async () => {
+    const r = await runCli(['analyze', inventoryFile, '--policy', 'tls12-ready', '--policy', 'legacy-off', '--format', 'table']);
+    expect(r.exitCode).toBe(0);
+    for (const name of ['EX01', 'EX02', 'EX03', 'EX04', 'EX05', 'EX06', 'EX07', 'EX08', 'EDGE01']) expect(r.stdout).toContain(name);
+  });
+});
