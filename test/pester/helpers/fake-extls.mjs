@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// A stand-in for bin/extls.js used by the Pester tests ($env:EXTLS_CLI): it records exactly what the ExTls module
+// gave it (argv, environment, working folder, stdin) into $env:EXTLS_FAKE_LOG, then behaves like the real command
+// in the smallest way: inventory prints one ok record per fleet server, runbooks writes one file per server.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const chunks = [];
+for await (const c of process.stdin) chunks.push(c);
+const stdin = Buffer.concat(chunks).toString('utf8');
+const argv = process.argv.slice(2);
+if (process.env.EXTLS_FAKE_LOG) {
+  writeFileSync(process.env.EXTLS_FAKE_LOG, JSON.stringify({ argv, execArgv: process.execArgv, env: process.env, cwd: process.cwd(), stdin }));
+}
+
+const [command] = argv;
+if (command === 'inventory') {
+  let fleetText = stdin;
+  if (argv.includes('--credential-stdin')) fleetText = stdin.slice(stdin.indexOf('\n') + 1);
+  const fleet = JSON.parse(fleetText);
+  for (const s of fleet.servers) {
+    const record = {
+      schemaVersion: 1, server: s.name, address: s.address ?? s.name,
+      transport: s.transport ?? fleet.defaults?.transport ?? 'winrm',
+      groups: { dag: s.dag ?? null, site: s.site ?? null, role: s.role ?? null },
+      status: 'ok', failure: null, startedAt: new Date().toISOString(), durationMs: 1, data: null,
+    };
+    process.stdout.write(JSON.stringify(record) + '\n');
+  }
+  process.exitCode = 0;
+} else if (command === 'runbooks') {
+  const out = argv.find((a) => a.startsWith('--out=')).slice('--out='.length);
+  const inventory = JSON.parse(readFileSync(argv[argv.length - 1], 'utf8'));
+  for (const s of inventory.servers) {
+    mkdirSync(join(out, s.server), { recursive: true });
+    writeFileSync(join(out, s.server, 'runbook.md'), `# ${s.server}\n`);
+  }
+  writeFileSync(join(out, 'report.html'), '<!doctype html><title>extls</title>\n');
+  process.stderr.write(`runbooks: ${inventory.servers.length} servers -> ${out}\n`);
+} else {
+  process.stderr.write(`extls: fake: unknown command '${command}'\n`);
+  process.exitCode = 1;
+}
