@@ -5,7 +5,7 @@
  * (plain `postfix start` exits 1 silently without syslog, see the reference toolchain notes).
  * Needs root (master binds and drops privileges to the `postfix` user), as in CI via scripts/setup.sh --system.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -168,7 +168,9 @@ async function waitForBanner(port: number, proc: ResultPromise, logs: () => stri
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`postfix exited during start-up:\n${logs()}`);
+    if (exited) {
+      throw new Error(`postfix exited during start-up:\n${logs()}`);
+    }
     try {
       await readBanner(port, 2000);
       return;
@@ -188,8 +190,9 @@ export async function startPostfix(setup: PostfixSetup): Promise<PostfixInstance
   // mkdtemp makes the folder 0700; the postfix user must traverse it to reach its queue and data folders
   await chmod(dir, 0o755);
   const conf = join(dir, 'conf');
-  // postfix chdirs into queue_directory before anything else, so it must exist; check fills in the rest
-  for (const sub of ['conf', 'queue', 'data']) await mkdir(join(dir, sub));
+  // postfix chdirs into queue_directory first, so it must exist. data_directory must NOT be made here:
+  // `postfix check` creates it owned by postfix, while a root-owned one stops the master (master.lock: EACCES).
+  for (const sub of ['conf', 'queue']) await mkdir(join(dir, sub));
   const hostname = `mx-${setup.name}.extls.test`;
   const port = await freePort();
   let certFile: string | undefined;
@@ -210,20 +213,38 @@ export async function startPostfix(setup: PostfixSetup): Promise<PostfixInstance
     throw new Error(`postfix check failed for ${conf}:\n${check.all?.split('\n').filter((l) => !/: (name_mask|dict_|mail_dict|set_eugid|open_as|vstream)/.test(l)).slice(-20).join('\n')}`);
   }
 
-  let output = '';
-  const proc = execa(POSTFIX, ['-c', conf, 'start-fg'], { reject: false, all: true, buffer: false, stdin: 'ignore' });
-  proc.all?.on('data', (d: Buffer) => {
-    output += d.toString('utf8');
-  });
-  const logs = (): string => output;
+  // maillog_file = /dev/stdout reopens the child's fd 1. Node's stdio "pipes" are UNIX sockets, which cannot be
+  // opened through /dev/stdout (ENXIO: postlog fails and start-fg exits 1 without a word), so fd 1 is a real file.
+  const logFile = join(dir, 'postfix.log');
+  // (execa's { file } target is fed through a stream, so hand the child a file descriptor itself)
+  const logFd = openSync(logFile, 'a');
+  let proc: ResultPromise;
+  try {
+    proc = execa(POSTFIX, ['-c', conf, 'start-fg'], { reject: false, stdin: 'ignore', stdout: logFd, stderr: logFd });
+  } finally {
+    closeSync(logFd); // the child has its own copy
+  }
+  const logs = (): string => {
+    try {
+      return readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
 
   let stopped = false;
+  let finalLogs: string | null = null;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
     // `postfix stop` signals the master through its pid file; the master stops its children
     await execa(POSTFIX, ['-c', conf, 'stop'], { reject: false, timeout: 15000 });
-    const exited = await Promise.race([proc.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const exited = await Promise.race([
+      proc.then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 10000))),
+    ]);
+    clearTimeout(timer);
     if (!exited) {
       const pid = Number((await readFile(join(dir, 'queue', 'pid', 'master.pid'), 'utf8').catch(() => '')).trim());
       if (pid > 0) {
@@ -236,6 +257,7 @@ export async function startPostfix(setup: PostfixSetup): Promise<PostfixInstance
       proc.kill('SIGKILL');
       await proc;
     }
+    finalLogs = logs();
     await rm(dir, { recursive: true, force: true });
   };
 
@@ -252,7 +274,7 @@ export async function startPostfix(setup: PostfixSetup): Promise<PostfixInstance
     hostname,
     certFile: certFile ?? null,
     certPem: certFile ? await readFile(certFile, 'utf8') : null,
-    logs,
+    logs: () => finalLogs ?? logs(),
     stop,
   };
 }
