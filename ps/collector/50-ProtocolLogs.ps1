@@ -16,6 +16,7 @@ using System.Collections.Specialized;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ExTlsProtocolLogs1
@@ -334,6 +335,9 @@ namespace ExTlsProtocolLogs1
 
         // ---------- reading ----------
 
+#if EXTLS_CORE
+        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
+#endif
         void ScanFile(LogFile lf)
         {
             curFile = lf;
@@ -414,6 +418,9 @@ namespace ExTlsProtocolLogs1
             return DirUnknown;
         }
 
+#if EXTLS_CORE
+        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
+#endif
         void ProcessLine(int start, int len)
         {
             curLineNo++;
@@ -464,6 +471,8 @@ namespace ExTlsProtocolLogs1
                     if (EqualsCI(ds, dl, "STARTTLS") || EqualsCI(ds, dl, "X-ANONYMOUSTLS")) s.StartTls = true;
                     else if (StartsWithCI(ds, dl, "MAIL FROM") || EqualsCI(ds, dl, "DATA") || StartsWithCI(ds, dl, "BDAT ")) s.Mail = true;
                 }
+                // Error texts are replies or information lines, never the client's commands.
+                if (command && s.Direction != DirUnknown) return;
             }
             else
             {
@@ -502,6 +511,9 @@ namespace ExTlsProtocolLogs1
         }
 
         // CSV as Exchange writes it: a field is quoted only when it holds a comma (or a quote, doubled inside).
+#if EXTLS_CORE
+        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
+#endif
         bool Split(int start, int len)
         {
             int end = start + len;
@@ -566,6 +578,9 @@ namespace ExTlsProtocolLogs1
         }
 
         // Session ids are 16 hex digits: the number itself is the key; anything else is hashed.
+#if EXTLS_CORE
+        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
+#endif
         ulong SessionKey(int start, int len)
         {
             if (len <= 16)
@@ -603,6 +618,9 @@ namespace ExTlsProtocolLogs1
         }
 
         // yyyy-MM-ddTHH:mm:ss[.fffffff]Z fast; anything else through DateTime.TryParse. -1 when unreadable.
+#if EXTLS_CORE
+        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
+#endif
         long ParseTime(int s, int len)
         {
             if (len >= 20 && buf[s + 4] == '-' && buf[s + 7] == '-' && (buf[s + 10] == 'T' || buf[s + 10] == ' ') && buf[s + 13] == ':' && buf[s + 16] == ':')
@@ -668,15 +686,20 @@ namespace ExTlsProtocolLogs1
             return true;
         }
 
-        // Case-insensitive ASCII search; w must be upper case. Returns the offset or -1.
+        // Case-insensitive ASCII search; w must be upper case. Returns the offset or -1. The first byte is found
+        // with Array.IndexOf (vectorized on .NET Core), once for each case.
         int IndexOfCI(int s, int len, string w)
         {
-            int last = s + len - w.Length;
-            int first = w[0], firstLower = first >= 'A' && first <= 'Z' ? first + 32 : first;
-            for (int i = s; i <= last; i++)
+            int end = s + len, last = end - w.Length;
+            if (last < s) return -1;
+            byte up = (byte)w[0], low = (byte)(up >= 'A' && up <= 'Z' ? up + 32 : up);
+            int pu = Array.IndexOf<byte>(buf, up, s, last + 1 - s);
+            int pl = low == up ? -1 : Array.IndexOf<byte>(buf, low, s, last + 1 - s);
+            while (pu >= 0 || pl >= 0)
             {
-                int b = buf[i];
-                if (b != first && b != firstLower) continue;
+                int i;
+                if (pl < 0 || (pu >= 0 && pu < pl)) { i = pu; pu = i < last ? Array.IndexOf<byte>(buf, up, i + 1, last - i) : -1; }
+                else { i = pl; pl = i < last ? Array.IndexOf<byte>(buf, low, i + 1, last - i) : -1; }
                 int k = 1;
                 for (; k < w.Length; k++)
                 {
@@ -692,6 +715,9 @@ namespace ExTlsProtocolLogs1
         // "TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_256
         // with strength 256 bits, MAC hash algorithm CALG_SHA_384 with strength 0 bits and key exchange algorithm
         // CALG_ECDH_EPHEM with strength 384 bits"; Microsoft's doc also spells it SP_PROT-TLS1_2_CLIENT.
+#if EXTLS_CORE
+        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
+#endif
         bool TryTlsSuccess(Session s, int start, int len)
         {
             if (len < 20) return false;
@@ -765,6 +791,9 @@ namespace ExTlsProtocolLogs1
 
         // Error signatures, first match wins: TLS negotiation failed with error X; 451 5.7.3; 421 4.4.2; 454 4.7.x;
         // 530 5.7.0; any other text that mentions TLS and a failure or an error.
+#if EXTLS_CORE
+        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
+#endif
         bool Classify(Session s, int start, int len, long t, int lineStart, int lineLen)
         {
             if (len < 9) return false;
@@ -782,11 +811,15 @@ namespace ExTlsProtocolLogs1
                 }
             }
             int last = start + len - 9;
-            for (int i = start; i <= last; i++)
+            int dot = start + 5 <= last + 5 ? Array.IndexOf<byte>(buf, (byte)'.', start + 5, len - 5) : -1;
+            for (; dot >= 0; dot = dot + 1 < start + len ? Array.IndexOf<byte>(buf, (byte)'.', dot + 1, start + len - dot - 1) : -1)
             {
+                // "451 5.7.3": the first '.' of the enhanced code sits 5 bytes after the reply code
+                int i = dot - 5;
+                if (i > last) break;
                 int b = buf[i];
                 if (b != '4' && b != '5') continue;
-                if (buf[i + 3] != ' ' || buf[i + 5] != '.' || buf[i + 7] != '.') continue;
+                if (buf[i + 3] != ' ' || buf[i + 7] != '.') continue;
                 if (i > start && buf[i - 1] >= '0' && buf[i - 1] <= '9') continue;
                 string kind = null;
                 int codeEnd = i + 9;
@@ -1191,12 +1224,22 @@ function Get-ExTlsPlOptionValue {
 function Initialize-ExTlsProtocolLogScanner {
     # Once per process: Add-Type cannot replace a type, and compiling costs a second or two.
     if ($null -ne ('ExTlsProtocolLogs1.Scanner' -as [type])) { return }
-    # Without -optimize+ Add-Type on PowerShell 7 emits a debug assembly and the JIT disables its optimizations
-    # (the scan runs several times slower).
-    if ($PSVersionTable.PSEdition -eq 'Core') {
-        Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '-langversion:5', '-optimize+'
-    } else {
-        Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '/optimize+'
+    # The fan-out driver runs local collectors in parallel runspaces of one process: concurrent Add-Type calls
+    # of the same type stall each other, so compile under a process-wide lock (an interned string is one object
+    # per process) and check again once inside.
+    $lock = [string]::Intern('ExTlsProtocolLogs1.Scanner.Compile')
+    [System.Threading.Monitor]::Enter($lock)
+    try {
+        if ($null -ne ('ExTlsProtocolLogs1.Scanner' -as [type])) { return }
+        # Without -optimize+ Add-Type on PowerShell 7 emits a debug assembly and the JIT disables its optimizations
+        # (the scan runs several times slower).
+        if ($PSVersionTable.PSEdition -eq 'Core') {
+            Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '-langversion:5', '-optimize+', '-define:EXTLS_CORE'
+        } else {
+            Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '/optimize+'
+        }
+    } finally {
+        [System.Threading.Monitor]::Exit($lock)
     }
 }
 
