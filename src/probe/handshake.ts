@@ -170,6 +170,7 @@ export async function attemptVersion(version: TlsVersion, ctx: AttemptContext): 
     result.durationMs = Date.now() - started;
     return { result, starttlsReply };
   } catch (err) {
+    if (conn && err instanceof ProbeStepError && err.category === 'rejected') await conn.quit(ctx.timeoutMs);
     conn?.close();
     return failed('error', err);
   }

@@ -91,6 +91,10 @@ async function discover(address: string, port: number, options: ProbeOptions): P
     }
     await conn.quit(t);
     return { banner: banner.lines.map((l) => l.slice(4)).join('\n'), keywords, plaintextMail };
+  } catch (err) {
+    // a server that answered but refused us still gets its QUIT; silent or broken peers are just dropped
+    if (err instanceof ProbeStepError && err.category === 'rejected') await conn.quit(t);
+    throw err;
   } finally {
     conn.close();
   }
