@@ -1,4 +1,94 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { analyzeInventory, checkInventory } from '../findings/analyze.js';
+import { loadPolicy } from '../findings/policy.js';
+import type { FindingsDocument } from '../findings/types.js';
+import type { InventoryRecord } from '../inventory/types.js';
+import { RunbookDataError } from '../runbooks/context.js';
+import { renderRunbooks, type RenderResult } from '../runbooks/render.js';
+import { RunbookTemplateError } from '../runbooks/template-errors.js';
+import { ExitCode, UsageError } from '../util/errors.js';
+import { readStdin } from '../util/stdin.js';
 
-// Placeholder registration: the runbooks command lands with its issue.
-export function register(_program: Command): void {}
+export { renderRunbooks } from '../runbooks/render.js';
+
+interface RunbooksCliOptions {
+  out: string;
+  policy: string[];
+  templates?: string;
+  findings?: string;
+  waveSize?: string;
+}
+
+async function readJson(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${what} ${file} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+export interface RunbooksRun {
+  findings: FindingsDocument;
+  result: RenderResult;
+}
+
+/** The command without commander: analyse (unless findings are given) and render. */
+export async function runRunbooks(inventoryFile: string, opts: RunbooksCliOptions): Promise<RunbooksRun> {
+  const waveSize = opts.waveSize === undefined ? 0 : Number(opts.waveSize);
+  if (!Number.isInteger(waveSize) || waveSize < 0) throw new UsageError(`--wave-size must be a whole number (0: no limit), not "${opts.waveSize}"`);
+  const inventoryDoc = await readJson(inventoryFile, 'inventory');
+  const { valid } = checkInventory(inventoryDoc);
+  let findings: FindingsDocument;
+  if (opts.findings) {
+    findings = (await readJson(opts.findings, 'findings')) as FindingsDocument;
+  } else {
+    findings = analyzeInventory(inventoryDoc, (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy));
+  }
+  try {
+    const result = await renderRunbooks(findings, {
+      outDir: opts.out,
+      ...(opts.templates ? { templatesDir: opts.templates } : {}),
+      inventory: valid as InventoryRecord[],
+      waveSize,
+    });
+    return { findings, result };
+  } catch (err) {
+    // bad template (name, line, field) or bad data (server): the user fixes these, no stack trace
+    if (err instanceof RunbookTemplateError || err instanceof RunbookDataError) throw new UsageError(err.message, { cause: err });
+    throw err;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('runbooks')
+    .description(
+      'Write per-server change runbooks (runbook.md, remediate.ps1, rollback.ps1) and the fleet report (report.html, rollout.md, summary.csv)',
+    )
+    .argument('<inventory>', 'inventory.json from `extls inventory` (- reads stdin)')
+    .requiredOption('--out <dir>', 'output folder: <dir>/<server>/ per server, report and rollout at the top')
+    .option('--policy <policy>', 'tls12-ready, legacy-off or a policy JSON file; repeatable (default tls12-ready)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--templates <dir>', 'templates here replace the built-ins of the same file name (docs/templates.md)')
+    .option('--findings <file>', 'use this findings document (`extls analyze --out`) instead of analysing the inventory')
+    .option('--wave-size <n>', 'at most n servers per rollout wave (0: no limit)', '0')
+    .action(async (inventoryFile: string, opts: RunbooksCliOptions) => {
+      if (opts.findings && opts.policy.length) throw new UsageError('--policy applies to the analysis; with --findings the policies of that document are used');
+      const { findings, result } = await runRunbooks(inventoryFile, opts);
+      const blocked = result.runbooks.filter((r) => r.blocked).length;
+      process.stderr.write(
+        `runbooks: ${result.servers} server(s): ${result.runbooks.length} runbook(s) (${blocked} blocked), ${result.waves} rollout wave(s), ${result.files} file(s) in ${result.outDir}\n`,
+      );
+      const notCollected = findings.servers.filter((s) => s.status !== 'ok').length + findings.inputErrors.length;
+      if (notCollected > 0) {
+        process.stderr.write(`runbooks: ${notCollected} server(s) not collected or invalid: see report.html\n`);
+        process.exitCode = ExitCode.Partial;
+      }
+    });
+}
