@@ -8,6 +8,8 @@
 # Values are raw: DWORD unsigned (0xffffffff -> 4294967295), QWORD decimal string, binary/none/other lower-case
 # hex, REG_MULTI_SZ string array, REG_EXPAND_SZ unexpanded.
 
+# Hashtables here never use entry names like Keys/Values/Count: on a hashtable those collide with its own
+# properties under member access.
 $script:ExTlsReg = $null
 
 $script:ExTlsHiveAliases = @{
@@ -161,7 +163,7 @@ function ConvertFrom-ExTlsRegData {
 }
 
 function Add-ExTlsRegModelKey {
-    param([hashtable]$Keys, [string]$Path)
+    param([hashtable]$KeyTable, [string]$Path)
     # A key implies its parents (regedit creates them on import).
     $parts = $Path.Split('\')
     $acc = ''
@@ -169,27 +171,27 @@ function Add-ExTlsRegModelKey {
     foreach ($part in $parts) {
         if ($acc -eq '') { $acc = $part } else { $acc = $acc + '\' + $part }
         $low = $acc.ToLowerInvariant()
-        $entry = $Keys[$low]
+        $entry = $KeyTable[$low]
         if ($null -eq $entry) {
-            $entry = @{ Path = $acc; Values = [ordered]@{} }
-            $Keys[$low] = $entry
+            $entry = @{ Path = $acc; ValueTable = [ordered]@{} }
+            $KeyTable[$low] = $entry
         }
     }
     return $entry
 }
 
 function Remove-ExTlsRegModelKey {
-    param([hashtable]$Keys, [string]$Path)
+    param([hashtable]$KeyTable, [string]$Path)
     $low = $Path.ToLowerInvariant()
     $prefix = $low + '\'
-    foreach ($k in @($Keys.Keys)) {
-        if ($k -eq $low -or $k.StartsWith($prefix, [StringComparison]::Ordinal)) { $Keys.Remove($k) }
+    foreach ($k in @($KeyTable.Keys)) {
+        if ($k -eq $low -or $k.StartsWith($prefix, [StringComparison]::Ordinal)) { $KeyTable.Remove($k) }
     }
 }
 
-# Merges one .reg file into $Keys. $Label names the file in errors ("file.reg:14: ...").
+# Merges one .reg file into $KeyTable. $Label names the file in errors ("file.reg:14: ...").
 function Import-ExTlsRegFile {
-    param([hashtable]$Keys, [string]$FullPath, [string]$Label)
+    param([hashtable]$KeyTable, [string]$FullPath, [string]$Label)
     $text = ConvertFrom-ExTlsRegFileBytes -Bytes ([IO.File]::ReadAllBytes($FullPath))
     $lines = $text.Split([char]10)
     $count = $lines.Length
@@ -214,12 +216,12 @@ function Import-ExTlsRegFile {
                 if (-not $t.EndsWith(']')) { throw "key line without closing ']'" }
                 $inner = $t.Substring(1, $t.Length - 2)
                 if ($inner.StartsWith('-')) {
-                    Remove-ExTlsRegModelKey -Keys $Keys -Path (ConvertTo-ExTlsRegPath $inner.Substring(1))
+                    Remove-ExTlsRegModelKey -KeyTable $KeyTable -Path (ConvertTo-ExTlsRegPath $inner.Substring(1))
                     $current = $null
                     $inDeleted = $true
                 } else {
                     if ($inner.Trim() -eq '') { throw 'empty key name' }
-                    $current = Add-ExTlsRegModelKey -Keys $Keys -Path (ConvertTo-ExTlsRegPath $inner)
+                    $current = Add-ExTlsRegModelKey -KeyTable $KeyTable -Path (ConvertTo-ExTlsRegPath $inner)
                     $inDeleted = $false
                 }
                 continue
@@ -251,9 +253,9 @@ function Import-ExTlsRegFile {
                 if ($inDeleted) { continue }
                 $low = $name.ToLowerInvariant()
                 if ($parsed -is [string]) {
-                    if ($current.Values.Contains($low)) { $current.Values.Remove($low) }
+                    if ($current.ValueTable.Contains($low)) { $current.ValueTable.Remove($low) }
                 } else {
-                    $current.Values[$low] = @{ Name = $name; Type = $parsed.Type; Value = $parsed.Value }
+                    $current.ValueTable[$low] = @{ Name = $name; Type = $parsed.Type; Value = $parsed.Value }
                 }
                 continue
             }
@@ -273,10 +275,11 @@ function Open-ExTlsRegistry {
         $keys = @{}
         foreach ($f in $Files) {
             $full = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($f)
+            if ([IO.Directory]::Exists($full)) { throw "registry export is a folder, not a .reg file: $f" }
             if (-not [IO.File]::Exists($full)) { throw "registry export not found: $f" }
-            Import-ExTlsRegFile -Keys $keys -FullPath $full -Label $f
+            Import-ExTlsRegFile -KeyTable $keys -FullPath $full -Label $f
         }
-        $script:ExTlsReg = @{ Kind = 'reg-export'; Files = $Files; Keys = $keys }
+        $script:ExTlsReg = @{ Kind = 'reg-export'; Files = $Files; KeyTable = $keys }
         return
     }
     if ([Environment]::OSVersion.Platform -ne [PlatformID]::Win32NT) {
@@ -289,7 +292,7 @@ function Open-ExTlsRegistry {
 
 function Get-ExTlsRegModelKey {
     param([string]$Path)
-    return $script:ExTlsReg.Keys[(ConvertTo-ExTlsRegPath $Path).ToLowerInvariant()]
+    return $script:ExTlsReg.KeyTable[(ConvertTo-ExTlsRegPath $Path).ToLowerInvariant()]
 }
 
 function Open-ExTlsLiveKey {
@@ -314,8 +317,8 @@ function Get-ExTlsRegValue {
         $entry = Get-ExTlsRegModelKey $Path
         if ($null -eq $entry) { return (New-ExTlsRegValue) }
         $low = $Name.ToLowerInvariant()
-        if (-not $entry.Values.Contains($low)) { return (New-ExTlsRegValue) }
-        $v = $entry.Values[$low]
+        if (-not $entry.ValueTable.Contains($low)) { return (New-ExTlsRegValue) }
+        $v = $entry.ValueTable[$low]
         return (New-ExTlsRegValue -Type $v.Type -Value $v.Value)
     }
     $k = Open-ExTlsLiveKey $Path
@@ -347,7 +350,7 @@ function Get-ExTlsRegSubKeyNames {
     if ($script:ExTlsReg.Kind -eq 'reg-export') {
         $prefix = (ConvertTo-ExTlsRegPath $Path).ToLowerInvariant() + '\'
         $names = New-Object System.Collections.Generic.List[string]
-        foreach ($entry in $script:ExTlsReg.Keys.Values) {
+        foreach ($entry in $script:ExTlsReg.KeyTable.Values) {
             $low = $entry.Path.ToLowerInvariant()
             if ($low.StartsWith($prefix, [StringComparison]::Ordinal) -and $low.IndexOf('\', $prefix.Length) -lt 0) {
                 $names.Add($entry.Path.Substring($prefix.Length))
@@ -366,7 +369,7 @@ function Get-ExTlsRegValueNames {
     if ($script:ExTlsReg.Kind -eq 'reg-export') {
         $entry = Get-ExTlsRegModelKey $Path
         if ($null -eq $entry) { return ,([string[]]@()) }
-        $names = foreach ($v in $entry.Values.Values) { $v.Name }
+        $names = foreach ($v in $entry.ValueTable.Values) { $v.Name }
         return ,([string[]]@($names))
     }
     $k = Open-ExTlsLiveKey $Path

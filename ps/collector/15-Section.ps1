@@ -10,7 +10,7 @@ function Invoke-ExTlsSection {
     }
     $saved = $script:ExTlsReg
     try {
-        $script:ExTlsReg = @{ Kind = 'reg-export'; Files = @(); Keys = @{} }
+        $script:ExTlsReg = @{ Kind = 'reg-export'; Files = @(); KeyTable = @{} }
         return (& $Body)
     } finally {
         $script:ExTlsReg = $saved

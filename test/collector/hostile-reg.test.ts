@@ -59,6 +59,7 @@ describe('collector over hostile .reg content', () => {
           '"Enabled"=dword:00000001',
           `[${P}\\$(New-Item -ItemType File PWNED1) \`whoami\` "q'\\Client]`,
           '"Enabled"=dword:00000001',
+          '"$(New-Item -ItemType File PWNED3) \\"q\\" `id`"="$(New-Item -ItemType File PWNED4)"',
           '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002]',
           '"Functions"="TLS_AES_256_GCM_SHA384,$(New-Item -ItemType File PWNED2),`whoami`,\\"quoted\\" \\\\ back"',
           '[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002]',
