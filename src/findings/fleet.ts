@@ -27,7 +27,9 @@ function differences(members: { name: string; sig: Map<string, string> }[]): Fle
     const byValue = new Map<string, string[]>();
     for (const m of members) {
       const v = m.sig.get(setting) ?? 'not reported';
-      byValue.set(v, [...(byValue.get(v) ?? []), m.name]);
+      const list = byValue.get(v);
+      if (list) list.push(m.name);
+      else byValue.set(v, [m.name]);
     }
     if (byValue.size < 2) continue;
     out.push({
@@ -50,7 +52,10 @@ export function fleetFindings(pairs: { analysis: ServerAnalysis; record: Invento
     const m = new Map<string, typeof ok>();
     for (const p of ok) {
       const k = key(p);
-      if (k) m.set(k, [...(m.get(k) ?? []), p]);
+      if (!k) continue;
+      const list = m.get(k);
+      if (list) list.push(p);
+      else m.set(k, [p]);
     }
     return [...m.entries()].filter(([, members]) => members.length > 1).sort(([a], [b]) => a.localeCompare(b));
   };

@@ -130,6 +130,18 @@ export interface ExchangeBuildInfo {
   display: string;
 }
 
+const parsedRows = new WeakMap<Knowledge, { row: ExchangeBuildRow; parsed: number[] }[]>();
+
+/** The build table parsed once per knowledge base (5,000 servers must not re-parse 350 rows each). */
+function parsedBuilds(k: Knowledge): { row: ExchangeBuildRow; parsed: number[] }[] {
+  let list = parsedRows.get(k);
+  if (!list) {
+    list = k.exchangeBuilds.flatMap((row) => { const parsed = parseBuild(row.build); return parsed ? [{ row, parsed }] : []; });
+    parsedRows.set(k, list);
+  }
+  return list;
+}
+
 function productFor(k: Knowledge, v: number[]): ProductRow | null {
   const matches = k.products.filter(
     (p) => Number(p.major) === v[0] && (p.minor === '*' || Number(p.minor) === v[1]) && (v[2] ?? 0) >= Number(p.first_build),
@@ -150,8 +162,9 @@ export function exchangeBuildInfo(build: string | null, referenceTime: Date, k: 
   const product = productFor(k, parsed);
   if (!product) return none;
   // first row wins: the table lists a CU before an SU alias that shares its number
-  const row = k.exchangeBuilds.find((r) => { const p = parseBuild(r.build); return p !== null && compareBuilds(p, parsed) === 0; }) ?? null;
-  const sameProduct = k.exchangeBuilds.filter((r) => r.product === product.product).map((r) => parseBuild(r.build)).filter((p): p is number[] => p !== null);
+  const table = parsedBuilds(k);
+  const row = table.find((r) => compareBuilds(r.parsed, parsed) === 0)?.row ?? null;
+  const sameProduct = table.filter((r) => r.row.product === product.product).map((r) => r.parsed);
   const newest = sameProduct.reduce<number[] | null>((m, p) => (m === null || compareBuilds(p, m) > 0 ? p : m), null);
   const newerThanKnown = row === null && newest !== null && compareBuilds(parsed, newest) > 0;
   const min = k.tlsMinimums.find((m) => m.product === product.product);
