@@ -6,7 +6,7 @@
     Run it alone with: .tools/pwsh/pwsh -NoLogo -NoProfile -File scripts/run-pester.ps1
     Writes NUnit XML results to test/.run/pester.xml for CI.
 .PARAMETER Path
-    Test files or folders to run instead of all of test/pester.
+    Test files or folders to run instead of all of test/pester (comma-separated with -File).
 #>
 [CmdletBinding()]
 param([string[]] $Path)
@@ -25,7 +25,9 @@ if (-not (Test-Path -LiteralPath (Join-Path $root 'dist/cli.js'))) {
 Import-Module -Name $pester -Force
 
 $config = New-PesterConfiguration
-if ($Path) { $config.Run.Path = $Path } else { $config.Run.Path = Join-Path $root 'test/pester' }
+# pwsh -File passes "a,b" as one string: split it
+$Path = @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+if ($Path.Count -gt 0) { $config.Run.Path = $Path } else { $config.Run.Path = Join-Path $root 'test/pester' }
 $config.Run.PassThru = $true
 $config.Run.Exit = $false
 $config.Output.Verbosity = 'Detailed'

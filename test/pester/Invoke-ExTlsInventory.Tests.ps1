@@ -33,7 +33,7 @@ Describe 'Invoke-ExTlsInventory: pipeline binding' {
             )
             $records = @($exchange | Invoke-ExTlsInventory)
             $records.Server | Should -Be @('EX01', 'EX02')
-            $records.Address | Should -Be @('ex01.contoso.com', 'ex02.contoso.com')
+            @($records | ForEach-Object Address) | Should -Be @('ex01.contoso.com', 'ex02.contoso.com')
             $records[0].PSObject.TypeNames[0] | Should -Be 'ExTls.InventoryRecord'
         }
 
@@ -211,14 +211,21 @@ Describe 'Invoke-ExTlsInventory: the credential' {
     }
 
     It 'is not on the command line or in the environment the helper builds' {
+        # The mock keeps what Invoke-ExTlsInventory would have started, and starts nothing.
+        $global:ExTlsTestCapture = @{}
         Mock -ModuleName ExTls Start-ExTlsCli {
-            $script:capturedStartInfo = $StartInfo
-            $script:capturedInput = $InputText
+            $global:ExTlsTestCapture.StartInfo = $StartInfo
+            $global:ExTlsTestCapture.InputText = $InputText
             throw 'captured'
         }
-        { Invoke-ExTlsInventory -ComputerName EX01 -Credential $credential } | Should -Throw
-        $psi = InModuleScope ExTls { $script:capturedStartInfo }
-        $stdin = InModuleScope ExTls { $script:capturedInput }
+        try {
+            { Invoke-ExTlsInventory -ComputerName EX01 -Credential $credential } | Should -Throw
+            $psi = $global:ExTlsTestCapture.StartInfo
+            $stdin = $global:ExTlsTestCapture.InputText
+        } finally {
+            Remove-Variable -Name ExTlsTestCapture -Scope Global
+        }
+        $psi | Should -Not -BeNullOrEmpty
 
         $commandLine = @($psi.FileName) + @($psi.ArgumentList) + @($psi.Arguments)
         ($commandLine -join ' ') | Should -Not -Match ([regex]::Escape($password))
@@ -270,7 +277,7 @@ Describe 'Windows PowerShell 5.1 command line (ProcessStartInfo.Arguments)' {
         # .NET parses Arguments with the same rules as CommandLineToArgvW, on every OS: node prints what it received.
         $psi = New-Object System.Diagnostics.ProcessStartInfo
         $psi.FileName = Get-TestNode
-        $psi.Arguments = '-e "process.stdout.write(JSON.stringify(process.argv.slice(1)))" ' + $line
+        $psi.Arguments = '-e "process.stdout.write(JSON.stringify(process.argv.slice(1)))" -- ' + $line
         $psi.UseShellExecute = $false
         $psi.RedirectStandardOutput = $true
         $psi.StandardOutputEncoding = New-Object System.Text.UTF8Encoding $false

@@ -14,7 +14,10 @@ if (process.env.EXTLS_FAKE_LOG) {
 }
 
 const [command] = argv;
-if (command === 'inventory') {
+if (process.env.EXTLS_FAKE_EXIT) {
+  process.stderr.write(`extls: forced failure for ${command}\n`);
+  process.exitCode = Number(process.env.EXTLS_FAKE_EXIT);
+} else if (command === 'inventory') {
   let fleetText = stdin;
   if (argv.includes('--credential-stdin')) fleetText = stdin.slice(stdin.indexOf('\n') + 1);
   const fleet = JSON.parse(fleetText);
