@@ -10,7 +10,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 
 export interface PostfixSetup {
   /** Used in the temp folder name and the banner host name. */
@@ -162,7 +162,7 @@ function readBanner(port: number, timeoutMs: number): Promise<string> {
   });
 }
 
-async function waitForBanner(port: number, proc: ResultPromise, logs: () => string, timeoutMs: number): Promise<void> {
+async function waitForBanner(port: number, proc: Promise<unknown>, logs: () => string, timeoutMs: number): Promise<void> {
   let exited = false;
   void proc.finally(() => (exited = true)).catch(() => undefined);
   const deadline = Date.now() + timeoutMs;
@@ -217,13 +217,15 @@ export async function startPostfix(setup: PostfixSetup): Promise<PostfixInstance
   // opened through /dev/stdout (ENXIO: postlog fails and start-fg exits 1 without a word), so fd 1 is a real file.
   const logFile = join(dir, 'postfix.log');
   // (execa's { file } target is fed through a stream, so hand the child a file descriptor itself)
-  const logFd = openSync(logFile, 'a');
-  let proc: ResultPromise;
-  try {
-    proc = execa(POSTFIX, ['-c', conf, 'start-fg'], { reject: false, stdin: 'ignore', stdout: logFd, stderr: logFd });
-  } finally {
-    closeSync(logFd); // the child has its own copy
-  }
+  // (execa's types only list fds 3-9; any open descriptor works at run time)
+  const logFd = openSync(logFile, 'a') as 3;
+  const proc = (() => {
+    try {
+      return execa(POSTFIX, ['-c', conf, 'start-fg'], { reject: false, stdin: 'ignore', stdout: logFd, stderr: logFd });
+    } finally {
+      closeSync(logFd); // the child has its own copy
+    }
+  })();
   const logs = (): string => {
     try {
       return readFileSync(logFile, 'utf8');

@@ -34,7 +34,8 @@ describe('probe against Postfix', () => {
       startPostfix({ name: 'encrypt', tls: 'modern', securityLevel: 'encrypt' }),
     ]);
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    [modern, legacy, plain, encrypt] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined)) as PostfixInstance[];
+    const instances = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined)) as PostfixInstance[];
+    [modern, legacy, plain, encrypt] = [instances[0]!, instances[1]!, instances[2]!, instances[3]!];
     if (failed) throw failed.reason;
     // all four at once under the concurrency limit, as the CLI does
     const all = await probeEndpoints(
