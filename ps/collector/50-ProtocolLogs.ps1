@@ -69,6 +69,26 @@ namespace ExTlsProtocolLogs1
         public Dictionary<string, long> Ciphers = new Dictionary<string, long>(StringComparer.Ordinal);
     }
 
+    // Peer identity without building a string per session (the strings are cached instances).
+    internal struct PeerKey : IEquatable<PeerKey>
+    {
+        public int Direction;
+        public string Service, Connector, Remote;
+        public bool Equals(PeerKey o)
+        {
+            return Direction == o.Direction && String.Equals(Service, o.Service) && String.Equals(Connector, o.Connector) && String.Equals(Remote, o.Remote);
+        }
+        public override bool Equals(object o) { return o is PeerKey && Equals((PeerKey)o); }
+        public override int GetHashCode()
+        {
+            int h = Direction;
+            h = h * 31 + (Service == null ? 0 : Service.GetHashCode());
+            h = h * 31 + (Connector == null ? 0 : Connector.GetHashCode());
+            h = h * 31 + (Remote == null ? 0 : Remote.GetHashCode());
+            return h;
+        }
+    }
+
     internal sealed class ErrorGroup
     {
         public string Kind, Code, Signature, Direction, Service, Connector, Remote;
@@ -81,7 +101,7 @@ namespace ExTlsProtocolLogs1
     {
         // Bounds that keep memory flat whatever the log volume; each overflow is counted in the output.
         public int MaxTrackedPeers = 50000;
-        public int MaxOutputPeers = 2000;
+        public int MaxOutputPeers = 1000;
         public int MaxErrorGroups = 1000;
         public int MaxSamplesPerError = 3;
         public int MaxSampleChars = 500;
@@ -101,7 +121,11 @@ namespace ExTlsProtocolLogs1
         string refText;
 
         readonly List<LogFolder> folders = new List<LogFolder>();
-        readonly Dictionary<string, Peer> peers = new Dictionary<string, Peer>(StringComparer.Ordinal);
+        readonly Dictionary<PeerKey, Peer> peers = new Dictionary<PeerKey, Peer>();
+        // Caches so that the steady state allocates almost nothing (memory stays flat, the GC stays idle).
+        readonly Dictionary<ulong, string> addressCache = new Dictionary<ulong, string>();
+        readonly Dictionary<ulong, string[]> tlsCache = new Dictionary<ulong, string[]>();
+        readonly Stack<Session> sessionPool = new Stack<Session>();
         readonly Dictionary<string, ErrorGroup> errors = new Dictionary<string, ErrorGroup>(StringComparer.Ordinal);
         readonly Dictionary<ulong, Session> sessions = new Dictionary<ulong, Session>();
         readonly Dictionary<ulong, string> connectorCache = new Dictionary<ulong, string>();
@@ -443,7 +467,8 @@ namespace ExTlsProtocolLogs1
             Session s;
             if (!sessions.TryGetValue(key, out s))
             {
-                s = new Session();
+                s = sessionPool.Count > 0 ? sessionPool.Pop() : new Session();
+                s.Remote = null; s.Last = 0; s.StartTls = false; s.Mail = false; s.Version = null; s.Cipher = null;
                 s.Connector = iConnector >= 0 && iConnector < fCount ? CachedString(fStart[iConnector], fLen[iConnector], fQuoted[iConnector]) : "";
                 s.Direction = fileDirection;
                 s.First = t;
@@ -453,9 +478,9 @@ namespace ExTlsProtocolLogs1
             if (t > s.Last) s.Last = t;
             if (t < s.First) s.First = t;
             if (s.Remote == null && iRemote >= 0 && iRemote < fCount && fLen[iRemote] > 0)
-                s.Remote = RemoteAddress(Field(iRemote));
+                s.Remote = CachedAddress(fStart[iRemote], fLen[iRemote]);
 
-            if (ev == (byte)'-') { Finish(s); sessions.Remove(key); return; }
+            if (ev == (byte)'-') { Finish(s); sessions.Remove(key); Recycle(s); return; }
             if (ev == (byte)'+') return;
 
             int ds = 0, dl = 0, cs = 0, cl = 0;
@@ -603,6 +628,32 @@ namespace ExTlsProtocolLogs1
             return h | 1UL;
         }
 
+        // The address part of an endpoint (IPv4:port, [IPv6]:port), as a cached string.
+        string CachedAddress(int start, int len)
+        {
+            int end = start + len;
+            while (start < end && buf[start] == (byte)' ') start++;
+            while (end > start && buf[end - 1] == (byte)' ') end--;
+            if (end == start) return null;
+            int colons = 0, colon = -1;
+            for (int i = start; i < end; i++) if (buf[i] == (byte)':') { colons++; colon = i; }
+            int a = start, b = end;
+            if (buf[start] == (byte)'[')
+            {
+                int close = Array.IndexOf<byte>(buf, (byte)']', start, end - start);
+                if (close > start + 1) { a = start + 1; b = close; }
+            }
+            else if (colons == 1 && colon > start) b = colon;
+            ulong h = 14695981039346656037UL;
+            for (int i = a; i < b; i++) { h ^= buf[i]; h *= 1099511628211UL; }
+            string r;
+            if (addressCache.TryGetValue(h, out r)) return r;
+            r = Utf8.GetString(buf, a, b - a);
+            if (addressCache.Count > 100000) addressCache.Clear();
+            addressCache[h] = r;
+            return r;
+        }
+
         static string RemoteAddress(string ep)
         {
             ep = ep.Trim();
@@ -724,15 +775,25 @@ namespace ExTlsProtocolLogs1
             int p = IndexOfCI(start, len, "SP_PROT");
             if (p < 0) return false;
             if (IndexOfCI(start, len, "SUCCEEDED") < 0) return false;
-            string text = Utf8.GetString(buf, start, len);
-            string version = VersionOf(text);
-            if (version == null) return false;
-            s.Version = version;
-            string bulk = TokenAfter(text, "bulk encryption algorithm ");
-            string mac = TokenAfter(text, "MAC hash algorithm ");
-            string kx = TokenAfter(text, "key exchange algorithm ");
-            s.Cipher = version + "\u001f" + (bulk ?? "") + "\u001f" + Strength(text, "bulk encryption algorithm ") + "\u001f" + (mac ?? "")
-                + "\u001f" + (kx ?? "") + "\u001f" + Strength(text, "key exchange algorithm ");
+            ulong h = 14695981039346656037UL;
+            for (int i = start; i < start + len; i++) { h ^= buf[i]; h *= 1099511628211UL; }
+            string[] parsed;
+            if (!tlsCache.TryGetValue(h, out parsed))
+            {
+                string text = Utf8.GetString(buf, start, len);
+                string version = VersionOf(text);
+                if (version == null) return false;
+                string bulk = TokenAfter(text, "bulk encryption algorithm ");
+                string mac = TokenAfter(text, "MAC hash algorithm ");
+                string kx = TokenAfter(text, "key exchange algorithm ");
+                string cipher = version + "\u001f" + (bulk ?? "") + "\u001f" + Strength(text, "bulk encryption algorithm ") + "\u001f" + (mac ?? "")
+                    + "\u001f" + (kx ?? "") + "\u001f" + Strength(text, "key exchange algorithm ");
+                parsed = new string[] { version, cipher };
+                if (tlsCache.Count > 1000) tlsCache.Clear();
+                tlsCache[h] = parsed;
+            }
+            s.Version = parsed[0];
+            s.Cipher = parsed[1];
             return true;
         }
 
@@ -941,6 +1002,11 @@ namespace ExTlsProtocolLogs1
             foreach (ulong k in done) { Finish(sessions[k]); sessions.Remove(k); sessionsSwept++; }
         }
 
+        void Recycle(Session s)
+        {
+            if (sessionPool.Count < 1000) sessionPool.Push(s);
+        }
+
         void FinishAllSessions(bool unclosed)
         {
             foreach (Session s in sessions.Values) { Finish(s); if (unclosed) sessionsUnclosed++; }
@@ -951,7 +1017,8 @@ namespace ExTlsProtocolLogs1
         {
             sessionsTotal++;
             string dir = DirNames[s.Direction];
-            string key = dir + "\u001f" + curFolder.Service + "\u001f" + s.Connector + "\u001f" + (s.Remote ?? "");
+            PeerKey key = new PeerKey();
+            key.Direction = s.Direction; key.Service = curFolder.Service; key.Connector = s.Connector; key.Remote = s.Remote;
             Peer p;
             if (!peers.TryGetValue(key, out p))
             {
@@ -1235,6 +1302,9 @@ function Initialize-ExTlsProtocolLogScanner {
         # (the scan runs several times slower).
         if ($PSVersionTable.PSEdition -eq 'Core') {
             Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '-langversion:5', '-optimize+', '-define:EXTLS_CORE'
+            # Hand the compiler's garbage back to the OS before the scan (.NET 7+: Aggressive also decommits).
+            $aggressive = 'Aggressive' -as [GCCollectionMode]
+            if ($null -ne $aggressive) { [GC]::Collect(2, $aggressive, $true, $true) }
         } else {
             Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '/optimize+'
         }
