@@ -1,46 +1,14 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
-import type { Blocker, FindingsDocument, RegistryChange, ServerAnalysis } from '../findings/types.js';
+import type { FindingsDocument, RegistryChange, ServerAnalysis } from '../findings/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { jsonAscii } from './escape.js';
 import { maintenanceFor, type ServerFacts } from './maintenance.js';
-import type { BlockerRow, ChangePlan, ChangeRow, FleetContext, FleetRow, MatrixCell, ServerContext, Wave } from './types.js';
+import type { ServerPlan } from './plan.js';
+import type { ChangePlan, ChangeRow, FleetContext, FleetRow, MatrixCell, ServerContext, Wave } from './types.js';
 
 export const FILES = { runbook: 'runbook.md', remediate: 'remediate.ps1', rollback: 'rollback.ps1', backup: 'registry-backup.json' } as const;
 
-export class RunbookDataError extends Error {
-  constructor(
-    readonly server: string | null,
-    message: string,
-  ) {
-    super(server === null ? message : `server ${server}: ${message}`);
-    this.name = 'RunbookDataError';
-  }
-}
-
-const changeKey = (c: { path: string; name: string }) => `${c.path.toLowerCase()}\u0000${c.name.toLowerCase()}`;
-
-/** Every change the server's policy verdicts ask for, de-duplicated; two policies wanting different values is an error. */
-export function plannedChanges(s: ServerAnalysis): RegistryChange[] {
-  const sources = s.verdicts.length > 0 ? s.verdicts.map((v) => v.changes) : s.findings.map((f) => f.changes);
-  const seen = new Map<string, RegistryChange>();
-  for (const list of sources) {
-    for (const c of list) {
-      const prior = seen.get(changeKey(c));
-      if (!prior) seen.set(changeKey(c), c);
-      else if (prior.desired !== c.desired) {
-        throw new RunbookDataError(s.server, `policies disagree on ${c.fullPath}\\${c.name}: ${prior.desired} and ${c.desired}`);
-      }
-    }
-  }
-  return [...seen.values()];
-}
-
-export function blockersOf(s: ServerAnalysis): BlockerRow[] {
-  const all: Blocker[] = [...s.verdicts.flatMap((v) => v.blockers), ...s.findings.flatMap((f) => f.blockers)];
-  const seen = new Map<string, BlockerRow>();
-  for (const b of all) seen.set(`${b.kind}\u0000${b.message}`, { kind: b.kind, message: b.message });
-  return [...seen.values()];
-}
+export { RunbookDataError } from './errors.js';
 
 function changeRow(c: RegistryChange, i: number): ChangeRow {
   const action = c.current === null && c.currentType === null ? 'create' : c.currentType === 'REG_DWORD' ? 'update' : 'retype';
@@ -63,15 +31,17 @@ export interface ServerInput {
   analysis: ServerAnalysis;
   facts: ServerFacts;
   folder: string;
-  changes: RegistryChange[];
-  blockers: BlockerRow[];
+  plan: ServerPlan;
   wave: number | null;
 }
 
 export function serverContext(doc: FindingsDocument, input: ServerInput, fleet: readonly ServerFacts[], generatedAt: string, toolVersion: string): ServerContext {
-  const { analysis: s, facts, changes, blockers } = input;
-  const restartRequired = s.verdicts.some((v) => v.restartRequired && v.changes.length > 0) || s.findings.some((f) => f.restartRequired && f.changes.length > 0);
-  const policies = s.verdicts.map((v) => ({ id: v.policy, title: v.policyTitle }));
+  const { analysis: s, facts } = input;
+  const { changes, blockers, restartRequired } = input.plan;
+  const policies = input.plan.policies.map((id) => {
+    const p = doc.policies.find((x) => x.id === id);
+    return { id, title: p?.title ?? id, phase: p?.phase ?? null };
+  });
   const plan: ChangePlan = {
     format: 'extls-change-plan',
     version: 1,
@@ -111,6 +81,8 @@ export function serverContext(doc: FindingsDocument, input: ServerInput, fleet: 
     restartRequired,
     blocked: blockers.length > 0,
     blockers,
+    heldBack: input.plan.heldBack,
+    phases: [...new Set(policies.map((p) => p.phase).filter((p): p is number => p !== null))].sort(),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
     probeTarget: `${s.server}:25`,
     wave: input.wave,
@@ -169,7 +141,7 @@ export function fleetContext(
   generatedAt: string,
   toolVersion: string,
 ): FleetContext {
-  const rows: FleetRow[] = inputs.map(({ analysis: s, facts, folder, changes, blockers, wave }) => ({
+  const rows: FleetRow[] = inputs.map(({ analysis: s, facts, folder, plan: { changes, blockers, restartRequired, allBlockers }, wave }) => ({
     server: s.server,
     folder: changes.length > 0 ? folder : null,
     dag: facts.dag,
@@ -179,10 +151,10 @@ export function fleetContext(
     statusText: s.status === 'ok' ? 'collected' : `not collected: ${s.failure?.category ?? 'unknown'}`,
     cells: cellsFor(doc, s),
     changeCount: changes.length,
-    restartRequired: changes.length > 0 && (s.verdicts.some((v) => v.restartRequired) || s.findings.some((f) => f.restartRequired)),
-    blockerCount: blockers.length,
+    restartRequired: changes.length > 0 && restartRequired,
+    blockerCount: allBlockers.length,
     wave,
-    waveText: wave !== null ? String(wave) : blockers.length > 0 && changes.length > 0 ? 'blocked' : s.status !== 'ok' ? 'n/a' : changes.length === 0 ? 'none needed' : 'n/a',
+    waveText: wave !== null ? String(wave) : s.status !== 'ok' ? 'n/a' : allBlockers.length > 0 ? 'blocked' : changes.length === 0 ? 'none needed' : 'n/a',
   }));
   const collected = inputs.filter((i) => i.analysis.status === 'ok');
   const bySeverity = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
@@ -198,21 +170,21 @@ export function fleetContext(
       servers: inputs.length,
       collected: collected.length,
       notCollected: inputs.length - collected.length,
-      needChanges: collected.filter((i) => i.changes.length > 0).length,
-      compliant: collected.filter((i) => i.changes.length === 0 && i.blockers.length === 0).length,
-      blocked: collected.filter((i) => i.blockers.length > 0).length,
+      needChanges: collected.filter((i) => i.plan.changes.length > 0 || i.plan.allBlockers.length > 0).length,
+      compliant: collected.filter((i) => i.plan.changes.length === 0 && i.plan.allBlockers.length === 0).length,
+      blocked: collected.filter((i) => i.plan.allBlockers.length > 0 && i.wave === null).length,
       restartRequired: rows.filter((r) => r.restartRequired).length,
-      changes: collected.reduce((n, i) => n + i.changes.length, 0),
+      changes: collected.reduce((n, i) => n + i.plan.changes.length, 0),
       waves: waves.length,
       bySeverity,
     },
     checks: fleetChecks(doc),
     rows,
-    blockers: collected.flatMap((i) => i.blockers.map((b) => ({ server: i.analysis.server, kind: b.kind, message: b.message }))),
+    blockers: collected.flatMap((i) => i.plan.allBlockers.map((b) => ({ server: i.analysis.server, kind: b.kind, message: b.message }))),
     waves,
     blockedServers: collected
-      .filter((i) => i.blockers.length > 0)
-      .map((i) => ({ name: i.analysis.server, dag: i.facts.dag, reasons: i.blockers.map((b) => `${b.kind}: ${b.message}`) })),
+      .filter((i) => i.plan.allBlockers.length > 0 && i.wave === null)
+      .map((i) => ({ name: i.analysis.server, dag: i.facts.dag, reasons: i.plan.allBlockers.map((b) => `${b.kind}: ${b.message}`) })),
     notCollected: inputs
       .filter((i) => i.analysis.status !== 'ok')
       .map((i) => ({ name: i.analysis.server, reason: i.analysis.failure ? `${i.analysis.failure.category}: ${i.analysis.failure.message}` : 'not collected' })),

@@ -6,7 +6,9 @@ import type { FindingsDocument } from '../findings/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { toolVersion } from '../util/version.js';
-import { blockersOf, fleetContext, plannedChanges, RunbookDataError, serverContext, type ServerInput } from './context.js';
+import { fleetContext, serverContext, type ServerInput } from './context.js';
+import { RunbookDataError } from './errors.js';
+import { planFor } from './plan.js';
 import { FolderNamer } from './folder-names.js';
 import { serverFacts } from './maintenance.js';
 import { summaryCsv } from './summary-csv.js';
@@ -79,11 +81,11 @@ export async function renderRunbooks(findings: unknown, options: RenderOptions):
   const facts = doc.servers.map((s) => serverFacts(s, records.get(s.server.toLowerCase())));
   const namer = new FolderNamer();
   const inputs: ServerInput[] = doc.servers.map((s, i) => {
-    const changes = s.status === 'ok' ? plannedChanges(s) : [];
-    return { analysis: s, facts: facts[i]!, folder: changes.length > 0 ? namer.assign(s.server) : '', changes, blockers: s.status === 'ok' ? blockersOf(s) : [], wave: null };
+    const plan = planFor(s);
+    return { analysis: s, facts: facts[i]!, folder: plan.changes.length > 0 ? namer.assign(s.server) : '', plan, wave: null };
   });
 
-  const ready = inputs.filter((i) => i.changes.length > 0 && i.blockers.length === 0);
+  const ready = inputs.filter((i) => i.plan.changes.length > 0 && i.plan.blockers.length === 0);
   const waveList = planWaves(
     ready.map((i) => ({ name: i.analysis.server, dag: i.facts.dag, site: i.facts.site, isEdge: i.facts.isEdge })),
     options.waveSize ?? 0,
@@ -101,7 +103,7 @@ export async function renderRunbooks(findings: unknown, options: RenderOptions):
 
   await mkdir(options.outDir, { recursive: true });
   const limit = pLimit(options.concurrency ?? 16);
-  const withRunbook = inputs.filter((i) => i.changes.length > 0);
+  const withRunbook = inputs.filter((i) => i.plan.changes.length > 0);
   let done = 0;
   let files = 0;
   await Promise.all(
@@ -134,7 +136,7 @@ export async function renderRunbooks(findings: unknown, options: RenderOptions):
   return {
     outDir: options.outDir,
     servers: inputs.length,
-    runbooks: withRunbook.map((i) => ({ server: i.analysis.server, folder: i.folder, blocked: i.blockers.length > 0 })),
+    runbooks: withRunbook.map((i) => ({ server: i.analysis.server, folder: i.folder, blocked: i.plan.blockers.length > 0 })),
     files,
     waves: waves.length,
   };

@@ -24,6 +24,15 @@ export interface BlockerRow {
   message: string;
 }
 
+/** A policy whose changes are left out of the plan because it is blocked (the others go ahead). */
+export interface HeldBack {
+  policy: string;
+  title: string;
+  blockers: BlockerRow[];
+  /** its changes that are not in the plan anyway */
+  changeCount: number;
+}
+
 /** What the generated scripts embed (one JSON literal) and act on. Current values are read at run time. */
 export interface ChangePlan {
   format: 'extls-change-plan';
@@ -71,12 +80,17 @@ export interface ServerContext {
     redirectTarget: string | null;
     otherDagMembers: string[];
   };
-  policies: { id: string; title: string }[];
+  /** the policies whose changes are in this plan */
+  policies: { id: string; title: string; phase: number | null }[];
+  /** distinct phases among them (1: TLS 1.2 on, 2: legacy off) */
+  phases: number[];
   changes: ChangeRow[];
   changeCount: number;
   restartRequired: boolean;
+  /** true when the plan's own changes are blocked: remediate.ps1 refuses to run without -IgnoreBlockers */
   blocked: boolean;
   blockers: BlockerRow[];
+  heldBack: HeldBack[];
   findings: { id: string; severity: string; title: string; explanation: string }[];
   /** host:port for `extls probe` */
   probeTarget: string;

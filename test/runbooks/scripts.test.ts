@@ -176,6 +176,24 @@ describe('safety rails', () => {
     expect(r.stderr).toContain('belongs to server EX10');
   });
 
+  test('a later, larger plan in the same folder extends the backup; rollback still returns to the original', async () => {
+    const out = runDir('scripts-phases');
+    const phase1 = plan();
+    const phase2 = [change(`${SCHANNEL}\\TLS 1.0\\Server`, 'Enabled', 0), change(`${SCHANNEL}\\TLS 1.2\\Client`, 'Enabled', 1, 0)];
+    await renderRunbooks(findingsDoc([server({ name: 'EX13', changes: phase1 })]), { outDir: out });
+    const reg = join(out, 'target.reg');
+    writeReg(reg, originalModel());
+    const original = readFileSync(reg);
+    expect((await runScript(join(out, 'EX13', 'remediate.ps1'), ['-RegistryFile', reg, confirmOff])).stdout).toContain('backup written');
+    await renderRunbooks(findingsDoc([server({ name: 'EX13', changes: [...phase1, ...phase2] })]), { outDir: out });
+    const second = await runScript(join(out, 'EX13', 'remediate.ps1'), ['-RegistryFile', reg, confirmOff]);
+    expect(second.stdout).toContain('backup extended with 1 value(s)');
+    expect(second.stdout).toContain('changed 1 value(s)');
+    const back = await runScript(join(out, 'EX13', 'rollback.ps1'), ['-RegistryFile', reg, confirmOff]);
+    expect(back.exitCode).toBe(0);
+    expect(readFileSync(reg).equals(original)).toBe(true);
+  });
+
   test('rollback of a hand-made UTF-8 export restores the same values (comments and encoding aside)', async () => {
     const out = await render([server({ name: 'EX12', changes: plan() })]);
     const reg = join(out, 'EX12', 'handmade.reg');

@@ -1,0 +1,144 @@
+// Rollout waves, the maintenance steps fitted to each kind of server, and held-back policies.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InventoryRecord } from '../../src/inventory/types.js';
+import { renderRunbooks } from '../../src/runbooks/render.js';
+import { planWaves, type WaveCandidate } from '../../src/runbooks/waves.js';
+import { blocker, change, findingsDoc, SCHANNEL, server, tls12Changes } from './findings-builder.js';
+import { runDir } from './run-script.js';
+
+describe('planWaves', () => {
+  const c = (name: string, dag: string | null, extra: Partial<WaveCandidate> = {}): WaveCandidate => ({ name, dag, site: null, isEdge: false, ...extra });
+
+  test('never two members of one DAG in a wave; as many waves as the largest DAG', () => {
+    const servers = [
+      ...['A1', 'A2', 'A3', 'A4'].map((n) => c(n, 'DAG-A')),
+      ...['B1', 'B2'].map((n) => c(n, 'DAG-B')),
+      c('S1', null),
+      c('S2', null),
+    ];
+    const waves = planWaves(servers);
+    expect(waves).toHaveLength(4);
+    for (const w of waves) {
+      const dags = w.map((s) => s.dag).filter(Boolean);
+      expect(new Set(dags).size).toBe(dags.length);
+    }
+    expect(waves.flat().map((s) => s.name).sort()).toEqual(servers.map((s) => s.name).sort());
+  });
+
+  test('DAG names compare case-insensitively; Edge servers of one site are spread too', () => {
+    const waves = planWaves([c('A1', 'dag1'), c('A2', 'DAG1'), c('E1', null, { isEdge: true, site: 'DMZ' }), c('E2', null, { isEdge: true, site: 'dmz' }), c('E3', null, { isEdge: true, site: 'Other' })]);
+    expect(waves.map((w) => w.map((s) => s.name))).toEqual([['A1', 'E1', 'E3'], ['A2', 'E2']]);
+  });
+
+  test('a wave size cap adds waves but keeps the DAG rule', () => {
+    const waves = planWaves([...['A1', 'A2', 'A3'].map((n) => c(n, 'D')), ...['S1', 'S2', 'S3', 'S4'].map((n) => c(n, null))], 2);
+    expect(waves.every((w) => w.length <= 2)).toBe(true);
+    for (const w of waves) expect(w.filter((s) => s.dag === 'D').length).toBeLessThanOrEqual(1);
+    expect(waves.flat()).toHaveLength(7);
+  });
+});
+
+describe('maintenance steps fitted to the server', () => {
+  let out: string;
+  const record = (name: string, member: boolean, cluster: string | null): InventoryRecord =>
+    ({ server: name, data: { cluster: { member, clusterName: cluster }, exchange: { installed: true, isEdge: false, roles: ['Mailbox'] } } }) as unknown as InventoryRecord;
+
+  beforeAll(async () => {
+    out = runDir('maint');
+    await renderRunbooks(
+      findingsDoc([
+        server({ name: 'MBX1', dag: 'DAG1', site: 'HQ', changes: tls12Changes() }),
+        server({ name: 'MBX2', dag: 'DAG1', site: 'HQ', changes: tls12Changes() }),
+        // in no DAG by the fleet file, but the inventory saw the cluster: the cluster name is the DAG
+        server({ name: 'MBX3', site: 'HQ', changes: tls12Changes() }),
+        server({ name: 'SOLO', site: 'Branch', changes: tls12Changes() }),
+        server({ name: 'EDGE', site: 'DMZ', edge: true, changes: tls12Changes() }),
+        server({ name: 'NOEX', exchange: false, changes: tls12Changes() }),
+      ]),
+      { outDir: out, inventory: [record('MBX3', true, 'DAG2')] },
+    );
+  });
+  const md = (s: string) => readFileSync(join(out, s, 'runbook.md'), 'utf8');
+  const order = (text: string, steps: string[]) => steps.map((s) => text.indexOf(s));
+
+  test('DAG member: drain, redirect, suspend, move and block, offline; the exact reverse afterwards', () => {
+    const text = md('MBX1');
+    const enter = [
+      '-Component HubTransport -State Draining',
+      'Redirect-Message -Server $server -Target $target',
+      'Suspend-ClusterNode -Name $server',
+      '-DatabaseCopyActivationDisabledAndMoveNow $true',
+      '-DatabaseCopyAutoActivationPolicy Blocked',
+      '-Component ServerWideOffline -State Inactive',
+    ];
+    const exit = [
+      '-Component ServerWideOffline -State Active',
+      '-DatabaseCopyAutoActivationPolicy Unrestricted',
+      '-DatabaseCopyActivationDisabledAndMoveNow $false',
+      'Resume-ClusterNode -Name $server',
+      '-Component HubTransport -State Active',
+    ];
+    const e = order(text, enter);
+    const x = order(text, exit);
+    expect(e.every((i) => i > 0)).toBe(true);
+    expect([...e].sort((a, b) => a - b)).toEqual(e);
+    expect([...x].sort((a, b) => a - b)).toEqual(x);
+    expect(x[0]!).toBeGreaterThan(e[e.length - 1]!);
+    expect(text).toContain("$target = 'MBX2'");
+    expect(text).toContain('Move-ActiveMailboxDatabase -Server $server');
+    expect(text).toContain("-DagName 'DAG1'");
+    // the registry table, the restart, the checks and the rollback are all there, in that order
+    expect(order(text, ['## 3. Registry changes', '## 4. Restart', '## 5. Checks', '## 6. Maintenance', '## 7. Checks of mail flow', '## 8. Rollback']).every((v, i, a) => i === 0 || v > a[i - 1]!)).toBe(true);
+    expect(text).toContain('`extls probe` `MBX1:25`');
+  });
+
+  test('the cluster name from the inventory makes a DAG member', () => {
+    expect(md('MBX3')).toContain('Suspend-ClusterNode');
+    expect(md('MBX3')).toContain("-DagName 'DAG2'");
+  });
+
+  test('standalone Mailbox: drain transport only', () => {
+    const text = md('SOLO');
+    expect(text).toContain('-Component HubTransport -State Draining');
+    expect(text).not.toMatch(/Suspend-ClusterNode|Set-MailboxServer|ServerWideOffline|Move-ActiveMailboxDatabase/);
+  });
+
+  test('Edge: no DAG or cluster steps, drain and stop transport', () => {
+    const text = md('EDGE');
+    expect(text).toContain('Stop-Service MSExchangeTransport');
+    expect(text).not.toMatch(/Suspend-ClusterNode|Set-MailboxServer|Redirect-Message|Move-ActiveMailboxDatabase|DagName/);
+  });
+
+  test('no Exchange: no Exchange steps', () => {
+    expect(md('NOEX')).not.toMatch(/Set-ServerComponentState|Suspend-ClusterNode/);
+  });
+});
+
+describe('blocked policies', () => {
+  test('a blocked phase 2 is held back while phase 1 goes ahead', async () => {
+    const out = runDir('held');
+    const s = server({ name: 'EX1', changes: tls12Changes() });
+    const legacy = [change(`${SCHANNEL}\\TLS 1.0\\Server`, 'Enabled', 0)];
+    s.verdicts.push({
+      policy: 'legacy-off',
+      policyTitle: 'Legacy off',
+      verdict: 'blocked',
+      display: 'blocked: legacy-peers',
+      findingIds: [],
+      changes: legacy,
+      restartRequired: true,
+      blockers: [blocker('legacy-peers', '2 SMTP peers still use TLS 1.0')],
+    });
+    const doc = findingsDoc([s]);
+    doc.policies.push({ id: 'legacy-off', title: 'Legacy off', phase: 2, description: '', source: 'builtin' });
+    const r = await renderRunbooks(doc, { outDir: out });
+    expect(r.runbooks).toEqual([{ server: 'EX1', folder: 'EX1', blocked: false }]);
+    const text = readFileSync(join(out, 'EX1', 'runbook.md'), 'utf8');
+    expect(text).toContain('**Held back.**');
+    expect(text).toContain('Legacy off (1 change): **legacy-peers**: 2 SMTP peers still use TLS 1.0');
+    expect(text).not.toContain('TLS 1.0\\Server`');
+    expect(readFileSync(join(out, 'EX1', 'remediate.ps1'), 'utf8')).not.toContain('TLS 1.0');
+    expect(readFileSync(join(out, 'rollout.md'), 'utf8')).toMatch(/## Wave 1[\s\S]*\| EX1 \|/);
+  });
+});
