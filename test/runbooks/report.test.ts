@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { renderRunbooks } from '../../src/runbooks/render.js';
 import { blocker, findingsDoc, server, tls12Changes } from './findings-builder.js';
 import { runDir } from './run-script.js';
@@ -12,7 +12,7 @@ import { runDir } from './run-script.js';
 const CHROMIUM = process.env.EXTLS_CHROMIUM ?? '/usr/bin/chromium';
 
 describe('report.html in headless Chromium', () => {
-  let browser: Browser;
+  let browser: BrowserContext;
   let page: Page;
   let out: string;
   const requests: string[] = [];
@@ -31,9 +31,11 @@ describe('report.html in headless Chromium', () => {
     ];
     out = runDir('report');
     await renderRunbooks(findingsDoc(servers), { outDir: out, generatedAt: '2025-06-02T08:00:00.000Z' });
-    browser = await chromium.launch({
+    // a fresh profile per run (persistent context = Playwright's way to pass --user-data-dir)
+    browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'extls-chromium-')), {
       executablePath: CHROMIUM,
       headless: true,
+      viewport: { width: 1400, height: 900 },
       args: [
         '--headless',
         '--no-sandbox',
@@ -43,10 +45,9 @@ describe('report.html in headless Chromium', () => {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
-        `--user-data-dir=${mkdtempSync(join(tmpdir(), 'extls-chromium-'))}`,
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await browser.newPage();
     page.on('request', (r) => requests.push(r.url()));
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -96,8 +97,8 @@ describe('report.html in headless Chromium', () => {
   });
 
   test('blockers and rollout waves', async () => {
-    const blockers = await page.$$eval('#blockers tbody tr', (rows) => rows.map((r) => r.textContent!.replace(/\s+/g, ' ').trim()));
-    expect(blockers).toEqual(['EX06 exchange-too-old Exchange 2013 CU15 cannot use TLS 1.2']);
+    const blockers = await page.$$eval('#blockers tbody tr', (rows) => rows.map((r) => Array.from((r as HTMLTableRowElement).cells).map((c) => c.textContent!.trim()).join(' | ')));
+    expect(blockers).toEqual(['EX06 | exchange-too-old | Exchange 2013 CU15 cannot use TLS 1.2']);
     const waves = await page.$$eval('#waves li', (lis) =>
       lis.map((li) => Array.from(li.querySelectorAll('.member')).map((m) => `${m.textContent}@${m.getAttribute('data-dag')}`)),
     );
