@@ -1,6 +1,6 @@
-# New-ExTlsRunbook: -WhatIf writes nothing anywhere; otherwise it hands `extls runbooks` the inventory and the
-# output folder and returns the files written. The render itself is `extls runbooks` (issue 5); these tests use the
-# stand-in CLI (helpers/fake-extls.mjs) to see exactly what the module passes and returns.
+# New-ExTlsRunbook: -WhatIf writes nothing anywhere; otherwise it hands `extls runbooks` the inventory on stdin and
+# the output folder, and returns the files written. The stand-in CLI (helpers/fake-extls.mjs) shows exactly what the
+# module passes; the real `extls runbooks` renders from genuine collector output (test/findings/collector-output.base.json).
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../ps/ExTls/ExTls.psd1') -Force
     Import-Module (Join-Path $PSScriptRoot 'helpers/TestHelpers.psm1') -Force
@@ -75,18 +75,14 @@ Describe 'New-ExTlsRunbook with the stand-in CLI' {
         Remove-Item Env:EXTLS_FAKE_LOG -ErrorAction SilentlyContinue
     }
 
-    It 'hands piped records over in a temporary file outside the output folder, removes it, and returns the files' {
+    It 'hands piped records over on stdin (no temporary file anywhere) and returns the files' {
         $out = Join-Path $TestDrive 'from-pipe'
         $tempBefore = Get-TempInventoryFile
-        $files = @($records | New-ExTlsRunbook -OutputPath $out -Confirm:$false)
+        $files = @($records | New-ExTlsRunbook -OutputPath $out -Policy legacy-off -WaveSize 2 -Confirm:$false)
 
         $log = Get-Content -LiteralPath $env:EXTLS_FAKE_LOG -Raw | ConvertFrom-Json
-        $log.argv[0] | Should -Be 'runbooks'
-        $log.argv[1] | Should -Be "--out=$out"
-        $log.argv[2] | Should -Be '--'
-        $handed = $log.argv[3]
-        $handed | Should -Not -BeLike "$out*"
-        Test-Path -LiteralPath $handed | Should -BeFalse
+        $log.argv | Should -Be @('runbooks', "--out=$out", '--policy=legacy-off', '--wave-size=2', '--', '-')
+        @(($log.stdin | ConvertFrom-Json).servers.server) | Should -Be @('EX01', 'EX02')
         Get-TempInventoryFile | Should -Be $tempBefore
 
         @($files | ForEach-Object { $_.PSObject.TypeNames[0] } | Select-Object -Unique) | Should -Be @('ExTls.RunbookFile')
@@ -94,14 +90,15 @@ Describe 'New-ExTlsRunbook with the stand-in CLI' {
         ($files | Where-Object Name -eq 'report.html').Server | Should -BeNullOrEmpty
     }
 
-    It 'passes an inventory file by its full path' {
+    It 'reads an inventory file given by a relative path and resolves the output folder' {
         $out = Join-Path $TestDrive 'from-file'
         Push-Location -LiteralPath $TestDrive
         try {
             $files = @(New-ExTlsRunbook -InventoryPath 'inventory.json' -OutputPath 'from-file' -Confirm:$false)
         } finally { Pop-Location }
         $log = Get-Content -LiteralPath $env:EXTLS_FAKE_LOG -Raw | ConvertFrom-Json
-        $log.argv | Should -Be @('runbooks', "--out=$out", '--', $inventoryPath)
+        $log.argv | Should -Be @('runbooks', "--out=$out", '--', '-')
+        $log.stdin | Should -Be ([System.IO.File]::ReadAllText($inventoryPath))
         $files.Count | Should -Be 3
     }
 
@@ -113,5 +110,33 @@ Describe 'New-ExTlsRunbook with the stand-in CLI' {
         } finally {
             Remove-Item Env:EXTLS_FAKE_EXIT
         }
+    }
+}
+
+Describe 'New-ExTlsRunbook with the real extls runbooks' {
+    BeforeAll {
+        $repo = Get-TestRepoRoot
+        $data = ([System.IO.File]::ReadAllText((Join-Path $repo 'test/findings/collector-output.base.json'))) -replace '[\r\n]+', ''
+        $okLine = '{"schemaVersion":1,"server":"EX01","address":"ex01.contoso.com","transport":"local","groups":{"dag":"DAG01","site":"Amsterdam","role":"Mailbox"},"status":"ok","failure":null,"startedAt":"2026-01-15T10:00:00.000Z","durationMs":900,"data":' + $data + '}'
+        $realRecords = @(InModuleScope ExTls -Parameters @{ Lines = @($okLine, $lines[1]) } { param($Lines) foreach ($l in $Lines) { ConvertTo-ExTlsInventoryRecord -Line $l } })
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $out = Join-Path $TestDrive 'real-whatif'
+        $realRecords | New-ExTlsRunbook -OutputPath $out -WhatIf
+        Test-Path -LiteralPath $out | Should -BeFalse
+    }
+
+    It 'writes the runbook, remediation and rollback scripts per server and the fleet report' {
+        $out = Join-Path $TestDrive 'real'
+        $files = @($realRecords | New-ExTlsRunbook -OutputPath $out -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue)
+        $ex01 = @($files | Where-Object Server -eq 'EX01' | ForEach-Object Name)
+        $ex01 | Should -Contain 'runbook.md'
+        $ex01 | Should -Contain 'remediate.ps1'
+        $ex01 | Should -Contain 'rollback.ps1'
+        @($files | Where-Object { -not $_.Server } | ForEach-Object Name) | Should -Contain 'report.html'
+        # EX02 was not collected: no runbook, a warning, and the report says so
+        @($files | Where-Object Server -eq 'EX02').Count | Should -Be 0
+        @($warnings).Count | Should -BeGreaterThan 0
     }
 }

@@ -26,7 +26,7 @@ function ConvertTo-ExTlsInventoryRecord {
     $rebootPending = Get-ExTlsProperty $record 'data', 'pendingReboot', 'pending'
     if ($null -ne $rebootPending) { $rebootPending = [bool]$rebootPending }
 
-    [pscustomobject][ordered]@{
+    [pscustomobject]@{
         PSTypeName    = 'ExTls.InventoryRecord'
         Server        = [string](Get-ExTlsProperty $record 'server')
         Status        = $displayStatus

@@ -141,7 +141,7 @@ function Get-ExTlsFinding {
         foreach ($server in @(Get-ExTlsProperty $doc 'servers' @())) {
             foreach ($finding in @(Get-ExTlsProperty $server 'findings' @())) {
                 if ($Severity -and $Severity -notcontains [string]$finding.severity) { continue }
-                [pscustomobject][ordered]@{
+                [pscustomobject]@{
                     PSTypeName      = 'ExTls.Finding'
                     Server          = [string]$server.server
                     Severity        = [string]$finding.severity
@@ -167,7 +167,7 @@ function Get-ExTlsFinding {
         foreach ($finding in @(Get-ExTlsProperty $doc 'fleetFindings' @())) {
             if ($Severity -and $Severity -notcontains [string]$finding.severity) { continue }
             $group = Get-ExTlsProperty $finding 'group'
-            [pscustomobject][ordered]@{
+            [pscustomobject]@{
                 PSTypeName      = 'ExTls.Finding'
                 Server          = ('{0} {1}' -f (Get-ExTlsProperty $group 'kind'), (Get-ExTlsProperty $group 'name')).Trim()
                 Severity        = [string]$finding.severity

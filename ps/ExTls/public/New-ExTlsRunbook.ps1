@@ -9,9 +9,9 @@ function New-ExTlsRunbook {
         rollback.ps1 (Windows PowerShell 5.1, -WhatIf aware, back up before they change anything), and for the fleet
         report.html, summary.csv and the rollout order.
 
-        Supports -WhatIf and -Confirm. With -WhatIf nothing is written anywhere: not the output folder, not a
-        temporary file. Piped records are handed to extls in a temporary file in the system's temp folder,
-        removed afterwards.
+        Supports -WhatIf and -Confirm. With -WhatIf nothing is written anywhere, and extls is not started. The
+        inventory (a file's content, or the piped records) is handed to extls on its standard input: no temporary
+        files. Servers that could not be collected get no runbook; they are listed in report.html and as a warning.
 
         Returns the files written (FileInfo objects typed ExTls.RunbookFile, with the Server they belong to).
 
@@ -23,6 +23,17 @@ function New-ExTlsRunbook {
 
     .PARAMETER OutputPath
         The folder to write into; created if missing. Files of an earlier run with the same names are replaced.
+
+    .PARAMETER Policy
+        Policies the runbooks are written for: tls12-ready (phase 1, the default), legacy-off (phase 2) or a policy
+        JSON file. Several may be given.
+
+    .PARAMETER TemplatePath
+        A folder of your own Handlebars templates; each replaces the built-in template of the same file name
+        (docs/templates.md), e.g. your change-management format.
+
+    .PARAMETER WaveSize
+        At most this many servers per rollout wave (default: no limit; members of one DAG are never in the same wave).
 
     .PARAMETER EnableException
         Throw terminating errors instead of writing non-terminating ones (kept for symmetry with the other commands:
@@ -43,6 +54,11 @@ function New-ExTlsRunbook {
         >>     Where-Object Name -eq 'remediate.ps1'
 
         Reads the servers, renders runbooks for the ones that could be read and lists their remediation scripts.
+
+    .EXAMPLE
+        PS C:\> New-ExTlsRunbook -InventoryPath .\inventory.json -OutputPath .\phase2 -Policy legacy-off -TemplatePath .\cab-templates -WaveSize 4
+
+        Phase 2 runbooks (TLS 1.0/1.1 off) in your own change-advisory-board format, at most four servers per wave.
 
     .EXAMPLE
         PS C:\> $files = New-ExTlsRunbook -InventoryPath .\inventory.json -OutputPath .\runbooks
@@ -75,6 +91,15 @@ function New-ExTlsRunbook {
         [Parameter(Mandatory)]
         [ValidateNotNullOrEmpty()]
         [string] $OutputPath,
+
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Policy,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $TemplatePath,
+
+        [ValidateRange(0, 100000)]
+        [int] $WaveSize,
 
         [switch] $EnableException
     )
@@ -111,32 +136,38 @@ function New-ExTlsRunbook {
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.CliNotFound' -Category ObjectNotFound -TargetObject 'extls' -ExceptionType 'System.IO.FileNotFoundException'))
         }
 
-        $tempFile = $null
         try {
-            if (-not $inventoryFile) {
-                try {
-                    $text = Get-ExTlsInventoryInput -InputObject $records.ToArray() -Cli $cli
-                } catch {
-                    $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.InvalidInput' -Category InvalidArgument -TargetObject $null))
-                }
-                # In the system temp folder, never in the output folder; removed in finally.
-                $tempFile = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('extls-inventory-{0}.json' -f [guid]::NewGuid().ToString('N'))
-                [System.IO.File]::WriteAllText($tempFile, $text, (New-Object System.Text.UTF8Encoding $false))
-                $inventoryFile = $tempFile
-            }
-            if (-not (Test-Path -LiteralPath $outFolder -PathType Container)) {
-                $null = New-Item -ItemType Directory -Path $outFolder -Force -WhatIf:$false -Confirm:$false
-            }
-            $started = [DateTime]::UtcNow.AddSeconds(-2)
-            # Paths are single argv elements (ArgumentList / escaped), after "--" for the positional one.
-            $result = Invoke-ExTlsCliCommand -Argument @('runbooks', "--out=$outFolder", '--', $inventoryFile) -Cli $cli `
-                -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
-        } finally {
-            if ($tempFile -and (Test-Path -LiteralPath $tempFile)) { Remove-Item -LiteralPath $tempFile -Force -WhatIf:$false -Confirm:$false }
+            $inventoryText = Get-ExTlsInventoryInput -Path $inventoryFile -InputObject $records.ToArray() -Cli $cli
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.InvalidInput' -Category InvalidArgument -TargetObject $InventoryPath))
         }
+        if (-not (Test-Path -LiteralPath $outFolder -PathType Container)) {
+            $null = New-Item -ItemType Directory -Path $outFolder -Force -WhatIf:$false -Confirm:$false
+        }
+        # The inventory goes on stdin ("-"); the output folder, policy names/files and the template folder are single
+        # argv elements (ArgumentList / escaped), written as --name=value so no value can be read as another option.
+        $arguments = New-Object System.Collections.Generic.List[string]
+        $arguments.Add('runbooks')
+        $arguments.Add("--out=$outFolder")
+        foreach ($p in $Policy) {
+            $candidate = & $pathOf $p
+            if (Test-Path -LiteralPath $candidate -PathType Leaf) { $p = $candidate }
+            $arguments.Add("--policy=$p")
+        }
+        if ($TemplatePath) { $arguments.Add('--templates=' + (& $pathOf $TemplatePath)) }
+        if ($WaveSize -gt 0) { $arguments.Add('--wave-size=' + $WaveSize) }
+        $arguments.Add('--')
+        $arguments.Add('-')
+        $started = [DateTime]::UtcNow.AddSeconds(-2)
+        $result = Invoke-ExTlsCliCommand -Argument $arguments.ToArray() -InputText $inventoryText -Cli $cli `
+            -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
         if ($result.ExitCode -ne 0 -and $result.ExitCode -ne 2) {
             $message = Get-ExTlsCliMessage -Command 'runbooks' -Result $result
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $message -ErrorId 'ExTls.CliFailed' -Category InvalidResult -TargetObject $outFolder))
+        }
+        if ($result.ExitCode -eq 2) {
+            # some servers were not collected or not valid: they have no runbook; the report lists them
+            foreach ($l in @(([string]$result.StdErr) -split '\r?\n' | Where-Object { $_ -match 'not collected|invalid' })) { Write-Warning ($l -replace '^runbooks: ', '') }
         }
 
         $root = (Get-Item -LiteralPath $outFolder).FullName.TrimEnd([char[]]@('\', '/'))

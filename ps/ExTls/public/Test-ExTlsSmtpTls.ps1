@@ -160,7 +160,7 @@ function Test-ExTlsSmtpTls {
             $message = Get-ExTlsProperty $r 'failure', 'message'
             if (-not $message) { $message = Get-ExTlsProperty $r 'starttls', 'refusal', 'text' }
 
-            $item = [pscustomobject][ordered]@{
+            $item = [pscustomobject]@{
                 PSTypeName              = 'ExTls.SmtpTlsResult'
                 Endpoint                = [string](Get-ExTlsProperty $r 'endpoint')
                 Server                  = $server

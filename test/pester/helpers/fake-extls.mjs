@@ -33,7 +33,8 @@ if (process.env.EXTLS_FAKE_EXIT) {
   process.exitCode = 0;
 } else if (command === 'runbooks') {
   const out = argv.find((a) => a.startsWith('--out=')).slice('--out='.length);
-  const inventory = JSON.parse(readFileSync(argv[argv.length - 1], 'utf8'));
+  const source = argv[argv.length - 1];
+  const inventory = JSON.parse(source === '-' ? stdin : readFileSync(source, 'utf8'));
   for (const s of inventory.servers) {
     mkdirSync(join(out, s.server), { recursive: true });
     writeFileSync(join(out, s.server, 'runbook.md'), `# ${s.server}\n`);
