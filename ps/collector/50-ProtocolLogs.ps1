@@ -59,6 +59,93 @@ namespace ExTlsProtocolLogs1
         public string Cipher;
     }
 
+    // Open-addressing map session key -> session (linear probing, backward-shift delete). Our own code rather than
+    // Dictionary<ulong, Session>: on PowerShell 7 a BCL generic over our types starts as slow tier-0 code, and this
+    // lookup runs for every line.
+    internal sealed class SessionTable
+    {
+        ulong[] keys = new ulong[1024];
+        Session[] values = new Session[1024];
+        int count;
+        public int Count { get { return count; } }
+
+#if EXTLS_CORE
+        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)]
+#endif
+        public Session Get(ulong key)
+        {
+            int mask = keys.Length - 1;
+            int i = (int)((key * 0x9E3779B97F4A7C15UL) >> 40) & mask;
+            while (true)
+            {
+                Session v = values[i];
+                if (v == null) return null;
+                if (keys[i] == key) return v;
+                i = (i + 1) & mask;
+            }
+        }
+
+        public void Add(ulong key, Session value)
+        {
+            if ((count + 1) * 2 > keys.Length) Grow();
+            Insert(key, value);
+            count++;
+        }
+
+        void Insert(ulong key, Session value)
+        {
+            int mask = keys.Length - 1;
+            int i = (int)((key * 0x9E3779B97F4A7C15UL) >> 40) & mask;
+            while (values[i] != null) i = (i + 1) & mask;
+            keys[i] = key; values[i] = value;
+        }
+
+        void Grow()
+        {
+            ulong[] ok = keys; Session[] ov = values;
+            keys = new ulong[ok.Length * 2]; values = new Session[ok.Length * 2];
+            for (int i = 0; i < ok.Length; i++) if (ov[i] != null) Insert(ok[i], ov[i]);
+        }
+
+        public void Remove(ulong key)
+        {
+            int mask = keys.Length - 1;
+            int i = (int)((key * 0x9E3779B97F4A7C15UL) >> 40) & mask;
+            while (true)
+            {
+                if (values[i] == null) return;
+                if (keys[i] == key) break;
+                i = (i + 1) & mask;
+            }
+            values[i] = null; count--;
+            // shift back the entries of the probe run that follows
+            int j = i;
+            while (true)
+            {
+                j = (j + 1) & mask;
+                if (values[j] == null) return;
+                int home = (int)((keys[j] * 0x9E3779B97F4A7C15UL) >> 40) & mask;
+                bool between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+                if (between) continue;
+                keys[i] = keys[j]; values[i] = values[j]; values[j] = null;
+                i = j;
+            }
+        }
+
+        public List<KeyValuePair<ulong, Session>> Entries()
+        {
+            List<KeyValuePair<ulong, Session>> l = new List<KeyValuePair<ulong, Session>>(count);
+            for (int i = 0; i < keys.Length; i++) if (values[i] != null) l.Add(new KeyValuePair<ulong, Session>(keys[i], values[i]));
+            return l;
+        }
+
+        public void Clear()
+        {
+            Array.Clear(values, 0, values.Length);
+            count = 0;
+        }
+    }
+
     internal sealed class Peer
     {
         public string Direction, Service, Connector, Remote;
@@ -127,7 +214,7 @@ namespace ExTlsProtocolLogs1
         readonly Dictionary<ulong, string[]> tlsCache = new Dictionary<ulong, string[]>();
         readonly Stack<Session> sessionPool = new Stack<Session>();
         readonly Dictionary<string, ErrorGroup> errors = new Dictionary<string, ErrorGroup>(StringComparer.Ordinal);
-        readonly Dictionary<ulong, Session> sessions = new Dictionary<ulong, Session>();
+        readonly SessionTable sessions = new SessionTable();
         readonly Dictionary<ulong, string> connectorCache = new Dictionary<ulong, string>();
         readonly List<OrderedDictionary> badSamples = new List<OrderedDictionary>();
         readonly List<OrderedDictionary> fileErrors = new List<OrderedDictionary>();
@@ -464,8 +551,8 @@ namespace ExTlsProtocolLogs1
             if (t < windowStart || t > refTicks) { outsideWindow++; return; }
 
             ulong key = SessionKey(fStart[iSession], fLen[iSession]);
-            Session s;
-            if (!sessions.TryGetValue(key, out s))
+            Session s = sessions.Get(key);
+            if (s == null)
             {
                 s = sessionPool.Count > 0 ? sessionPool.Pop() : new Session();
                 s.Remote = null; s.Last = 0; s.StartTls = false; s.Mail = false; s.Version = null; s.Cipher = null;
@@ -989,17 +1076,16 @@ namespace ExTlsProtocolLogs1
         // Keeps the open-session map bounded: sessions idle for 10 minutes are closed, then the oldest half.
         void Sweep(long now)
         {
-            List<ulong> done = new List<ulong>();
-            foreach (KeyValuePair<ulong, Session> kv in sessions)
-                if (kv.Value.Last < now - 10 * TimeSpan.TicksPerMinute) done.Add(kv.Key);
-            if (sessions.Count - done.Count > MaxOpenSessions * 3 / 4)
+            List<KeyValuePair<ulong, Session>> all = sessions.Entries();
+            List<KeyValuePair<ulong, Session>> done = new List<KeyValuePair<ulong, Session>>();
+            foreach (KeyValuePair<ulong, Session> kv in all)
+                if (kv.Value.Last < now - 10 * TimeSpan.TicksPerMinute) done.Add(kv);
+            if (all.Count - done.Count > MaxOpenSessions * 3 / 4)
             {
-                List<KeyValuePair<ulong, Session>> all = new List<KeyValuePair<ulong, Session>>(sessions);
                 all.Sort(delegate (KeyValuePair<ulong, Session> a, KeyValuePair<ulong, Session> b) { return a.Value.Last.CompareTo(b.Value.Last); });
-                done.Clear();
-                for (int i = 0; i < all.Count / 2; i++) done.Add(all[i].Key);
+                done = all.GetRange(0, all.Count / 2);
             }
-            foreach (ulong k in done) { Finish(sessions[k]); sessions.Remove(k); sessionsSwept++; }
+            foreach (KeyValuePair<ulong, Session> kv in done) { Finish(kv.Value); sessions.Remove(kv.Key); sessionsSwept++; }
         }
 
         void Recycle(Session s)
@@ -1009,7 +1095,7 @@ namespace ExTlsProtocolLogs1
 
         void FinishAllSessions(bool unclosed)
         {
-            foreach (Session s in sessions.Values) { Finish(s); if (unclosed) sessionsUnclosed++; }
+            foreach (KeyValuePair<ulong, Session> kv in sessions.Entries()) { Finish(kv.Value); if (unclosed) sessionsUnclosed++; }
             sessions.Clear();
         }
 
