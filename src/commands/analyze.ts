@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { formatRows, formats, parseFormat, type Column, type Format } from '../util/format.js';
 import { readStdin } from '../util/stdin.js';
+import { toAsciiJson } from '../util/json.js';
 
 interface AnalyzeCliOptions {
   policy: string[];
@@ -52,7 +53,7 @@ const fleetColumns: Column<FleetFinding>[] = [
 export function renderFindings(doc: FindingsDocument, format: Format): string {
   switch (format) {
     case 'json':
-      return JSON.stringify(doc, null, 2) + '\n';
+      return toAsciiJson(doc, 2) + '\n';
     case 'ndjson':
       return formatRows(doc.servers, [], 'ndjson');
     case 'csv': {
@@ -112,5 +113,6 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
   }
   if (opts.out) await writeFileAtomic(opts.out, JSON.stringify(doc, null, 2) + '\n');
   if (!opts.out || opts.format) process.stdout.write(renderFindings(doc, format));
-  return doc.inputErrors.length ? ExitCode.Usage : ExitCode.Ok;
+  // Bad records were reported by name and the rest judged: a partial result, like a failed server.
+  return doc.inputErrors.length ? ExitCode.Partial : ExitCode.Ok;
 }

@@ -11,6 +11,7 @@ import { InventoryWriter } from '../inventory/writer.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { formatRows, formats, type Column, type Format } from '../util/format.js';
 import { readStdin } from '../util/stdin.js';
+import { toAsciiJson } from '../util/json.js';
 
 interface InventoryOptions {
   fleet?: string;
@@ -93,7 +94,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
     total++;
     if (record.status === 'failed') failed++;
     await writer?.add(record);
-    if (opts.format === 'ndjson') process.stdout.write(JSON.stringify(record) + '\n');
+    if (opts.format === 'ndjson') process.stdout.write(toAsciiJson(record) + '\n');
     else if (opts.format) printed.push(record);
   };
 
@@ -101,7 +102,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
     if (opts.fleet && opts.plan) {
       const fleet = await loadFleet(opts.fleet, fleetText);
       const plans = await planFleet(fleet, { pwsh: locatePowerShell(opts.pwsh).path, throttle: opts.throttle, timeoutSeconds: opts.timeout, credential });
-      process.stdout.write(JSON.stringify(plans, null, 2) + '\n');
+      process.stdout.write(toAsciiJson(plans, 2) + '\n');
       return ExitCode.Ok;
     } else if (opts.fleet) {
       const fleet = await loadFleet(opts.fleet, fleetText);

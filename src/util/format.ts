@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
+import { toAsciiJson } from './json.js';
 
 export const formats = ['table', 'json', 'ndjson', 'csv'] as const;
 export type Format = (typeof formats)[number];
@@ -16,9 +17,9 @@ export interface Column<T> {
 export function formatRows<T>(rows: T[], columns: Column<T>[], format: Format): string {
   switch (format) {
     case 'json':
-      return JSON.stringify(rows, null, 2) + '\n';
+      return toAsciiJson(rows, 2) + '\n';
     case 'ndjson':
-      return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+      return rows.map((r) => toAsciiJson(r)).join('\n') + (rows.length ? '\n' : '');
     case 'csv':
       return (
         '\uFEFF' +

@@ -65,14 +65,14 @@ describe('extls analyze', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).servers).toHaveLength(3);
   });
 
-  it('a bad record is reported by server and the others are still analysed (exit 1)', async () => {
+  it('a bad record is reported by server and the others are still analysed (exit 2)', async () => {
     const bad = structuredClone(inv) as unknown as { servers: Record<string, unknown>[] };
     (bad.servers[1]!.data as Record<string, unknown>).os = { path: 'x' };
     bad.servers[0]!.transport = 'carrier-pigeon';
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify(bad));
     const r = await capture(() => runAnalyze(file, { ...base, format: 'json' }));
-    expect(r.code).toBe(ExitCode.Usage);
+    expect(r.code).toBe(ExitCode.Partial);
     expect(r.err).toMatch(/server EX02 \(servers\[1\]\) skipped/);
     expect(r.err).toMatch(/servers\/1\/data\/os: must have required property 'productName'/);
     expect(r.err).toMatch(/server EX01 \(servers\[0\]\) skipped:\n {2}servers\/0\/transport: must be equal to one of the allowed values/);
