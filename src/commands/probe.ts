@@ -85,20 +85,25 @@ export function register(program: Command): void {
       const ehloName = opts.ehloName ?? os.hostname();
       if (!/^[\x21-\x7e]+$/.test(ehloName)) throw new UsageError(`--ehlo-name must be one printable word, not "${ehloName}"`);
 
+      const streaming = format === 'ndjson' && !opts.out;
       process.stderr.write(`probe: ${endpoints.length} endpoint(s), ${concurrency} at a time, ${timeoutMs / 1000} s per step\n`);
       const results = await probeEndpoints(endpoints, {
         timeoutMs,
         concurrency,
         ehloName,
         ...(ca.length ? { ca } : {}),
-        onResult: (r, done, total) => process.stderr.write(progressLine(r, done, total)),
+        onResult: (r, done, total) => {
+          process.stderr.write(progressLine(r, done, total));
+          // ndjson to stdout streams: scripts (the ExTls module) see each endpoint as soon as it is done.
+          if (streaming) process.stdout.write(formatRows([r], probeColumns, 'ndjson'));
+        },
       });
-      const text = formatRows(results, probeColumns, format);
+      // (streamed ndjson was written as each endpoint finished)
       if (opts.out) {
-        await writeFileAtomic(opts.out, text);
+        await writeFileAtomic(opts.out, formatRows(results, probeColumns, format));
         process.stderr.write(`probe: wrote ${opts.out}\n`);
-      } else {
-        process.stdout.write(text);
+      } else if (!streaming) {
+        process.stdout.write(formatRows(results, probeColumns, format));
       }
       const failed = results.filter((r) => r.status === 'failed').length;
       if (failed > 0) {
