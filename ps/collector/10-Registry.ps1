@@ -24,6 +24,7 @@ $script:ExTlsHiveAliases = @{
 function ConvertTo-ExTlsRegPath {
     param([string]$Path)
     $p = $Path.Trim().TrimEnd('\')
+    if ($p.StartsWith('HKEY_LOCAL_MACHINE\', [StringComparison]::OrdinalIgnoreCase)) { return 'HKLM' + $p.Substring(18) }
     $cut = $p.IndexOf('\')
     if ($cut -lt 0) { $hive = $p; $rest = '' } else { $hive = $p.Substring(0, $cut); $rest = $p.Substring($cut + 1) }
     $short = $script:ExTlsHiveAliases[$hive.ToLowerInvariant()]
@@ -92,18 +93,31 @@ function Read-ExTlsRegQuoted {
     return $null
 }
 
-function ConvertFrom-ExTlsHexList {
+# "01,ab, 02" (continuations already joined) -> "01ab02". Regex-checked as a whole; the per-byte walk only runs
+# to name the bad byte.
+function Get-ExTlsHexDigits {
     param([string]$List)
     $t = $List.Trim()
-    if ($t.EndsWith(',')) { $t = $t.Substring(0, $t.Length - 1) }   # harmless trailing comma
-    if ($t -eq '') { return ,([byte[]]@()) }
-    $parts = $t.Split(',')
-    $bytes = New-Object byte[] $parts.Length
-    for ($k = 0; $k -lt $parts.Length; $k++) {
-        $p = $parts[$k].Trim()
-        if ($p -notmatch '^[0-9a-fA-F]{2}$') { throw "invalid hex byte '$p'" }
-        $bytes[$k] = [Convert]::ToByte($p, 16)
+    if ($t.EndsWith(',')) { $t = $t.Substring(0, $t.Length - 1).TrimEnd() }   # harmless trailing comma
+    if ($t -eq '') { return '' }
+    if ($t -notmatch '^[0-9a-fA-F]{2}(?:\s*,\s*[0-9a-fA-F]{2})*$') {
+        foreach ($p in $t.Split(',')) {
+            $p = $p.Trim()
+            if ($p -notmatch '^[0-9a-fA-F]{2}$') { throw "invalid hex byte '$p'" }
+        }
     }
+    return ($t -replace '[\s,]', '').ToLowerInvariant()
+}
+
+$script:ExTlsHasFromHexString = $null -ne [Convert].GetMethod('FromHexString', [type[]]@([string]))
+
+function ConvertFrom-ExTlsHexDigits {
+    param([string]$Digits)
+    if ($Digits -eq '') { return ,([byte[]]@()) }
+    if ($script:ExTlsHasFromHexString) { return ,([Convert]::FromHexString($Digits)) }   # .NET 5+; 5.1 walks
+    $n = $Digits.Length / 2
+    $bytes = New-Object byte[] $n
+    for ($k = 0; $k -lt $n; $k++) { $bytes[$k] = [Convert]::ToByte($Digits.Substring(2 * $k, 2), 16) }
     return ,$bytes
 }
 
@@ -120,11 +134,11 @@ function ConvertFrom-ExTlsRegData {
     $d = $Data.Trim()
     if ($d -eq '-') { return 'DELETE' }
     if ($d.StartsWith('"')) {
+        if ($d -match '^"((?:[^"\\]|\\["\\])*)"$') { return @{ Type = 'REG_SZ'; Value = ($Matches[1] -replace '\\(["\\])', '$1') } }
+        # Not well-formed: walk it to say exactly what is wrong.
         $q = Read-ExTlsRegQuoted -Line $d -Start 0
         if ($null -eq $q) { throw 'unterminated string value' }
-        $after = $d.Substring($q.End + 1).Trim()
-        if ($after -ne '') { throw "unexpected text after string value: '$after'" }
-        return @{ Type = 'REG_SZ'; Value = $q.Text }
+        throw "unexpected text after string value: '$($d.Substring($q.End + 1).Trim())'"
     }
     if ($d -match '^(?i)dword:(.*)$') {
         $digits = $Matches[1].Trim()
@@ -135,26 +149,28 @@ function ConvertFrom-ExTlsRegData {
     if ($d -match '^(?i)hex(?:\(([0-9a-fA-F]{1,8})\))?:(.*)$') {
         $kind = 3
         if ($Matches[1]) { $kind = [Convert]::ToInt32($Matches[1], 16) }
-        $bytes = ConvertFrom-ExTlsHexList -List $Matches[2]
+        $hex = Get-ExTlsHexDigits -List $Matches[2]
         switch ($kind) {
-            0 { return @{ Type = 'REG_NONE'; Value = (ConvertTo-ExTlsHex $bytes) } }
-            1 { return @{ Type = 'REG_SZ'; Value = (ConvertFrom-ExTlsRegStringBytes $bytes $Ansi).TrimEnd([char]0) } }
-            2 { return @{ Type = 'REG_EXPAND_SZ'; Value = (ConvertFrom-ExTlsRegStringBytes $bytes $Ansi).TrimEnd([char]0) } }
-            3 { return @{ Type = 'REG_BINARY'; Value = (ConvertTo-ExTlsHex $bytes) } }
+            0 { return @{ Type = 'REG_NONE'; Value = $hex } }
+            1 { return @{ Type = 'REG_SZ'; Value = (ConvertFrom-ExTlsRegStringBytes (ConvertFrom-ExTlsHexDigits $hex) $Ansi).TrimEnd([char]0) } }
+            2 { return @{ Type = 'REG_EXPAND_SZ'; Value = (ConvertFrom-ExTlsRegStringBytes (ConvertFrom-ExTlsHexDigits $hex) $Ansi).TrimEnd([char]0) } }
+            3 { return @{ Type = 'REG_BINARY'; Value = $hex } }
             4 {
+                $bytes = ConvertFrom-ExTlsHexDigits $hex
                 if ($bytes.Length -ne 4) { throw "hex(4) dword needs 4 bytes, got $($bytes.Length)" }
                 return @{ Type = 'REG_DWORD'; Value = [int64][BitConverter]::ToUInt32($bytes, 0) }
             }
             7 {
-                $s = (ConvertFrom-ExTlsRegStringBytes $bytes $Ansi).TrimEnd([char]0)
+                $s = (ConvertFrom-ExTlsRegStringBytes (ConvertFrom-ExTlsHexDigits $hex) $Ansi).TrimEnd([char]0)
                 if ($s -eq '') { $list = [string[]]@() } else { $list = [string[]]$s.Split([char]0) }
                 return @{ Type = 'REG_MULTI_SZ'; Value = $list }
             }
             11 {
+                $bytes = ConvertFrom-ExTlsHexDigits $hex
                 if ($bytes.Length -ne 8) { throw "hex(b) qword needs 8 bytes, got $($bytes.Length)" }
                 return @{ Type = 'REG_QWORD'; Value = [BitConverter]::ToUInt64($bytes, 0).ToString([Globalization.CultureInfo]::InvariantCulture) }
             }
-            default { return @{ Type = 'REG_OTHER'; Value = (ConvertTo-ExTlsHex $bytes) } }
+            default { return @{ Type = 'REG_OTHER'; Value = $hex } }
         }
     }
     $shown = $d
@@ -162,20 +178,26 @@ function ConvertFrom-ExTlsRegData {
     throw "unknown value type in '$shown'"
 }
 
+# Model entry: @{ Path = 'HKLM\...'; ValueTable = lower name -> @{Name; Type; Value}; Children = lower leaf -> leaf }.
 function Add-ExTlsRegModelKey {
     param([hashtable]$KeyTable, [string]$Path)
+    $existing = $KeyTable[$Path.ToLowerInvariant()]
+    if ($null -ne $existing) { return $existing }
     # A key implies its parents (regedit creates them on import).
     $parts = $Path.Split('\')
     $acc = ''
+    $parent = $null
     $entry = $null
     foreach ($part in $parts) {
         if ($acc -eq '') { $acc = $part } else { $acc = $acc + '\' + $part }
         $low = $acc.ToLowerInvariant()
         $entry = $KeyTable[$low]
         if ($null -eq $entry) {
-            $entry = @{ Path = $acc; ValueTable = [ordered]@{} }
+            $entry = @{ Path = $acc; ValueTable = [ordered]@{}; Children = @{} }
             $KeyTable[$low] = $entry
+            if ($null -ne $parent) { $parent.Children[$part.ToLowerInvariant()] = $part }
         }
+        $parent = $entry
     }
     return $entry
 }
@@ -183,36 +205,46 @@ function Add-ExTlsRegModelKey {
 function Remove-ExTlsRegModelKey {
     param([hashtable]$KeyTable, [string]$Path)
     $low = $Path.ToLowerInvariant()
-    $prefix = $low + '\'
-    foreach ($k in @($KeyTable.Keys)) {
-        if ($k -eq $low -or $k.StartsWith($prefix, [StringComparison]::Ordinal)) { $KeyTable.Remove($k) }
+    $entry = $KeyTable[$low]
+    if ($null -eq $entry) { return }
+    foreach ($child in @($entry.Children.Values)) { Remove-ExTlsRegModelKey -KeyTable $KeyTable -Path ($entry.Path + '\' + $child) }
+    $KeyTable.Remove($low)
+    $cut = $Path.LastIndexOf('\')
+    if ($cut -gt 0) {
+        $parent = $KeyTable[$low.Substring(0, $cut)]
+        if ($null -ne $parent) { $parent.Children.Remove($low.Substring($cut + 1)) }
     }
 }
 
 # Merges one .reg file into $KeyTable. $Label names the file in errors ("file.reg:14: ...").
+# Common lines (plain names, dword, simple strings) take regex fast paths; anything else goes through the
+# careful helpers, which also produce the exact error message.
 function Import-ExTlsRegFile {
     param([hashtable]$KeyTable, [string]$FullPath, [string]$Label)
     $text = ConvertFrom-ExTlsRegFileBytes -Bytes ([IO.File]::ReadAllBytes($FullPath))
     $lines = $text.Split([char]10)
     $count = $lines.Length
     $i = 0
+    $lineNo = 1
     $ansi = $false
     $header = $false
     $current = $null      # model entry of the current [KEY]
     $inDeleted = $false   # inside a [-KEY] section: values there are ignored, as regedit does
-    while ($i -lt $count) {
-        $lineNo = $i + 1
-        $t = $lines[$i].Trim()
-        $i++
-        if ($t -eq '') { continue }
-        try {
+    $ic = [StringComparison]::OrdinalIgnoreCase
+    try {
+        while ($i -lt $count) {
+            $lineNo = $i + 1
+            $t = $lines[$i].Trim()
+            $i++
+            if ($t.Length -eq 0) { continue }
             if (-not $header) {
                 if ($t -eq 'Windows Registry Editor Version 5.00') { $header = $true; continue }
                 if ($t -eq 'REGEDIT4') { $header = $true; $ansi = $true; continue }
                 throw "missing header: expected 'Windows Registry Editor Version 5.00' or 'REGEDIT4'"
             }
-            if ($t.StartsWith(';')) { continue }
-            if ($t.StartsWith('[')) {
+            $c0 = $t[0]
+            if ($c0 -eq [char]';') { continue }
+            if ($c0 -eq [char]'[') {
                 if (-not $t.EndsWith(']')) { throw "key line without closing ']'" }
                 $inner = $t.Substring(1, $t.Length - 2)
                 if ($inner.StartsWith('-')) {
@@ -221,48 +253,80 @@ function Import-ExTlsRegFile {
                     $inDeleted = $true
                 } else {
                     if ($inner.Trim() -eq '') { throw 'empty key name' }
-                    $current = Add-ExTlsRegModelKey -KeyTable $KeyTable -Path (ConvertTo-ExTlsRegPath $inner)
+                    if ($inner.StartsWith('HKEY_LOCAL_MACHINE\', $ic) -and -not $inner.EndsWith('\')) { $path = 'HKLM' + $inner.Substring(18) }
+                    else { $path = ConvertTo-ExTlsRegPath $inner }
+                    $low = $path.ToLowerInvariant()
+                    $current = $KeyTable[$low]
+                    if ($null -eq $current) {
+                        # Exports list parents first, so usually only this key is new: no walk over every level.
+                        $cut = $low.LastIndexOf('\')
+                        $parent = $null
+                        if ($cut -gt 0) { $parent = $KeyTable[$low.Substring(0, $cut)] }
+                        if ($null -ne $parent) {
+                            $current = @{ Path = $path; ValueTable = [ordered]@{}; Children = @{} }
+                            $KeyTable[$low] = $current
+                            $parent.Children[$low.Substring($cut + 1)] = $path.Substring($cut + 1)
+                        } else {
+                            $current = Add-ExTlsRegModelKey -KeyTable $KeyTable -Path $path
+                        }
+                    }
                     $inDeleted = $false
                 }
                 continue
             }
-            if ($t.StartsWith('"') -or $t.StartsWith('@')) {
-                if ($null -eq $current -and -not $inDeleted) { throw 'value line before any [key] line' }
-                if ($t.StartsWith('@')) {
-                    $name = ''
-                    $rest = $t.Substring(1).TrimStart()
-                } else {
-                    $q = Read-ExTlsRegQuoted -Line $t -Start 0
-                    if ($null -eq $q) { throw 'unterminated value name' }
-                    $name = $q.Text
-                    $rest = $t.Substring($q.End + 1).TrimStart()
-                }
-                if (-not $rest.StartsWith('=')) { throw "expected '=' after the value name" }
-                $data = $rest.Substring(1).Trim()
-                # Hex lists wrap with a trailing backslash; continuation lines are indented.
-                if ($data -match '^(?i)hex') {
-                    while ($data.EndsWith('\')) {
-                        if ($i -ge $count) { throw 'line continuation at end of file' }
-                        $next = $lines[$i].Trim()
-                        if ($next -eq '') { throw 'line continuation followed by an empty line or end of file' }
-                        $data = $data.Substring(0, $data.Length - 1) + $next
-                        $i++
-                    }
-                }
-                $parsed = ConvertFrom-ExTlsRegData -Data $data -Ansi $ansi
-                if ($inDeleted) { continue }
-                $low = $name.ToLowerInvariant()
-                if ($parsed -is [string]) {
-                    if ($current.ValueTable.Contains($low)) { $current.ValueTable.Remove($low) }
-                } else {
-                    $current.ValueTable[$low] = @{ Name = $name; Type = $parsed.Type; Value = $parsed.Value }
-                }
-                continue
+            if ($c0 -ne [char]'"' -and $c0 -ne [char]'@') {
+                $shown = $t
+                if ($shown.Length -gt 40) { $shown = $shown.Substring(0, 40) + '...' }
+                throw "unrecognised line '$shown'"
             }
-            throw "unrecognised line '$(if ($t.Length -gt 40) { $t.Substring(0, 40) + '...' } else { $t })'"
-        } catch {
-            throw "${Label}:${lineNo}: $($_.Exception.Message)"
+            if ($null -eq $current -and -not $inDeleted) { throw 'value line before any [key] line' }
+            if ($t -match '^"((?:[^"\\]|\\["\\])*)"\s*=(.*)$') {
+                $name = $Matches[1]
+                if ($name.IndexOf([char]92) -ge 0) { $name = $name -replace '\\(["\\])', '$1' }
+                $data = $Matches[2].Trim()
+            } elseif ($c0 -eq [char]'@') {
+                $rest = $t.Substring(1).TrimStart()
+                if (-not $rest.StartsWith('=')) { throw "expected '=' after the value name" }
+                $name = ''
+                $data = $rest.Substring(1).Trim()
+            } else {
+                $q = Read-ExTlsRegQuoted -Line $t -Start 0
+                if ($null -eq $q) { throw 'unterminated value name' }
+                throw "expected '=' after the value name"
+            }
+            if ($data.StartsWith('hex', $ic)) {
+                # Hex lists wrap with a trailing backslash; continuation lines are indented.
+                while ($data.EndsWith('\')) {
+                    if ($i -ge $count) { throw 'line continuation at end of file' }
+                    $next = $lines[$i].Trim()
+                    if ($next -eq '') { throw 'line continuation followed by an empty line or end of file' }
+                    $data = $data.Substring(0, $data.Length - 1) + $next
+                    $i++
+                }
+                if ($data -match '^(?i)hex:((?:[0-9a-f]{2}(?:\s*,\s*[0-9a-f]{2})*)?)$') {
+                    $parsed = @{ Type = 'REG_BINARY'; Value = ($Matches[1] -replace '[\s,]', '').ToLowerInvariant() }
+                } else {
+                    $parsed = ConvertFrom-ExTlsRegData -Data $data -Ansi $ansi
+                }
+            } elseif ($data.StartsWith('dword:', $ic) -and $data.Length -le 14 -and $data.Length -gt 6 -and $data -match '^(?i)dword:([0-9a-f]{1,8})$') {
+                $parsed = @{ Type = 'REG_DWORD'; Value = [int64][Convert]::ToUInt32($Matches[1], 16) }
+            } elseif ($data -match '^"((?:[^"\\]|\\["\\])*)"$') {
+                $v = $Matches[1]
+                if ($v.IndexOf([char]92) -ge 0) { $v = $v -replace '\\(["\\])', '$1' }
+                $parsed = @{ Type = 'REG_SZ'; Value = $v }
+            } else {
+                $parsed = ConvertFrom-ExTlsRegData -Data $data -Ansi $ansi
+            }
+            if ($inDeleted) { continue }
+            $low = $name.ToLowerInvariant()
+            if ($parsed -is [string]) {
+                if ($current.ValueTable.Contains($low)) { $current.ValueTable.Remove($low) }
+            } else {
+                $current.ValueTable[$low] = @{ Name = $name; Type = $parsed.Type; Value = $parsed.Value }
+            }
         }
+    } catch {
+        throw "${Label}:${lineNo}: $($_.Exception.Message)"
     }
     if (-not $header) { throw "${Label}:1: empty file or missing header 'Windows Registry Editor Version 5.00'" }
 }
@@ -348,14 +412,10 @@ function Get-ExTlsRegValue {
 function Get-ExTlsRegSubKeyNames {
     param([Parameter(Mandatory)][string]$Path)
     if ($script:ExTlsReg.Kind -eq 'reg-export') {
-        $prefix = (ConvertTo-ExTlsRegPath $Path).ToLowerInvariant() + '\'
+        $entry = Get-ExTlsRegModelKey $Path
+        if ($null -eq $entry) { return ,([string[]]@()) }
         $names = New-Object System.Collections.Generic.List[string]
-        foreach ($entry in $script:ExTlsReg.KeyTable.Values) {
-            $low = $entry.Path.ToLowerInvariant()
-            if ($low.StartsWith($prefix, [StringComparison]::Ordinal) -and $low.IndexOf('\', $prefix.Length) -lt 0) {
-                $names.Add($entry.Path.Substring($prefix.Length))
-            }
-        }
+        foreach ($n in $entry.Children.Values) { $names.Add($n) }
         $names.Sort([StringComparer]::OrdinalIgnoreCase)
         return ,([string[]]$names.ToArray())
     }

@@ -57,6 +57,8 @@ describe('collector over hostile .reg content', () => {
           '"Enabled"=dword:00000000',
           `[${P}\\PCT 1.0\\Server]`,
           '"Enabled"=dword:00000001',
+          `[${P}\\DTLS 1.2\\Client]`,
+          '"Enabled"=dword:00000001',
           `[${P}\\$(New-Item -ItemType File PWNED1) \`whoami\` "q'\\Client]`,
           '"Enabled"=dword:00000001',
           '"$(New-Item -ItemType File PWNED3) \\"q\\" `id`"="$(New-Item -ItemType File PWNED4)"',
@@ -86,6 +88,7 @@ describe('collector over hostile .reg content', () => {
             `[${P}\\PCT 1.0\\Server]`,
             '"Enabled"=-',
             `[-${P}\\TLS 1.0]`,
+            `[-${P}\\DTLS 1.2]`,
             '"Enabled"=dword:00000005', // values in a deleted section are ignored, as regedit does
             `[${P}\\TLS 1.0\\Server]`,
             '"DisabledByDefault"=dword:00000001',
@@ -126,6 +129,8 @@ describe('collector over hostile .reg content', () => {
     expect(protocol(out, 'TLS 1.0', 'Server')).toMatchObject({ keyExists: true, enabled: absent, disabledByDefault: dword(1) });
     expect(protocol(out, 'PCT 1.0', 'Server')).toMatchObject({ keyExists: true, enabled: absent });
     expect(protocol(out, 'PCT 1.0', 'Client').keyExists).toBe(false);
+    // a deleted extra protocol disappears from the list entirely
+    expect(out.schannel.protocols.filter((p) => p.protocol === 'DTLS 1.2')).toEqual([]);
   });
 
   it('reads a UTF-16LE LF-only file and an ANSI REGEDIT4 file with a non-ASCII key', () => {
