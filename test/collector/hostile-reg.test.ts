@@ -76,6 +76,20 @@ describe('collector over hostile .reg content', () => {
           '"InstallationType"=hex(2):53,00,65,00,72,00,76,00,65,00,72,00,00,00',
           '"DisplayVersion"=dword:00000001',
           '@="default value"',
+          // pending-reboot markers: an empty PendingFileRenameOperations does not count, the others do
+          '[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Session Manager]',
+          '"PendingFileRenameOperations"=hex(7):00,00',
+          '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired]',
+          '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Updates\\UpdateExeVolatile]',
+          '"Flags"=dword:00000002',
+          // Exchange 2010: only the v14 keys
+          '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\ExchangeServer\\v14\\HubTransportRole]',
+          '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\ExchangeServer\\v14\\Setup]',
+          '"MsiInstallPath"="D:\\\\Exchange\\\\"',
+          '"MsiProductMajor"=dword:0000000e',
+          '"MsiProductMinor"=dword:00000003',
+          '"MsiBuildMajor"=dword:000001f7',
+          '"MsiBuildMinor"=dword:00000000',
           '',
         ].join('\r\n'),
       ),
@@ -150,6 +164,20 @@ describe('collector over hostile .reg content', () => {
     expect(out.computerName).toBe("$(whoami) `id` 'x' \"y\"");
     expect(out.collector.registryFiles).toEqual(files);
     expect(readdirSync(dir).filter((f) => f.startsWith('PWNED'))).toEqual([]);
+  });
+
+  it('reads pending-reboot markers and an Exchange 2010 (v14) setup key', () => {
+    expect(out.pendingReboot.pending).toBe(true);
+    expect(out.pendingReboot.reasons.map((r) => r.source)).toEqual(['WindowsUpdate', 'UpdateExeVolatile']);
+    expect(out.exchange).toEqual({
+      installed: true,
+      setupKeyPath: 'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v14\\Setup',
+      installPath: 'D:\\Exchange\\',
+      build: '14.3.503.0',
+      buildSource: 'setup-registry',
+      roles: ['HubTransportRole'],
+      isEdge: false,
+    });
   });
 
   it('reads OS values, expand_sz unexpanded, and warns (not fails) on a value of the wrong type', () => {
