@@ -2,7 +2,7 @@
 import type { FindingsDocument, RegistryChange, ServerAnalysis } from '../findings/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { jsonAscii } from './escape.js';
-import { maintenanceFor, type ServerFacts } from './maintenance.js';
+import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import type { ServerPlan } from './plan.js';
 import type { ChangePlan, ChangeRow, FleetContext, FleetRow, MatrixCell, ServerContext, Wave } from './types.js';
 
@@ -35,7 +35,7 @@ export interface ServerInput {
   wave: number | null;
 }
 
-export function serverContext(doc: FindingsDocument, input: ServerInput, fleet: readonly ServerFacts[], generatedAt: string, toolVersion: string): ServerContext {
+export function serverContext(doc: FindingsDocument, input: ServerInput, fleet: FleetIndex, generatedAt: string, toolVersion: string): ServerContext {
   const { analysis: s, facts } = input;
   const { changes, blockers, restartRequired } = input.plan;
   const policies = input.plan.policies.map((id) => {

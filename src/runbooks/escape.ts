@@ -54,12 +54,16 @@ export function jsonAscii(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+const MD_SPECIAL = /[\\`*_[\]|~&<>\r\n\t\x00-\x1f\x7f\u0085\u2028\u2029]/;
+
 /**
  * Markdown inline text (also safe in a table cell): backslash-escapes \ ` * _ [ ] | ~, writes < > & as entities
  * (so no raw HTML, comment or autolink can start), line breaks as <br> (a row or paragraph never ends early).
  */
 export function mdText(value: unknown): string {
-  return scalarText(value, 'md')
+  const text = scalarText(value, 'md');
+  if (!MD_SPECIAL.test(text)) return text;
+  return text
     .replace(/[\\`*_[\]|~]/g, '\\$&')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

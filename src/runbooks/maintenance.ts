@@ -39,11 +39,30 @@ const summaries: Record<MaintenanceKind, string> = {
   none: 'No Exchange server found on this host: only the registry change and the restart.',
 };
 
-/** The maintenance part of the runbook context; `fleet` gives the other servers (for DAG peers, redirect target). */
-export function maintenanceFor(f: ServerFacts, fleet: readonly ServerFacts[]): ServerContext['maintenance'] {
-  const others = fleet.filter((o) => o.name !== f.name && (o.kind === 'dag-mailbox' || o.kind === 'mailbox'));
-  const otherDagMembers = f.dag ? others.filter((o) => o.dag === f.dag).map((o) => o.name).sort() : [];
-  const sameSite = f.site ? others.filter((o) => o.site === f.site).map((o) => o.name).sort() : [];
+/** Mailbox servers by DAG and by site (lower-case), so each server finds its peers without scanning the fleet. */
+export interface FleetIndex {
+  byDag: Map<string, string[]>;
+  bySite: Map<string, string[]>;
+}
+
+export function indexFleet(fleet: readonly ServerFacts[]): FleetIndex {
+  const byDag = new Map<string, string[]>();
+  const bySite = new Map<string, string[]>();
+  const add = (m: Map<string, string[]>, k: string, v: string) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
+  for (const o of fleet) {
+    if (o.kind !== 'dag-mailbox' && o.kind !== 'mailbox') continue;
+    if (o.dag) add(byDag, o.dag.toLowerCase(), o.name);
+    if (o.site) add(bySite, o.site.toLowerCase(), o.name);
+  }
+  for (const list of [...byDag.values(), ...bySite.values()]) list.sort();
+  return { byDag, bySite };
+}
+
+/** The maintenance part of the runbook context: steps by kind, DAG peers and a redirect target. */
+export function maintenanceFor(f: ServerFacts, fleet: FleetIndex): ServerContext['maintenance'] {
+  const others = (list: string[] | undefined) => (list ?? []).filter((n) => n !== f.name);
+  const otherDagMembers = f.dag ? others(fleet.byDag.get(f.dag.toLowerCase())) : [];
+  const sameSite = f.site ? others(fleet.bySite.get(f.site.toLowerCase())) : [];
   const redirectTarget = f.kind === 'dag-mailbox' || f.kind === 'mailbox' ? (otherDagMembers[0] ?? sameSite[0] ?? null) : null;
   return {
     kind: f.kind,

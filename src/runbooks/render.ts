@@ -1,7 +1,6 @@
 // Findings → out/<server>/{runbook.md, remediate.ps1, rollback.ps1} and out/{report.html, rollout.md, summary.csv}.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pLimit from 'p-limit';
 import type { FindingsDocument } from '../findings/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
@@ -10,7 +9,7 @@ import { fleetContext, serverContext, type ServerInput } from './context.js';
 import { RunbookDataError } from './errors.js';
 import { planFor } from './plan.js';
 import { FolderNamer } from './folder-names.js';
-import { serverFacts } from './maintenance.js';
+import { indexFleet, serverFacts } from './maintenance.js';
 import { summaryCsv } from './summary-csv.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 import type { FleetContext, ServerContext, Wave } from './types.js';
@@ -26,8 +25,6 @@ export interface RenderOptions {
   generatedAt?: string;
   /** at most this many servers per rollout wave (0: no limit) */
   waveSize?: number;
-  /** files written at the same time */
-  concurrency?: number;
   /** called after each server's files are written */
   onServer?: (server: string, done: number, total: number) => void;
 }
@@ -42,8 +39,8 @@ export interface RenderResult {
 }
 
 const BOM = '\ufeff';
-/** Windows PowerShell 5.1 reads a script without BOM as ANSI; CRLF keeps Notepad and 5.1 happy. */
-const psFile = (text: string) => BOM + text.replace(/\r?\n/g, '\r\n');
+/** Windows PowerShell 5.1 reads a script without BOM as ANSI. (CRLF comes from the templates, see templates.ts.) */
+const psFile = (text: string) => BOM + text;
 
 function checkFindings(doc: unknown): FindingsDocument {
   const validate = validatorFor<FindingsDocument>('findings.schema.json');
@@ -101,36 +98,33 @@ export async function renderRunbooks(findings: unknown, options: RenderOptions):
     }),
   }));
 
-  await mkdir(options.outDir, { recursive: true });
-  const limit = pLimit(options.concurrency ?? 16);
+  // Synchronous writes: thousands of small files go faster without a promise and a file handle per write.
+  mkdirSync(options.outDir, { recursive: true });
   const withRunbook = inputs.filter((i) => i.plan.changes.length > 0);
+  const fleetIndex = indexFleet(facts);
   let done = 0;
   let files = 0;
-  await Promise.all(
-    withRunbook.map((input) =>
-      limit(async () => {
-        const name = input.analysis.server;
-        const ctx = serverContext(doc, input, facts, generatedAt, toolVersion);
-        checkContext(ctx, name);
-        const dir = join(options.outDir, input.folder);
-        const outputs: [string, string][] = [
-          [ctx.files.runbook, renderFor(templates, 'runbook.md.hbs', ctx, name)],
-          [ctx.files.remediate, psFile(renderFor(templates, 'remediate.ps1.hbs', ctx, name))],
-          [ctx.files.rollback, psFile(renderFor(templates, 'rollback.ps1.hbs', ctx, name))],
-        ];
-        await mkdir(dir, { recursive: true });
-        for (const [file, text] of outputs) await writeFile(join(dir, file), text, 'utf8');
-        files += outputs.length;
-        options.onServer?.(name, ++done, withRunbook.length);
-      }),
-    ),
-  );
+  for (const input of withRunbook) {
+    const name = input.analysis.server;
+    const ctx = serverContext(doc, input, fleetIndex, generatedAt, toolVersion);
+    checkContext(ctx, name);
+    const outputs: [string, string][] = [
+      [ctx.files.runbook, renderFor(templates, 'runbook.md.hbs', ctx, name)],
+      [ctx.files.remediate, psFile(renderFor(templates, 'remediate.ps1.hbs', ctx, name))],
+      [ctx.files.rollback, psFile(renderFor(templates, 'rollback.ps1.hbs', ctx, name))],
+    ];
+    const dir = join(options.outDir, input.folder);
+    mkdirSync(dir, { recursive: true });
+    for (const [file, text] of outputs) writeFileSync(join(dir, file), text, 'utf8');
+    files += outputs.length;
+    options.onServer?.(name, ++done, withRunbook.length);
+  }
 
   const fleet = fleetContext(doc, inputs, waves, generatedAt, toolVersion);
   checkContext(fleet, null);
-  await writeFile(join(options.outDir, 'report.html'), renderFor(templates, 'report.html.hbs', fleet, null), 'utf8');
-  await writeFile(join(options.outDir, 'rollout.md'), renderFor(templates, 'rollout.md.hbs', fleet, null), 'utf8');
-  await writeFile(join(options.outDir, 'summary.csv'), summaryCsv(fleet), 'utf8');
+  writeFileSync(join(options.outDir, 'report.html'), renderFor(templates, 'report.html.hbs', fleet, null), 'utf8');
+  writeFileSync(join(options.outDir, 'rollout.md'), renderFor(templates, 'rollout.md.hbs', fleet, null), 'utf8');
+  writeFileSync(join(options.outDir, 'summary.csv'), summaryCsv(fleet), 'utf8');
   files += 3;
 
   return {

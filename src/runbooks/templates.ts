@@ -66,7 +66,10 @@ export function loadTemplates(userDir?: string): TemplateSet {
   const compileOne = (src: TemplateSource): Handlebars.TemplateDelegate => {
     let ast: hbs.AST.Program;
     try {
-      ast = Handlebars.parseWithoutProcessing(readFileSync(src.file, 'utf8'));
+      const text = readFileSync(src.file, 'utf8').replace(/^\ufeff/, '');
+      // .ps1 output is CRLF (Windows PowerShell 5.1, Notepad); data never carries a line break there, so
+      // converting the template once is enough.
+      ast = Handlebars.parseWithoutProcessing(src.kind === 'ps1' ? text.replace(/\r?\n/g, '\r\n') : text);
     } catch (err) {
       throw annotate(err, src.label);
     }
