@@ -285,12 +285,13 @@ namespace ExTlsProtocolLogs1
 
         void DiscoverFolders(string[] roots, string[] sources)
         {
-            HashSet<string> seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            // Dictionary, not HashSet: HashSet lives in System.Core, which 5.1's Add-Type does not reference.
+            Dictionary<string, bool> seen = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i < roots.Length; i++)
             {
                 string root = roots[i];
                 string source = (sources != null && i < sources.Length) ? sources[i] : "option";
-                if (String.IsNullOrEmpty(root) || !seen.Add(root)) continue;
+                if (String.IsNullOrEmpty(root) || !AddSeen(seen, root)) continue;
                 if (!Directory.Exists(root))
                 {
                     LogFolder missing = new LogFolder();
@@ -310,7 +311,14 @@ namespace ExTlsProtocolLogs1
         }
 
         // A folder override may point at a parent (e.g. ...\Logs); every folder below that holds .LOG files counts.
-        void Walk(string dir, string source, int depth, HashSet<string> seen)
+        static bool AddSeen(Dictionary<string, bool> seen, string key)
+        {
+            if (seen.ContainsKey(key)) return false;
+            seen[key] = true;
+            return true;
+        }
+
+        void Walk(string dir, string source, int depth, Dictionary<string, bool> seen)
         {
             List<string> logs = new List<string>();
             string[] subdirs = new string[0];
@@ -331,7 +339,7 @@ namespace ExTlsProtocolLogs1
             }
             Array.Sort(subdirs, StringComparer.Ordinal);
             foreach (string sub in subdirs)
-                if (seen.Add(sub)) Walk(sub, source, depth + 1, seen);
+                if (AddSeen(seen, sub)) Walk(sub, source, depth + 1, seen);
         }
 
         void AddFile(LogFolder folder, string path)
