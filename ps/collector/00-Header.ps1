@@ -1,3 +1,5 @@
+# (blank line below: keeps the bundler's "# ---- part ----" line out of the help block, or Get-Help ignores it)
+
 <#
 .SYNOPSIS
     extls collector: reads one Exchange server's TLS-relevant settings and prints them as one line of JSON.

@@ -9,6 +9,7 @@ import { locatePowerShell } from '../../src/powershell/locate.js';
 import { collectorScript } from '../../src/util/paths.js';
 
 const checker = fileURLToPath(new URL('./Find-Ps7OnlySyntax.ps1', import.meta.url));
+const scriptInfo = fileURLToPath(new URL('./Get-ScriptInfo.ps1', import.meta.url));
 
 async function findPs7Only(file: string): Promise<string[]> {
   const run = await execa(locatePowerShell().path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', checker, '-Path', file], { reject: false });
@@ -41,5 +42,16 @@ describe('collector syntax for Windows PowerShell 5.1', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('has comment-based help and takes -OptionsJson then -OutFile by position (the fan-out passes them so)', async () => {
+    const run = await execa(locatePowerShell().path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', scriptInfo, '-Path', collectorScript], { reject: false });
+    expect(run.stderr).toBe('');
+    const info = JSON.parse(run.stdout) as { synopsis: string; params: { name: string; position: number }[] };
+    expect(info.synopsis).toContain('extls collector');
+    expect(info.params).toEqual([
+      { name: 'OptionsJson', position: 0 },
+      { name: 'OutFile', position: 1 },
+    ]);
   });
 });
