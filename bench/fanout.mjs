@@ -17,9 +17,6 @@ const rounds = Number(values.rounds);
 const replayCount = Number(values.replay);
 
 const { locatePowerShell } = await import(join(root, 'dist/powershell/locate.js'));
-const { parseFleet } = await import(join(root, 'dist/fleet/load.js'));
-const { collectFleet } = await import(join(root, 'dist/inventory/collect.js'));
-const { InventoryWriter } = await import(join(root, 'dist/inventory/writer.js'));
 // the same loopback sshd the tests use
 const { startSshd } = await import(join(root, 'test/helpers/sshd.mjs'));
 
@@ -88,33 +85,28 @@ async function replayMemory() {
     // One real collector output, replayed as 5,000 driver lines with distinct server names.
     const { stdout } = await execa(pwsh, ['-NoLogo', '-NoProfile', '-File', collector, '-OptionsJson', JSON.stringify({ registryExports: [reg], scanLogs: false })]);
     const lines = [];
-    const servers = [];
     for (let i = 0; i < replayCount; i++) {
       const name = `EX${String(i).padStart(5, '0')}`;
-      servers.push({ name, transport: 'local' });
-      lines.push(JSON.stringify({ server: name, transport: 'local', startedAt: new Date().toISOString(), durationMs: 1000, outcome: i % 50 === 0 ? 'failed' : 'ok', category: i % 50 === 0 ? 'unreachable' : null, message: i % 50 === 0 ? 'cannot connect' : null, output: stdout.replace(/"computerName":"[^"]*"/, `"computerName":"${name}"`) }));
+      const failed = i % 50 === 0;
+      lines.push(JSON.stringify({ server: name, transport: 'local', startedAt: new Date().toISOString(), durationMs: 1000, outcome: failed ? 'failed' : 'ok', category: failed ? 'unreachable' : null, message: failed ? 'cannot connect' : null, output: stdout.replace(/"computerName":"[^"]*"/, `"computerName":"${name}"`) }));
     }
     const replayFile = join(dir, 'replay.ndjson');
     await writeFile(replayFile, lines.join('\n') + '\n');
     const fakePwsh = join(dir, 'replay-pwsh');
     await writeFile(fakePwsh, `#!/bin/sh\nexec cat '${replayFile}'\n`);
     await chmod(fakePwsh, 0o755);
-    const bytes = (await readFile(replayFile)).length;
-    lines.length = 0;
-    global.gc?.();
-    const before = process.memoryUsage().rss;
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-    const fleet = parseFleet(JSON.stringify({ servers }), 'replay', dir);
-    const writer = await InventoryWriter.open(join(dir, 'inventory.json'), 'replay');
-    const t = performance.now();
-    await collectFleet(fleet, { pwsh: fakePwsh, onRecord: (r) => writer.add(r) });
-    await writer.commit();
-    const ms = performance.now() - t;
-    clearInterval(sampler);
-    peak = Math.max(peak, process.memoryUsage().rss);
-    console.log(`replayed stream, ${replayCount} servers (${(bytes / 1e6).toFixed(0)} MB of driver output) -> inventory.json in ${(ms / 1000).toFixed(2)} s`);
-    console.log(`  Node RSS before ${(before / 2 ** 20).toFixed(0)} MB, peak ${(peak / 2 ** 20).toFixed(0)} MB (goal < 200 MB); summary ${JSON.stringify(writer.summary)}`);
+    // Each measurement in a fresh Node process (peak RSS is per process): the baseline loads the same modules
+    // and builds an inventory of one server; the run builds the 5,000-server one.
+    const measure = async (count) => {
+      const r = await execa(process.execPath, [join(root, 'bench', 'replay-inventory.mjs'), fakePwsh, String(count), join(dir, `inventory-${count}.json`)]);
+      return JSON.parse(r.stdout);
+    };
+    const base = await measure(1);
+    const run = await measure(replayCount);
+    const mb = (b) => (b / 2 ** 20).toFixed(0);
+    console.log(`replayed driver stream: ${replayCount} servers, ${(run.streamBytes / 1e6).toFixed(0)} MB -> inventory.json (${(run.inventoryBytes / 1e6).toFixed(0)} MB) in ${(run.ms / 1000).toFixed(2)} s`);
+    console.log(`  Node peak RSS ${mb(run.maxRss)} MB (goal < 200 MB); baseline (same modules, 1 server) ${mb(base.maxRss)} MB; ratio ${(run.maxRss / base.maxRss).toFixed(2)}`);
+    console.log(`  summary ${JSON.stringify(run.summary)}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
