@@ -85,10 +85,11 @@ export function register(program: Command): void {
       process.stderr.write(
         `runbooks: ${result.servers} server(s): ${result.runbooks.length} runbook(s) (${blocked} blocked), ${result.waves} rollout wave(s), ${result.files} file(s) in ${result.outDir}\n`,
       );
-      const notCollected = findings.servers.filter((s) => s.status !== 'ok').length + findings.inputErrors.length;
-      if (notCollected > 0) {
-        process.stderr.write(`runbooks: ${notCollected} server(s) not collected or invalid: see report.html\n`);
-        process.exitCode = ExitCode.Partial;
-      }
+      // Servers that could not be collected are reported (report.html, rollout.md) like `extls analyze` does: not
+      // an error of this stage. Records that were invalid and skipped are: exit 2, the rest was rendered.
+      const notCollected = findings.servers.filter((s) => s.status !== 'ok').length;
+      if (notCollected > 0) process.stderr.write(`runbooks: ${notCollected} server(s) not collected: listed in report.html and rollout.md\n`);
+      for (const e of findings.inputErrors) process.stderr.write(`runbooks: server ${e.server} (servers[${e.index}]) skipped: ${e.messages.join('; ')}\n`);
+      if (findings.inputErrors.length > 0) process.exitCode = ExitCode.Partial;
     });
 }

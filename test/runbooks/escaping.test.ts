@@ -1,3 +1,8 @@
+/**
+ * @jest-environment-options {"globalsCleanup": "off"}
+ */
+// globalsCleanup off: playwright-core (signal-exit 3) and execa (signal-exit 4) share an emitter on `process`;
+// jest 30's soft cleanup wraps it once per test file and recurses when two files in one worker touched it.
 // Hostile server names and registry values: the generated scripts parse cleanly and never run the injected text;
 // Markdown, HTML and CSV output are escaped for their kind.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +12,7 @@ import { FolderNamer, safeFolderName } from '../../src/runbooks/folder-names.js'
 import { renderRunbooks } from '../../src/runbooks/render.js';
 import { change, findingsDoc, SCHANNEL, server, tls12Changes } from './findings-builder.js';
 import { readReg, writeReg } from './reg-file.js';
-import { parseErrors, runDir, runScript } from './run-script.js';
+import { parseErrors, PWSH_TIMEOUT, runDir, runScript } from './run-script.js';
 
 const work = runDir('escaping');
 const marker = (n: number) => join(work, `PWNED-${n}`);
@@ -53,7 +58,7 @@ describe('psLiteral', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout.trim().split(/\r?\n/)).toEqual(samples.map((s) => Buffer.from(s, 'utf8').toString('base64')));
     for (let n = 1; n <= 12; n++) expect(existsSync(marker(n))).toBe(false);
-  });
+  }, PWSH_TIMEOUT);
 
   test('plain text is one single-quoted literal; quotes PowerShell knows are doubled', () => {
     expect(psLiteral("it's")).toBe("'it''s'");
@@ -126,7 +131,7 @@ describe('rendered outputs with hostile data', () => {
     expect(scripts.length).toBe(hostile.length * 2);
     const errors = await parseErrors(scripts);
     expect(Object.values(errors).flat()).toEqual([]);
-  });
+  }, PWSH_TIMEOUT);
 
   test('running remediate.ps1 and rollback.ps1 with hostile names never runs the injected text', async () => {
     // one run covers a hostile server name, a hostile key path and a hostile value name at once
@@ -145,7 +150,7 @@ describe('rendered outputs with hostile data', () => {
     expect(back.stderr).toBe('');
     expect(readFileSync(reg).equals(before)).toBe(true);
     for (let n = 1; n <= 13; n++) expect(existsSync(marker(n))).toBe(false);
-  });
+  }, PWSH_TIMEOUT);
 
   test('runbook.md: tables keep their columns, no raw HTML, no line break from data', () => {
     for (const f of serverDirs(out)) {

@@ -5,6 +5,9 @@ import { execa } from 'execa';
 import { locatePowerShell } from '../../src/powershell/locate.js';
 import { packageRoot } from '../../src/util/paths.js';
 
+/** Generous: a pwsh start takes seconds, much more on a loaded shared machine. */
+export const PWSH_TIMEOUT = 240_000;
+
 export function runDir(prefix: string): string {
   const base = join(packageRoot, 'test', '.run');
   mkdirSync(base, { recursive: true });

@@ -1,3 +1,8 @@
+/**
+ * @jest-environment-options {"globalsCleanup": "off"}
+ */
+// globalsCleanup off: playwright-core (signal-exit 3) and execa (signal-exit 4) share an emitter on `process`;
+// jest 30's soft cleanup wraps it once per test file and recurses when two files in one worker touched it.
 // Runs the generated remediate.ps1 and rollback.ps1 with the real pwsh against a .reg file (their -RegistryFile
 // target): -WhatIf changes nothing, the first run sets exactly the plan, the second changes nothing, rollback
 // returns the original bytes (values and keys that did not exist are deleted again).
@@ -6,7 +11,7 @@ import { join } from 'node:path';
 import { renderRunbooks } from '../../src/runbooks/render.js';
 import { blocker, change, findingsDoc, NET4, NET4_WOW, SCHANNEL, server, tls12Changes } from './findings-builder.js';
 import { readReg, regObject, writeReg, type RegModel } from './reg-file.js';
-import { parseErrors, runDir, runScript } from './run-script.js';
+import { parseErrors, PWSH_TIMEOUT, runDir, runScript } from './run-script.js';
 
 const HKLM = 'HKEY_LOCAL_MACHINE';
 
@@ -70,8 +75,9 @@ describe('generated remediate.ps1 / rollback.ps1 on a .reg file', () => {
     expect(errors).toEqual({ [join(dir, 'remediate.ps1')]: [], [join(dir, 'rollback.ps1')]: [] });
     // Windows PowerShell 5.1 needs the BOM to read the script as UTF-8
     expect(readFileSync(join(dir, 'remediate.ps1')).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    for (const f of ['remediate.ps1', 'rollback.ps1']) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/[^\r]\n/); // CRLF only
     expect(readFileSync(join(dir, 'remediate.ps1'), 'utf8')).toMatch(/\[CmdletBinding\(SupportsShouldProcess = \$true, ConfirmImpact = 'High'\)\]/);
-  });
+  }, PWSH_TIMEOUT);
 
   test('-WhatIf lists the differences and changes nothing', async () => {
     const r = await runScript(join(dir, 'remediate.ps1'), ['-RegistryFile', reg, '-WhatIf']);
@@ -81,7 +87,7 @@ describe('generated remediate.ps1 / rollback.ps1 on a .reg file', () => {
     expect(r.stdout).toContain('changed 0 value(s) (WhatIf');
     expect(readFileSync(reg).equals(original)).toBe(true);
     expect(existsSync(join(dir, 'registry-backup.json'))).toBe(false);
-  });
+  }, PWSH_TIMEOUT);
 
   test('the first run sets exactly the planned values and backs up first', async () => {
     const r = await runScript(join(dir, 'remediate.ps1'), ['-RegistryFile', reg, confirmOff]);
@@ -109,7 +115,7 @@ describe('generated remediate.ps1 / rollback.ps1 on a .reg file', () => {
       'SOFTWARE\\Wow6432Node\\Microsoft',
       'SOFTWARE\\Wow6432Node',
     ]);
-  });
+  }, PWSH_TIMEOUT);
 
   test('a second run changes nothing and keeps the first backup', async () => {
     const before = readFileSync(reg);
@@ -120,7 +126,7 @@ describe('generated remediate.ps1 / rollback.ps1 on a .reg file', () => {
     expect(r.stdout).toContain('extls remediate: changed 0 value(s)');
     expect(readFileSync(reg).equals(before)).toBe(true);
     expect(readFileSync(join(dir, 'registry-backup.json')).equals(backupBefore)).toBe(true);
-  });
+  }, PWSH_TIMEOUT);
 
   test('rollback -WhatIf changes nothing', async () => {
     const before = readFileSync(reg);
@@ -128,7 +134,7 @@ describe('generated remediate.ps1 / rollback.ps1 on a .reg file', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('changed 0 value(s)/key(s) (WhatIf');
     expect(readFileSync(reg).equals(before)).toBe(true);
-  });
+  }, PWSH_TIMEOUT);
 
   test('rollback restores the original exactly (bytes), deleting created values and keys', async () => {
     const r = await runScript(join(dir, 'rollback.ps1'), ['-RegistryFile', reg, confirmOff]);
@@ -138,14 +144,14 @@ describe('generated remediate.ps1 / rollback.ps1 on a .reg file', () => {
     expect(r.stdout).toContain('extls rollback: changed 12 value(s)/key(s)');
     expect(regObject(readReg(reg))).toEqual(regObject(originalModel()));
     expect(readFileSync(reg).equals(original)).toBe(true);
-  });
+  }, PWSH_TIMEOUT);
 
   test('a second rollback changes nothing', async () => {
     const r = await runScript(join(dir, 'rollback.ps1'), ['-RegistryFile', reg, confirmOff]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('extls rollback: changed 0 value(s)/key(s)');
     expect(readFileSync(reg).equals(original)).toBe(true);
-  });
+  }, PWSH_TIMEOUT);
 });
 
 describe('safety rails', () => {
@@ -163,7 +169,7 @@ describe('safety rails', () => {
     const forced = await runScript(join(dir, 'remediate.ps1'), ['-RegistryFile', reg, confirmOff, '-IgnoreBlockers']);
     expect(forced.exitCode).toBe(0);
     expect(forced.stdout).toContain('changed 7 value(s)');
-  });
+  }, PWSH_TIMEOUT);
 
   test('rollback refuses a backup made for another server', async () => {
     const out = await render([server({ name: 'EX10', changes: plan() }), server({ name: 'EX11', changes: plan() })]);
@@ -174,7 +180,7 @@ describe('safety rails', () => {
     const r = await runScript(join(out, 'EX11', 'rollback.ps1'), ['-RegistryFile', reg, confirmOff]);
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain('belongs to server EX10');
-  });
+  }, PWSH_TIMEOUT);
 
   test('a later, larger plan in the same folder extends the backup; rollback still returns to the original', async () => {
     const out = runDir('scripts-phases');
@@ -192,7 +198,7 @@ describe('safety rails', () => {
     const back = await runScript(join(out, 'EX13', 'rollback.ps1'), ['-RegistryFile', reg, confirmOff]);
     expect(back.exitCode).toBe(0);
     expect(readFileSync(reg).equals(original)).toBe(true);
-  });
+  }, PWSH_TIMEOUT);
 
   test('rollback of a hand-made UTF-8 export restores the same values (comments and encoding aside)', async () => {
     const out = await render([server({ name: 'EX12', changes: plan() })]);
@@ -218,5 +224,5 @@ describe('safety rails', () => {
     const r = await runScript(join(out, 'EX12', 'rollback.ps1'), ['-RegistryFile', reg, confirmOff]);
     expect(r.exitCode).toBe(0);
     expect(regObject(readReg(reg))).toEqual(before);
-  });
+  }, PWSH_TIMEOUT);
 });

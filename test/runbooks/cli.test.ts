@@ -1,0 +1,98 @@
+/**
+ * @jest-environment-options {"globalsCleanup": "off"}
+ */
+// globalsCleanup off: playwright-core (signal-exit 3) and execa (signal-exit 4) share an emitter on `process`;
+// jest 30's soft cleanup wraps it once per test file and recurses when two files in one worker touched it.
+// `extls runbooks` end to end, in process: analysis by the findings engine, then rendering; --findings; errors.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import { main } from '../../src/cli.js';
+import { packageRoot } from '../../src/util/paths.js';
+import { runDir } from './run-script.js';
+
+const base = JSON.parse(readFileSync(join(packageRoot, 'test', 'fixtures', 'inventory', 'collector-output-ex01.json'), 'utf8'));
+
+function inventoryFile(dir: string): string {
+  const record = (server: string, dag: string | null, data: unknown) => ({
+    schemaVersion: 1,
+    server,
+    address: server,
+    transport: 'file',
+    groups: { dag, site: 'HQ', role: 'mailbox' },
+    status: data ? 'ok' : 'failed',
+    failure: data ? null : { category: 'unreachable', message: 'no route' },
+    startedAt: '2026-01-01T00:00:00Z',
+    durationMs: 1,
+    data,
+  });
+  const servers = [
+    record('EX01', 'DAG01', { ...base, computerName: 'EX01' }),
+    record('EX02', 'DAG01', { ...base, computerName: 'EX02' }),
+    record('EX03', null, null),
+  ];
+  const file = join(dir, 'inventory.json');
+  writeFileSync(file, JSON.stringify({ schemaVersion: 1, tool: { name: 'extls', version: 't' }, createdAt: '2026-01-01T00:00:00Z', source: 'test', servers, summary: { total: 3, ok: 2, failed: 1 } }));
+  return file;
+}
+
+async function run(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    process.exitCode = undefined;
+    const code = await main(['node', 'extls', ...args]);
+    return { code, stderr };
+  } finally {
+    spy.mockRestore();
+    out.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+describe('extls runbooks', () => {
+  test('analyses the inventory and writes runbooks, scripts, report, rollout and summary', async () => {
+    const dir = runDir('cli');
+    const out = join(dir, 'out');
+    const r = await run(['runbooks', inventoryFile(dir), '--out', out, '--policy', 'tls12-ready', '--policy', 'legacy-off']);
+    expect(r.stderr).toContain('runbooks: 3 server(s)');
+    expect(r.stderr).toContain('1 server(s) not collected');
+    expect(r.code).toBe(0);
+    for (const f of ['report.html', 'rollout.md', 'summary.csv']) expect(existsSync(join(out, f))).toBe(true);
+    const summary = readFileSync(join(out, 'summary.csv'), 'utf8');
+    expect(summary).toContain('EX03,not collected: unreachable');
+    // whether the fixture server needs changes is the findings engine's call; if it does, both get all three files
+    for (const s of ['EX01', 'EX02']) {
+      if (existsSync(join(out, s))) for (const f of ['runbook.md', 'remediate.ps1', 'rollback.ps1']) expect(existsSync(join(out, s, f))).toBe(true);
+    }
+    expect(readFileSync(join(out, 'rollout.md'), 'utf8')).toContain('## Not collected');
+  });
+
+  test('--findings renders a saved analysis; bad templates and bad findings are usage errors that name the place', async () => {
+    const dir = runDir('cli');
+    const inv = inventoryFile(dir);
+    const findings = join(dir, 'findings.json');
+    expect((await run(['analyze', inv, '--policy', 'legacy-off', '--format', 'json', '--out', findings])).code).toBe(0);
+    const ok = await run(['runbooks', inv, '--findings', findings, '--out', join(dir, 'a')]);
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(dir, 'a', 'report.html'), 'utf8')).toContain('legacy');
+
+    const templates = join(dir, 'tpl');
+    (await import('node:fs')).mkdirSync(templates);
+    writeFileSync(join(templates, 'report.html.hbs'), '<p>\n{{summary.nope}}</p>');
+    const bad = await run(['runbooks', inv, '--findings', findings, '--out', join(dir, 'b'), '--templates', templates]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('template report.html.hbs line 2: missing field "summary.nope"');
+
+    const doc = JSON.parse(readFileSync(findings, 'utf8'));
+    doc.servers[0].verdicts[0].verdict = 'maybe';
+    writeFileSync(findings, JSON.stringify(doc));
+    const broken = await run(['runbooks', inv, '--findings', findings, '--out', join(dir, 'c')]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain(`server ${doc.servers[0].server}: findings do not match`);
+  });
+});
