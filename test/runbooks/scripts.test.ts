@@ -6,7 +6,7 @@
 // Runs the generated remediate.ps1 and rollback.ps1 with the real pwsh against a .reg file (their -RegistryFile
 // target): -WhatIf changes nothing, the first run sets exactly the plan, the second changes nothing, rollback
 // returns the original bytes (values and keys that did not exist are deleted again).
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderRunbooks } from '../../src/runbooks/render.js';
 import { blocker, change, findingsDoc, NET4, NET4_WOW, SCHANNEL, server, tls12Changes } from './findings-builder.js';
@@ -86,7 +86,7 @@ describe('generated remediate.ps1 / rollback.ps1 on a .reg file', () => {
     expect(r.stdout).toContain('7 of 7 planned value(s) differ');
     expect(r.stdout).toContain('changed 0 value(s) (WhatIf');
     expect(readFileSync(reg).equals(original)).toBe(true);
-    expect(existsSync(join(dir, 'registry-backup.json'))).toBe(false);
+    expect(existsSync(`${reg}.backup.json`)).toBe(false);
   }, PWSH_TIMEOUT);
 
   test('the first run sets exactly the planned values and backs up first', async () => {
@@ -105,7 +105,7 @@ describe('generated remediate.ps1 / rollback.ps1 on a .reg file', () => {
       [`${HKLM}\\${SCHANNEL}\\TLS 1.2\\Server`]: { Enabled: dw(1), DisabledByDefault: dw(0) },
       [`${HKLM}\\${NET4_WOW}`]: { SchUseStrongCrypto: dw(1) },
     });
-    const backup = JSON.parse(readFileSync(join(dir, 'registry-backup.json'), 'utf8'));
+    const backup = JSON.parse(readFileSync(`${reg}.backup.json`, 'utf8'));
     expect(backup).toMatchObject({ format: 'extls-registry-backup', version: 1, server: 'EX01', target: 'file' });
     expect(backup.values).toHaveLength(7);
     expect(backup.createdKeys).toEqual([
@@ -119,13 +119,13 @@ describe('generated remediate.ps1 / rollback.ps1 on a .reg file', () => {
 
   test('a second run changes nothing and keeps the first backup', async () => {
     const before = readFileSync(reg);
-    const backupBefore = readFileSync(join(dir, 'registry-backup.json'));
+    const backupBefore = readFileSync(`${reg}.backup.json`);
     const r = await runScript(join(dir, 'remediate.ps1'), ['-RegistryFile', reg, confirmOff]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('0 of 7 planned value(s) differ');
     expect(r.stdout).toContain('extls remediate: changed 0 value(s)');
     expect(readFileSync(reg).equals(before)).toBe(true);
-    expect(readFileSync(join(dir, 'registry-backup.json')).equals(backupBefore)).toBe(true);
+    expect(readFileSync(`${reg}.backup.json`).equals(backupBefore)).toBe(true);
   }, PWSH_TIMEOUT);
 
   test('rollback -WhatIf changes nothing', async () => {
@@ -165,21 +165,27 @@ describe('safety rails', () => {
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain('blocker(s)');
     expect(readFileSync(reg).equals(original)).toBe(true);
-    expect(existsSync(join(dir, 'registry-backup.json'))).toBe(false);
+    expect(existsSync(`${reg}.backup.json`)).toBe(false);
     const forced = await runScript(join(dir, 'remediate.ps1'), ['-RegistryFile', reg, confirmOff, '-IgnoreBlockers']);
     expect(forced.exitCode).toBe(0);
     expect(forced.stdout).toContain('changed 7 value(s)');
   }, PWSH_TIMEOUT);
 
-  test('rollback refuses a backup made for another server', async () => {
+  test('rollback refuses a backup made for another server or another target', async () => {
     const out = await render([server({ name: 'EX10', changes: plan() }), server({ name: 'EX11', changes: plan() })]);
     const reg = join(out, 'target.reg');
     writeReg(reg, originalModel());
     expect((await runScript(join(out, 'EX10', 'remediate.ps1'), ['-RegistryFile', reg, confirmOff])).exitCode).toBe(0);
-    copyFileSync(join(out, 'EX10', 'registry-backup.json'), join(out, 'EX11', 'registry-backup.json'));
+    // EX11's rollback finds EX10's backup next to the same file
     const r = await runScript(join(out, 'EX11', 'rollback.ps1'), ['-RegistryFile', reg, confirmOff]);
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain('belongs to server EX10');
+    // the backup of one .reg file is not used for another
+    const other = join(out, 'other.reg');
+    writeReg(other, originalModel());
+    const wrongTarget = await runScript(join(out, 'EX10', 'rollback.ps1'), ['-RegistryFile', other, '-BackupPath', `${reg}.backup.json`, confirmOff]);
+    expect(wrongTarget.exitCode).not.toBe(0);
+    expect(wrongTarget.stderr).toContain('was made for the registry file');
   }, PWSH_TIMEOUT);
 
   test('a later, larger plan in the same folder extends the backup; rollback still returns to the original', async () => {
