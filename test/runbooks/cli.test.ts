@@ -1,8 +1,3 @@
-/**
- * @jest-environment-options {"globalsCleanup": "off"}
- */
-// globalsCleanup off: playwright-core (signal-exit 3) and execa (signal-exit 4) share an emitter on `process`;
-// jest 30's soft cleanup wraps it once per test file and recurses when two files in one worker touched it.
 // `extls runbooks` end to end, in process: analysis by the findings engine, then rendering; --findings; errors.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,8 +1,3 @@
-/**
- * @jest-environment-options {"globalsCleanup": "off"}
- */
-// globalsCleanup off: playwright-core (signal-exit 3) and execa (signal-exit 4) share an emitter on `process`;
-// jest 30's soft cleanup wraps it once per test file and recurses when two files in one worker touched it.
 // Hostile server names and registry values: the generated scripts parse cleanly and never run the injected text;
 // Markdown, HTML and CSV output are escaped for their kind.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,8 +1,3 @@
-/**
- * @jest-environment-options {"globalsCleanup": "off"}
- */
-// globalsCleanup off: playwright-core (signal-exit 3) and execa (signal-exit 4) share an emitter on `process`;
-// jest 30's soft cleanup wraps it once per test file and recurses when two files in one worker touched it.
 // Opens report.html in Debian's headless Chromium (playwright-core, no downloaded browser) and checks from the DOM
 // what it shows: counts, matrix cells, blockers, waves, sorting by clicking a header, filtering by typing.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,8 +1,3 @@
-/**
- * @jest-environment-options {"globalsCleanup": "off"}
- */
-// globalsCleanup off: playwright-core (signal-exit 3) and execa (signal-exit 4) share an emitter on `process`;
-// jest 30's soft cleanup wraps it once per test file and recurses when two files in one worker touched it.
 // Rollout waves, the maintenance steps fitted to each kind of server, and held-back policies.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,8 +1,3 @@
-/**
- * @jest-environment-options {"globalsCleanup": "off"}
- */
-// globalsCleanup off: playwright-core (signal-exit 3) and execa (signal-exit 4) share an emitter on `process`;
-// jest 30's soft cleanup wraps it once per test file and recurses when two files in one worker touched it.
 // Runs the generated remediate.ps1 and rollback.ps1 with the real pwsh against a .reg file (their -RegistryFile
 // target): -WhatIf changes nothing, the first run sets exactly the plan, the second changes nothing, rollback
 // returns the original bytes (values and keys that did not exist are deleted again).

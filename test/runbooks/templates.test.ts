@@ -1,8 +1,3 @@
-/**
- * @jest-environment-options {"globalsCleanup": "off"}
- */
-// globalsCleanup off: playwright-core (signal-exit 3) and execa (signal-exit 4) share an emitter on `process`;
-// jest 30's soft cleanup wraps it once per test file and recurses when two files in one worker touched it.
 // Template loading and checking: user overrides by file name, strict fields (also in #if and helper arguments),
 // escaping rules per output kind, errors that name template, line, field and server.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
