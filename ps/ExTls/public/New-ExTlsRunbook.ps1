@@ -165,10 +165,8 @@ function New-ExTlsRunbook {
             $message = Get-ExTlsCliMessage -Command 'runbooks' -Result $result
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $message -ErrorId 'ExTls.CliFailed' -Category InvalidResult -TargetObject $outFolder))
         }
-        if ($result.ExitCode -eq 2) {
-            # some servers were not collected or not valid: they have no runbook; the report lists them
-            foreach ($l in @(([string]$result.StdErr) -split '\r?\n' | Where-Object { $_ -match 'not collected|invalid' })) { Write-Warning ($l -replace '^runbooks: ', '') }
-        }
+        # Servers that were not collected (exit 0) or not valid (exit 2) get no runbook; the CLI names them on stderr.
+        foreach ($l in @(([string]$result.StdErr) -split '\r?\n' | Where-Object { $_ -match 'not collected|invalid|skipped' })) { Write-Warning ($l -replace '^runbooks: ', '') }
 
         $root = (Get-Item -LiteralPath $outFolder).FullName.TrimEnd([char[]]@('\', '/'))
         foreach ($file in @(Get-ChildItem -LiteralPath $outFolder -Recurse -File | Where-Object { $_.LastWriteTimeUtc -ge $started } | Sort-Object FullName)) {
