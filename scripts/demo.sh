@@ -15,7 +15,7 @@ extls inventory --fleet examples/demo/fleet.yaml --out "$out/inventory.json" --f
 
 echo "== 2. findings" >&2
 extls analyze "$out/inventory.json" --policy tls12-ready --policy legacy-off --format table
-extls analyze "$out/inventory.json" --policy tls12-ready --policy legacy-off --format json --out "$out/findings.json"
+extls analyze "$out/inventory.json" --policy tls12-ready --policy legacy-off --out "$out/findings.json"
 
 echo "== 3. runbooks, scripts and fleet report" >&2
 extls runbooks "$out/inventory.json" --findings "$out/findings.json" --out "$out/runbooks"
