@@ -1,6 +1,13 @@
 # Main: options -> registry source -> sections -> one line of JSON (or -OutFile).
 try {
 $exTlsOptions = ConvertFrom-ExTlsOptions -Json $OptionsJson
+# Compile the log scanner before reading .reg exports when logs will be scanned: PowerShell 7 compiles in process,
+# and doing it while the parsed exports are still in memory adds the two peaks together.
+if ((Get-Command -Name 'Initialize-ExTlsProtocolLogScanner' -CommandType Function -ErrorAction SilentlyContinue) -and
+    $exTlsOptions.RegistryExports.Count -gt 0 -and $exTlsOptions.Raw.PSObject.Properties['protocolLogPaths'] -and
+    -not ($exTlsOptions.Raw.PSObject.Properties['scanLogs'] -and $exTlsOptions.Raw.scanLogs -eq $false)) {
+    try { Initialize-ExTlsProtocolLogScanner } catch { Add-ExTlsWarning -Section 'protocolLogs' -Message $_.Exception.Message }
+}
 Open-ExTlsRegistry -Files $exTlsOptions.RegistryExports
 
 $exTlsSchannel = Invoke-ExTlsSection 'schannel' { Get-ExTlsSchannel }
