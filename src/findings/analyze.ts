@@ -3,11 +3,11 @@ import type { Inventory, InventoryRecord } from '../inventory/types.js';
 import { UsageError } from '../util/errors.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { toolVersion } from '../util/version.js';
-import { fleetFindings } from './fleet.js';
+import { fleetFindingsOf, fleetMember, type FleetMember } from './fleet.js';
 import { loadKnowledge, type Knowledge } from './knowledge.js';
 import { loadPolicy, type Policy } from './policy.js';
-import { analyzeServer, countSeverities } from './server.js';
-import type { FindingsDocument, InputError, PolicySummary, ServerAnalysis } from './types.js';
+import { analyzeServer } from './server.js';
+import type { FindingsDocument, InputError, PolicySummary, ServerAnalysis, SeverityCounts } from './types.js';
 
 export interface AnalyzeOptions {
   /** the time support status is judged against; default: now */
@@ -56,17 +56,97 @@ export function checkInventory(doc: unknown): CheckedInventory {
   return { inventory: doc as Inventory, valid, inputErrors };
 }
 
-function policySummary(policy: Policy, servers: ServerAnalysis[]): PolicySummary {
-  const s = { policy: policy.id, policyTitle: policy.title, pass: 0, fail: 0, blocked: 0, notJudged: 0, display: '' };
-  for (const a of servers) {
-    const v = a.verdicts.find((x) => x.policy === policy.id)?.verdict;
-    if (v === 'pass') s.pass++;
-    else if (v === 'fail') s.fail++;
-    else if (v === 'blocked') s.blocked++;
-    else s.notJudged++;
+
+const byServerName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
+/**
+ * Judges servers one at a time and keeps only what the fleet checks and the summary need, so a caller that
+ * renders or writes each analysis as it comes (extls runbooks on a large inventory) never holds them all.
+ * analyzeInventory is this plus an array.
+ */
+export class FleetAnalyzer {
+  readonly policies: Policy[];
+  readonly referenceTime: Date;
+  private readonly knowledge: Knowledge;
+  private readonly recordValidate = validatorFor<InventoryRecord>('inventory-record.schema.json');
+  private readonly members: FleetMember[] = [];
+  private readonly verdictCounts: Map<string, { pass: number; fail: number; blocked: number; notJudged: number }>;
+  private readonly severityCounts: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  readonly inputErrors: InputError[] = [];
+  private ok = 0;
+  private failed = 0;
+
+  constructor(policySpecs: (Policy | string)[] = ['tls12-ready'], options: AnalyzeOptions = {}) {
+    this.policies = policySpecs.map((p) => (typeof p === 'string' ? loadPolicy(p) : p));
+    const ids = this.policies.map((p) => p.id);
+    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (dup) throw new UsageError(`policy "${dup}" is given twice`);
+    this.referenceTime = options.referenceTime ?? new Date();
+    this.knowledge = options.knowledge ?? loadKnowledge();
+    this.verdictCounts = new Map(ids.map((id) => [id, { pass: 0, fail: 0, blocked: 0, notJudged: 0 }]));
   }
-  s.display = `${policy.title}: ${s.pass} pass, ${s.fail} fail, ${s.blocked} blocked, ${s.notJudged} not judged`;
-  return s;
+
+  /** Validate and judge one record. A record that fails the schema becomes an input error (returns null). */
+  add(raw: unknown, index: number): { analysis: ServerAnalysis; record: InventoryRecord } | null {
+    if (!this.recordValidate(raw)) {
+      const name = raw && typeof raw === 'object' && typeof (raw as { server?: unknown }).server === 'string' ? (raw as { server: string }).server : `servers[${index}]`;
+      const messages = describeErrors(this.recordValidate.errors).map((l) => (l.startsWith('(top level)') ? `servers/${index}` : `servers/${index}/${l}`));
+      this.inputErrors.push({ server: name, index, messages });
+      return null;
+    }
+    return this.judge(raw);
+  }
+
+  /** Judge a record already known to be valid. */
+  judge(record: InventoryRecord): { analysis: ServerAnalysis; record: InventoryRecord } {
+    const analysis = analyzeServer(record, this.policies, this.referenceTime, this.knowledge);
+    this.members.push(fleetMember(analysis, record));
+    if (analysis.status === 'ok') this.ok++;
+    else this.failed++;
+    for (const v of analysis.verdicts) {
+      const c = this.verdictCounts.get(v.policy);
+      if (!c) continue;
+      if (v.verdict === 'pass') c.pass++;
+      else if (v.verdict === 'fail') c.fail++;
+      else if (v.verdict === 'blocked') c.blocked++;
+      else c.notJudged++;
+    }
+    for (const f of analysis.findings) this.severityCounts[f.severity]++;
+    return { analysis, record };
+  }
+
+  /** The findings document around the given (possibly empty) list of analyses. */
+  finish(inventory: { source: string; createdAt: string | null }, servers: ServerAnalysis[], now?: Date): FindingsDocument {
+    this.members.sort((a, b) => byServerName(a.server, b.server));
+    const fleet = fleetFindingsOf(this.members);
+    const byPolicy: PolicySummary[] = this.policies.map((p) => {
+      const c = this.verdictCounts.get(p.id)!;
+      return {
+        policy: p.id, policyTitle: p.title, ...c,
+        display: `${p.title}: ${c.pass} pass, ${c.fail} fail, ${c.blocked} blocked, ${c.notJudged} not judged`,
+      };
+    });
+    return {
+      schemaVersion: 1,
+      tool: { name: 'extls', version: toolVersion },
+      createdAt: (now ?? new Date()).toISOString(),
+      referenceTime: this.referenceTime.toISOString(),
+      inventory,
+      policies: this.policies.map((p) => ({ id: p.id, title: p.title, phase: p.phase, description: p.description, source: p.source })),
+      servers,
+      fleetFindings: fleet,
+      inputErrors: [...this.inputErrors].sort((a, b) => a.index - b.index),
+      summary: {
+        servers: this.ok + this.failed + this.inputErrors.length,
+        ok: this.ok,
+        failed: this.failed,
+        invalid: this.inputErrors.length,
+        byPolicy,
+        bySeverity: { ...this.severityCounts },
+        fleetFindings: fleet.length,
+      },
+    };
+  }
 }
 
 /**
@@ -75,37 +155,10 @@ function policySummary(policy: Policy, servers: ServerAnalysis[]): PolicySummary
  * when the inventory as a whole is unusable.
  */
 export function analyzeInventory(doc: unknown, policySpecs: (Policy | string)[] = ['tls12-ready'], options: AnalyzeOptions = {}): FindingsDocument {
-  const policies = policySpecs.map((p) => (typeof p === 'string' ? loadPolicy(p) : p));
-  const ids = policies.map((p) => p.id);
-  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup) throw new UsageError(`policy "${dup}" is given twice`);
+  const analyzer = new FleetAnalyzer(policySpecs, options);
   const { inventory, valid, inputErrors } = checkInventory(doc);
-  const referenceTime = options.referenceTime ?? new Date();
-  const knowledge = options.knowledge ?? loadKnowledge();
+  analyzer.inputErrors.push(...inputErrors);
   // by name, so output does not depend on the order collection finished in
-  const pairs = valid
-    .map((record) => ({ record, analysis: analyzeServer(record, policies, referenceTime, knowledge) }))
-    .sort((a, b) => a.record.server.localeCompare(b.record.server, 'en', { numeric: true }));
-  const servers = pairs.map((p) => p.analysis);
-  const fleet = fleetFindings(pairs);
-  return {
-    schemaVersion: 1,
-    tool: { name: 'extls', version: toolVersion },
-    createdAt: (options.now ?? new Date()).toISOString(),
-    referenceTime: referenceTime.toISOString(),
-    inventory: { source: inventory.source, createdAt: inventory.createdAt ?? null },
-    policies: policies.map((p) => ({ id: p.id, title: p.title, phase: p.phase, description: p.description, source: p.source })),
-    servers,
-    fleetFindings: fleet,
-    inputErrors,
-    summary: {
-      servers: servers.length + inputErrors.length,
-      ok: servers.filter((s) => s.status === 'ok').length,
-      failed: servers.filter((s) => s.status === 'failed').length,
-      invalid: inputErrors.length,
-      byPolicy: policies.map((p) => policySummary(p, servers)),
-      bySeverity: countSeverities(servers.flatMap((s) => s.findings)),
-      fleetFindings: fleet.length,
-    },
-  };
+  const servers = valid.map((record) => analyzer.judge(record).analysis).sort((a, b) => byServerName(a.server, b.server));
+  return analyzer.finish({ source: inventory.source, createdAt: inventory.createdAt ?? null }, servers, options.now);
 }

@@ -45,11 +45,36 @@ export function dagOf(a: ServerAnalysis, record: InventoryRecord): string | null
   return a.groups.dag ?? (record.data?.cluster.member ? record.data.cluster.clusterName : null);
 }
 
+/** What the fleet checks need of one server, taken while it is analysed, so analyses need not be kept. */
+export interface FleetMember {
+  server: string;
+  ok: boolean;
+  dag: string | null;
+  site: string | null;
+  sig: Map<string, string>;
+  build: string;
+}
+
+export function fleetMember(a: ServerAnalysis, record: InventoryRecord): FleetMember {
+  return {
+    server: a.server,
+    ok: a.status === 'ok',
+    dag: dagOf(a, record),
+    site: a.groups.site,
+    sig: a.status === 'ok' ? tlsSignature(a, record) : new Map(),
+    build: a.host?.exchange.buildName ?? a.host?.exchange.build ?? 'unknown',
+  };
+}
+
 export function fleetFindings(pairs: { analysis: ServerAnalysis; record: InventoryRecord }[]): FleetFinding[] {
-  const ok = pairs.filter((p) => p.analysis.status === 'ok');
+  return fleetFindingsOf(pairs.map((p) => fleetMember(p.analysis, p.record)));
+}
+
+export function fleetFindingsOf(all: readonly FleetMember[]): FleetFinding[] {
+  const ok = all.filter((m) => m.ok);
   const out: FleetFinding[] = [];
-  const groupBy = (key: (p: (typeof ok)[number]) => string | null) => {
-    const m = new Map<string, typeof ok>();
+  const groupBy = (key: (m: FleetMember) => string | null) => {
+    const m = new Map<string, FleetMember[]>();
     for (const p of ok) {
       const k = key(p);
       if (!k) continue;
@@ -60,9 +85,9 @@ export function fleetFindings(pairs: { analysis: ServerAnalysis; record: Invento
     return [...m.entries()].filter(([, members]) => members.length > 1).sort(([a], [b]) => a.localeCompare(b));
   };
 
-  for (const [dag, members] of groupBy((p) => dagOf(p.analysis, p.record))) {
-    const names = members.map((m) => m.analysis.server);
-    const diffs = differences(members.map((m) => ({ name: m.analysis.server, sig: tlsSignature(m.analysis, m.record) })));
+  for (const [dag, members] of groupBy((m) => m.dag)) {
+    const names = members.map((m) => m.server);
+    const diffs = differences(members.map((m) => ({ name: m.server, sig: m.sig })));
     if (diffs.length) {
       out.push({
         id: 'FLEET-DAG-TLS-DRIFT', severity: 'medium', title: `DAG ${dag}: members differ in ${diffs.length} TLS setting(s)`,
@@ -72,10 +97,7 @@ export function fleetFindings(pairs: { analysis: ServerAnalysis; record: Invento
         group: { kind: 'dag', name: dag }, servers: names, differences: diffs,
       });
     }
-    const builds = differences(members.map((m) => ({
-      name: m.analysis.server,
-      sig: new Map([['Exchange build', m.analysis.host?.exchange.buildName ?? m.analysis.host?.exchange.build ?? 'unknown']]),
-    })));
+    const builds = differences(members.map((m) => ({ name: m.server, sig: new Map([['Exchange build', m.build]]) })));
     if (builds.length) {
       out.push({
         id: 'FLEET-DAG-MIXED-BUILDS', severity: 'medium', title: `DAG ${dag}: members run different Exchange builds`,
@@ -86,15 +108,15 @@ export function fleetFindings(pairs: { analysis: ServerAnalysis; record: Invento
       });
     }
   }
-  for (const [site, members] of groupBy((p) => p.analysis.groups.site)) {
-    const diffs = differences(members.map((m) => ({ name: m.analysis.server, sig: tlsSignature(m.analysis, m.record) })));
+  for (const [site, members] of groupBy((m) => m.site)) {
+    const diffs = differences(members.map((m) => ({ name: m.server, sig: m.sig })));
     if (!diffs.length) continue;
     out.push({
       id: 'FLEET-SITE-TLS-DRIFT', severity: 'low', title: `Site ${site}: servers differ in ${diffs.length} TLS setting(s)`,
       explanation:
         'Servers of one site share connectors and load-balanced namespaces; a server with different TLS settings fails some connections the others accept. ' +
         'Expected while a rollout is under way; otherwise bring them to the same state.',
-      group: { kind: 'site', name: site }, servers: members.map((m) => m.analysis.server), differences: diffs,
+      group: { kind: 'site', name: site }, servers: members.map((m) => m.server), differences: diffs,
     });
   }
   return out;
