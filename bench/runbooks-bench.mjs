@@ -1,10 +1,15 @@
-// Benchmark: analyse + render runbooks and the fleet report for N synthetic servers (default 5,000).
-// Goal (issue 5): under 10 s and 200 MB. Uses the build (`npm run build` or `npx tsc -p tsconfig.json` first).
+// Benchmark (issue 5): analyse + render runbooks and the fleet report for N synthetic servers (default 5,000).
+// Goal: under 10 s and 200 MB. Uses the build (`npm run build` first).
 //   node bench/runbooks-bench.mjs [--servers 5000] [--out bench/.data/runbooks]
-// Prints the time of each stage, servers/s, files written and peak RSS / heap (sampled every 20 ms).
-import { readFileSync, rmSync } from 'node:fs';
+// Writes the synthetic inventory to a file with extls's own InventoryWriter, then measures, each in a fresh Node
+// process (peak RSS is per process), the same run two ways:
+//   streaming   `extls runbooks inventory.json` as shipped: one server at a time from the file (renderRunbooksFromInventory)
+//   baseline    the whole-document way: parse the inventory, analyzeInventory, then renderRunbooks
+// and prints time, servers/s, peak RSS and the ratios streaming / baseline.
+import { readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -14,18 +19,32 @@ const arg = (name, fallback) => {
 };
 const N = Number(arg('--servers', '5000'));
 const outDir = arg('--out', join(root, 'bench', '.data', 'runbooks'));
+const policies = ['tls12-ready', 'legacy-off'];
+const referenceTime = new Date('2026-01-01T00:00:00Z');
 
-let peakRss = 0;
-let peakHeap = 0;
-const sample = () => {
-  const m = process.memoryUsage();
-  peakRss = Math.max(peakRss, m.rss);
-  peakHeap = Math.max(peakHeap, m.heapUsed);
-};
-const sampler = setInterval(sample, 20);
-
-const { analyzeInventory } = await import(join(root, 'dist', 'findings', 'analyze.js'));
-const { renderRunbooks } = await import(join(root, 'dist', 'runbooks', 'render.js'));
+if (arg('--measure', null)) {
+  // ---------------------------------------------------------------- child: one measured run
+  const mode = arg('--measure');
+  const file = arg('--inventory');
+  let peakHeap = 0;
+  const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
+  const { renderRunbooksFromInventory, renderRunbooks } = await import(join(root, 'dist', 'runbooks', 'render.js'));
+  const { analyzeInventory } = await import(join(root, 'dist', 'findings', 'analyze.js'));
+  rmSync(outDir, { recursive: true, force: true });
+  const t0 = performance.now();
+  let result;
+  if (mode === 'streaming') {
+    ({ result } = await renderRunbooksFromInventory(file, policies, { outDir, referenceTime, generatedAt: '2026-01-01T00:00:00.000Z' }));
+  } else {
+    const inventory = JSON.parse(readFileSync(file, 'utf8'));
+    const findings = analyzeInventory(inventory, policies, { referenceTime, now: referenceTime });
+    result = await renderRunbooks(findings, { outDir, inventory: inventory.servers, generatedAt: '2026-01-01T00:00:00.000Z' });
+  }
+  const ms = performance.now() - t0;
+  clearInterval(sampler);
+  console.log(JSON.stringify({ ms, maxRss: process.resourceUsage().maxRSS * 1024, peakHeap, runbooks: result.runbooks.length, blocked: result.runbooks.filter((r) => r.blocked).length, files: result.files, waves: result.waves }));
+  process.exit(0);
+}
 
 // ---------------------------------------------------------------- synthetic inventory
 const base = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'inventory', 'collector-output-ex01.json'), 'utf8'));
@@ -77,43 +96,23 @@ function record(i) {
   return { schemaVersion: 1, server: name, address: `${name}.corp.example`, transport: 'winrm', groups, status: 'ok', failure: null, startedAt: '2026-01-01T00:00:00Z', durationMs: 900, data };
 }
 
-const servers = Array.from({ length: N }, (_, i) => record(i + 1));
-const inventory = { schemaVersion: 1, tool: { name: 'extls', version: 'bench' }, createdAt: '2026-01-01T00:00:00Z', source: 'bench', servers, summary: { total: N, ok: servers.filter((s) => s.status === 'ok').length, failed: servers.filter((s) => s.status === 'failed').length } };
-rmSync(outDir, { recursive: true, force: true });
-global.gc?.();
-sample();
-const baseline = process.memoryUsage().rss;
+const { InventoryWriter } = await import(join(root, 'dist', 'inventory', 'writer.js'));
+mkdirSync(join(root, 'bench', '.data'), { recursive: true });
+const inventoryFile = join(root, 'bench', '.data', `runbooks-inventory-${N}.json`);
+const writer = await InventoryWriter.open(inventoryFile, 'bench');
+for (let i = 1; i <= N; i++) await writer.add(record(i));
+await writer.commit();
 
-// ---------------------------------------------------------------- the measured part
-const c0 = process.cpuUsage();
-const t0 = performance.now();
-const findings = analyzeInventory(inventory, ['tls12-ready', 'legacy-off'], { referenceTime: new Date('2026-01-01T00:00:00Z'), now: new Date('2026-01-01T00:00:00Z') });
-const t1 = performance.now();
-const c1 = process.cpuUsage(c0);
-// with --expose-gc: what is really live (inventory + findings) before rendering starts; not part of the timing
-const gcPause0 = performance.now();
-global.gc?.();
-const liveAfterAnalyse = process.memoryUsage().heapUsed;
-const gcPause = performance.now() - gcPause0;
-const t1r = performance.now();
-const result = await renderRunbooks(findings, { outDir, inventory: servers, generatedAt: '2026-01-01T00:00:00.000Z' });
-const t2 = performance.now();
-const c2 = process.cpuUsage(c0);
-clearInterval(sampler);
-sample();
-
+const measure = async (mode) => {
+  const r = await execa(process.execPath, [fileURLToPath(import.meta.url), '--measure', mode, '--inventory', inventoryFile, '--out', outDir, '--servers', String(N)]);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+};
+const whole = await measure('baseline');
+const run = await measure('streaming');
 const mb = (b) => `${(b / 1024 / 1024).toFixed(0)} MB`;
-const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
-console.log(`servers           ${N} (${inventory.summary.failed} not collected)`);
-console.log(`runbooks          ${result.runbooks.length} (${result.runbooks.filter((r) => r.blocked).length} blocked), ${result.waves} waves, ${result.files} files in ${outDir}`);
-const cpu = (u) => (u.user + u.system) / 1000;
-console.log(`analyse           ${s(t1 - t0)} wall, ${s(cpu(c1))} CPU`);
-console.log(`render + write    ${s(t2 - t1r)} wall, ${s(cpu(c2) - cpu(c1))} CPU`);
-console.log(`total             ${s(t2 - t0 - gcPause)} wall, ${s(cpu(c2))} CPU  = ${(N / ((t2 - t0 - gcPause) / 1000)).toFixed(0)} servers/s  (goal: < 10 s)`);
-console.log(`load average      ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} CPUs`);
-console.log(`peak RSS          ${mb(peakRss)} (inventory built: ${mb(baseline)}; goal: < 200 MB)`);
-console.log(`peak heap used    ${mb(peakHeap)}`);
-if (global.gc) {
-  global.gc();
-  console.log(`live heap         ${mb(liveAfterAnalyse)} after analyse (inventory + findings), ${mb(process.memoryUsage().heapUsed)} after render`);
-}
+const os = await import('node:os');
+console.log(`servers           ${N}; ${run.runbooks} runbooks (${run.blocked} blocked), ${run.waves} waves, ${run.files} files in ${outDir}`);
+console.log(`streaming         ${(run.ms / 1000).toFixed(2)} s = ${(N / (run.ms / 1000)).toFixed(0)} servers/s, peak RSS ${mb(run.maxRss)}, peak heap ${mb(run.peakHeap)}   (goal: < 10 s, < 200 MB)`);
+console.log(`baseline (whole)  ${(whole.ms / 1000).toFixed(2)} s = ${(N / (whole.ms / 1000)).toFixed(0)} servers/s, peak RSS ${mb(whole.maxRss)}, peak heap ${mb(whole.peakHeap)}`);
+console.log(`ratio streaming / baseline: time ${(run.ms / whole.ms).toFixed(2)}, peak RSS ${(run.maxRss / whole.maxRss).toFixed(2)}`);
+console.log(`load average      ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { analyzeInventory, checkInventory } from '../findings/analyze.js';
+import { checkInventory } from '../findings/analyze.js';
 import { loadPolicy } from '../findings/policy.js';
 import type { FindingsDocument } from '../findings/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { RunbookDataError } from '../runbooks/context.js';
-import { renderRunbooks, type RenderResult } from '../runbooks/render.js';
+import { renderRunbooks, renderRunbooksFromInventory, type RenderResult } from '../runbooks/render.js';
 import { RunbookTemplateError } from '../runbooks/template-errors.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { readStdin } from '../util/stdin.js';
@@ -43,21 +43,15 @@ export interface RunbooksRun {
 export async function runRunbooks(inventoryFile: string, opts: RunbooksCliOptions): Promise<RunbooksRun> {
   const waveSize = opts.waveSize === undefined ? 0 : Number(opts.waveSize);
   if (!Number.isInteger(waveSize) || waveSize < 0) throw new UsageError(`--wave-size must be a whole number (0: no limit), not "${opts.waveSize}"`);
-  const inventoryDoc = await readJson(inventoryFile, 'inventory');
-  const { valid } = checkInventory(inventoryDoc);
-  let findings: FindingsDocument;
-  if (opts.findings) {
-    findings = (await readJson(opts.findings, 'findings')) as FindingsDocument;
-  } else {
-    findings = analyzeInventory(inventoryDoc, (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy));
-  }
+  const renderOptions = { outDir: opts.out, ...(opts.templates ? { templatesDir: opts.templates } : {}), waveSize };
   try {
-    const result = await renderRunbooks(findings, {
-      outDir: opts.out,
-      ...(opts.templates ? { templatesDir: opts.templates } : {}),
-      inventory: valid as InventoryRecord[],
-      waveSize,
-    });
+    if (!opts.findings) {
+      // The usual path: analyse and render one server at a time, straight from the inventory file.
+      return await renderRunbooksFromInventory(inventoryFile, (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy), renderOptions);
+    }
+    const { valid } = checkInventory(await readJson(inventoryFile, 'inventory'));
+    const findings = (await readJson(opts.findings, 'findings')) as FindingsDocument;
+    const result = await renderRunbooks(findings, { ...renderOptions, inventory: valid as InventoryRecord[] });
     return { findings, result };
   } catch (err) {
     // bad template (name, line, field) or bad data (server): the user fixes these, no stack trace
@@ -87,7 +81,7 @@ export function register(program: Command): void {
       );
       // Servers that could not be collected are reported (report.html, rollout.md) like `extls analyze` does: not
       // an error of this stage. Records that were invalid and skipped are: exit 2, the rest was rendered.
-      const notCollected = findings.servers.filter((s) => s.status !== 'ok').length;
+      const notCollected = findings.summary.failed;
       if (notCollected > 0) process.stderr.write(`runbooks: ${notCollected} server(s) not collected: listed in report.html and rollout.md\n`);
       for (const e of findings.inputErrors) process.stderr.write(`runbooks: server ${e.server} (servers[${e.index}]) skipped: ${e.messages.join('; ')}\n`);
       if (findings.inputErrors.length > 0) process.exitCode = ExitCode.Partial;

@@ -1,5 +1,5 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
-import type { FindingsDocument, RegistryChange, ServerAnalysis } from '../findings/types.js';
+import type { Finding, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { jsonAscii } from './escape.js';
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
@@ -27,8 +27,31 @@ function changeRow(c: RegistryChange, i: number): ChangeRow {
   };
 }
 
+/**
+ * What the templates and the report read of a server's analysis. Kept instead of the whole analysis (registry
+ * evidence, per-policy changes) so that thousands of servers fit in little memory; see slimAnalysis.
+ */
+export type RunbookServer = Pick<ServerAnalysis, 'server' | 'groups' | 'status' | 'failure' | 'host'> & {
+  protocols: Pick<ProtocolState, 'protocol' | 'state'>[];
+  verdicts: Pick<PolicyVerdict, 'policy' | 'verdict'>[];
+  findings: Pick<Finding, 'id' | 'severity' | 'title' | 'explanation' | 'category'>[];
+};
+
+export function slimAnalysis(s: ServerAnalysis): RunbookServer {
+  return {
+    server: s.server,
+    groups: s.groups,
+    status: s.status,
+    failure: s.failure,
+    host: s.host,
+    protocols: s.protocols.map((p) => ({ protocol: p.protocol, state: p.state })),
+    verdicts: s.verdicts.map((v) => ({ policy: v.policy, verdict: v.verdict })),
+    findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, category: f.category })),
+  };
+}
+
 export interface ServerInput {
-  analysis: ServerAnalysis;
+  analysis: RunbookServer;
   facts: ServerFacts;
   folder: string;
   plan: ServerPlan;
@@ -106,7 +129,7 @@ const CATEGORY_CHECKS: { id: string; title: string }[] = [
 
 const na: MatrixCell = { text: '–', cls: 'na', sort: '0' };
 
-function cellsFor(doc: FindingsDocument, s: ServerAnalysis): MatrixCell[] {
+function cellsFor(doc: FindingsDocument, s: RunbookServer): MatrixCell[] {
   const cells: MatrixCell[] = [];
   for (const p of doc.policies) {
     const v = s.verdicts.find((x) => x.policy === p.id);

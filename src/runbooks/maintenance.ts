@@ -16,7 +16,7 @@ export interface ServerFacts {
 }
 
 /** Facts from the findings, completed from the inventory record (cluster membership, Edge flag). */
-export function serverFacts(s: ServerAnalysis, record: InventoryRecord | undefined): ServerFacts {
+export function serverFacts(s: Pick<ServerAnalysis, 'server' | 'groups' | 'host'>, record: InventoryRecord | undefined): ServerFacts {
   const data = record?.data ?? null;
   const exchange = s.host?.exchange;
   const installed = exchange?.installed ?? data?.exchange.installed ?? false;

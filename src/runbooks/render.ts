@@ -1,16 +1,20 @@
 // Findings → out/<server>/{runbook.md, remediate.ps1, rollback.ps1} and out/{report.html, rollout.md, summary.csv}.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FindingsDocument } from '../findings/types.js';
+import { FleetAnalyzer } from '../findings/analyze.js';
+import type { Policy } from '../findings/policy.js';
+import type { FindingsDocument, ServerAnalysis } from '../findings/types.js';
+import { readInventoryStream } from '../inventory/read.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { toolVersion } from '../util/version.js';
-import { fleetContext, serverContext, type ServerInput } from './context.js';
+import { fleetContext, serverContext, slimAnalysis, type ServerInput } from './context.js';
 import { RunbookDataError } from './errors.js';
 import { planFor } from './plan.js';
 import { FolderNamer } from './folder-names.js';
 import { indexFleet, serverFacts } from './maintenance.js';
 import { summaryCsv } from './summary-csv.js';
+import { TextFileWriter } from './text-writer.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 import type { FleetContext, ServerContext, Wave } from './types.js';
 import { planWaves } from './waves.js';
@@ -71,16 +75,77 @@ function renderFor(templates: TemplateSet, name: string, ctx: unknown, server: s
 /** Renders every output for `findings` into options.outDir. Throws with the server and template named. */
 export async function renderRunbooks(findings: unknown, options: RenderOptions): Promise<RenderResult> {
   const doc = checkFindings(findings);
-  const templates = loadTemplates(options.templatesDir);
-  const generatedAt = options.generatedAt ?? new Date().toISOString();
   const records = new Map((options.inventory ?? []).map((r) => [r.server.toLowerCase(), r]));
+  const servers = doc.servers.map((s) => prepareServer(s, records.get(s.server.toLowerCase())));
+  return renderPrepared(doc, servers, options);
+}
 
-  const facts = doc.servers.map((s) => serverFacts(s, records.get(s.server.toLowerCase())));
+/**
+ * Identical read-only objects shared between servers: across a fleet most servers plan the same registry changes
+ * and carry the same findings, so keeping one copy of each is what lets thousands of servers fit in little memory.
+ */
+export class SharedObjects {
+  private readonly seen = new Map<string, unknown>();
+  share<T extends object>(value: T): T {
+    // a flat key (field values tagged with their type) is several times cheaper than JSON.stringify
+    let key = '';
+    for (const v of Object.values(value)) key += (v !== null && typeof v === 'object' ? JSON.stringify(v) : `${typeof v}:${String(v)}`) + '\u0001';
+    const prior = this.seen.get(key);
+    if (prior !== undefined) return prior as T;
+    this.seen.set(key, value);
+    return value;
+  }
+}
+
+/** One server's part of the run: its plan (from the full analysis) and what the templates read of it. */
+export function prepareServer(s: ServerAnalysis, record: InventoryRecord | undefined, shared?: SharedObjects): PreparedServer {
+  const analysis = slimAnalysis(s);
+  const plan = planFor(s);
+  if (shared) {
+    analysis.findings = analysis.findings.map((f) => shared.share(f));
+    plan.changes = plan.changes.map((c) => shared.share(c));
+    plan.allBlockers = plan.allBlockers.map((b) => shared.share(b));
+  }
+  return { analysis, facts: serverFacts(s, record), plan };
+}
+
+export type PreparedServer = Omit<ServerInput, 'folder' | 'wave'>;
+
+/**
+ * Analyse an inventory file one server at a time and render everything, keeping per server only what the
+ * templates and the report read (PreparedServer): memory stays flat however large the fleet.
+ */
+export async function renderRunbooksFromInventory(
+  inventoryFile: string,
+  policies: (Policy | string)[],
+  options: RenderOptions & { referenceTime?: Date },
+): Promise<{ findings: FindingsDocument; result: RenderResult }> {
+  const { head, records } = await readInventoryStream(inventoryFile);
+  const analyzer = new FleetAnalyzer(policies, { referenceTime: options.referenceTime });
+  // templates first: a broken user template should fail before minutes of analysis
+  const templates = loadTemplates(options.templatesDir);
+  const servers: PreparedServer[] = [];
+  const shared = new SharedObjects();
+  for await (const { record, index } of records) {
+    const judged = analyzer.add(record, index);
+    if (judged) servers.push(prepareServer(judged.analysis, judged.record, shared));
+  }
+  servers.sort((a, b) => a.analysis.server.localeCompare(b.analysis.server, 'en', { numeric: true }));
+  const findings = analyzer.finish(head, []);
+  const result = await renderPrepared(findings, servers, options, templates);
+  return { findings, result };
+}
+
+async function renderPrepared(
+  doc: FindingsDocument,
+  servers: readonly PreparedServer[],
+  options: RenderOptions,
+  templates: TemplateSet = loadTemplates(options.templatesDir),
+): Promise<RenderResult> {
+  const generatedAt = options.generatedAt ?? new Date().toISOString();
+  const facts = servers.map((s) => s.facts);
   const namer = new FolderNamer();
-  const inputs: ServerInput[] = doc.servers.map((s, i) => {
-    const plan = planFor(s);
-    return { analysis: s, facts: facts[i]!, folder: plan.changes.length > 0 ? namer.assign(s.server) : '', plan, wave: null };
-  });
+  const inputs: ServerInput[] = servers.map((s) => ({ ...s, folder: s.plan.changes.length > 0 ? namer.assign(s.analysis.server) : '', wave: null }));
 
   const ready = inputs.filter((i) => i.plan.changes.length > 0 && i.plan.blockers.length === 0);
   const waveList = planWaves(
@@ -100,6 +165,7 @@ export async function renderRunbooks(findings: unknown, options: RenderOptions):
 
   // Synchronous writes: thousands of small files go faster without a promise and a file handle per write.
   mkdirSync(options.outDir, { recursive: true });
+  const out = new TextFileWriter();
   const withRunbook = inputs.filter((i) => i.plan.changes.length > 0);
   const fleetIndex = indexFleet(facts);
   let done = 0;
@@ -115,16 +181,16 @@ export async function renderRunbooks(findings: unknown, options: RenderOptions):
     ];
     const dir = join(options.outDir, input.folder);
     mkdirSync(dir, { recursive: true });
-    for (const [file, text] of outputs) writeFileSync(join(dir, file), text, 'utf8');
+    for (const [file, text] of outputs) out.write(join(dir, file), text);
     files += outputs.length;
     options.onServer?.(name, ++done, withRunbook.length);
   }
 
   const fleet = fleetContext(doc, inputs, waves, generatedAt, toolVersion);
   checkContext(fleet, null);
-  writeFileSync(join(options.outDir, 'report.html'), renderFor(templates, 'report.html.hbs', fleet, null), 'utf8');
-  writeFileSync(join(options.outDir, 'rollout.md'), renderFor(templates, 'rollout.md.hbs', fleet, null), 'utf8');
-  writeFileSync(join(options.outDir, 'summary.csv'), summaryCsv(fleet), 'utf8');
+  out.write(join(options.outDir, 'report.html'), renderFor(templates, 'report.html.hbs', fleet, null));
+  out.write(join(options.outDir, 'rollout.md'), renderFor(templates, 'rollout.md.hbs', fleet, null));
+  out.write(join(options.outDir, 'summary.csv'), summaryCsv(fleet));
   files += 3;
 
   return {
