@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --system
 status=0
+# ts-jest transpiles test files without type checking (isolatedModules): check them all here once.
+npx tsc -p tsconfig.test.json --noEmit || status=$?
 node --experimental-vm-modules node_modules/jest/bin/jest.js --ci "$@" || status=$?
 if [ -d test/pester ] && [ $# -eq 0 ]; then
   .tools/pwsh/pwsh -NoLogo -NoProfile -NonInteractive -File scripts/run-pester.ps1 || status=$?

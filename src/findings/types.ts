@@ -5,13 +5,8 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const severities: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 /** Raw registry value exactly as the collector reports it (DWORDs unsigned). */
-export type RegValue =
-  | { present: false }
-  | {
-      present: true;
-      type: 'REG_DWORD' | 'REG_QWORD' | 'REG_SZ' | 'REG_EXPAND_SZ' | 'REG_MULTI_SZ' | 'REG_BINARY' | 'REG_NONE' | 'REG_OTHER';
-      value: number | string | string[] | null;
-    };
+import type { RegValue } from '../inventory/types.js';
+export type { RegValue };
 
 export type Side = 'Client' | 'Server';
 /** on/off: how SCHANNEL behaves; faulty: contradicting or wrongly typed values; unknown: missing value on an unknown OS build. */

@@ -1,33 +1,9 @@
 // Shared shapes and lookups for the collector tests (types mirror schemas/collector-output.schema.json).
 import { validatorFor, describeErrors } from '../../src/util/schemas.js';
 
-export type RegValue = { present: false } | { present: true; type: string; value: number | string | string[] | null };
-export interface ProtocolEntry {
-  protocol: string;
-  side: 'Client' | 'Server';
-  path: string;
-  keyExists: boolean;
-  enabled: RegValue;
-  disabledByDefault: RegValue;
-}
-export interface CollectorOutput {
-  schemaVersion: 1;
-  collector: { registrySource: string; registryFiles: string[]; version: string };
-  computerName: string;
-  schannel: { path: string; protocols: ProtocolEntry[]; allowInsecureRenegoClients: RegValue; allowInsecureRenegoServers: RegValue };
-  dotNet: {
-    frameworks: { version: string; view: string; path: string; keyExists: boolean; systemDefaultTlsVersions: RegValue; schUseStrongCrypto: RegValue }[];
-    release: { path: string; value: RegValue };
-  };
-  winHttp: { view: string; path: string; defaultSecureProtocols: RegValue }[];
-  cipherSuiteOrder: { policy: { path: string; value: RegValue }; local: { path: string; value: RegValue } };
-  os: { productName: string | null; currentBuild: string | null; ubr: number | null; installationType: string | null; displayVersion?: string | null };
-  exchange: { installed: boolean; setupKeyPath: string | null; installPath: string | null; build: string | null; buildSource: string | null; roles: string[]; isEdge: boolean };
-  pendingReboot: { pending: boolean; reasons: { source: string; path: string; detail?: string }[] };
-  cluster: { member: boolean; clusterName: string | null };
-  protocolLogs?: unknown;
-  warnings: { section: string; message: string }[];
-}
+// The product's own types for the collector output (src/inventory/types.ts mirrors the schema).
+import type { CollectorOutput, RegValue, SchannelProtocolSide as ProtocolEntry } from '../../src/inventory/types.js';
+export type { CollectorOutput, ProtocolEntry, RegValue };
 
 /** Asserts the document matches the schema (with readable errors) and returns it typed. */
 export function expectValidOutput(json: unknown): CollectorOutput {

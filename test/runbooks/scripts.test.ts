@@ -5,14 +5,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderRunbooks } from '../../src/runbooks/render.js';
 import { blocker, change, findingsDoc, NET4, NET4_WOW, SCHANNEL, server, tls12Changes } from './findings-builder.js';
-import { readReg, regObject, writeReg, type RegModel } from './reg-file.js';
+import { readReg, regObject, writeReg, type RegData, type RegModel } from './reg-file.js';
 import { parseErrors, PWSH_TIMEOUT, runDir, runScript } from './run-script.js';
 
 const HKLM = 'HKEY_LOCAL_MACHINE';
 
 /** Before: TLS 1.2 Client off, the Server key missing; .NET v4 with a REG_SZ "1" and an unrelated value; no Wow6432Node. */
 function originalModel(): RegModel {
-  return new Map([
+  return new Map<string, Map<string, RegData>>([
     [`${HKLM}\\${SCHANNEL}\\TLS 1.0\\Server`, new Map([['Enabled', { type: 'REG_DWORD' as const, value: 1 }]])],
     [
       `${HKLM}\\${SCHANNEL}\\TLS 1.2\\Client`,
