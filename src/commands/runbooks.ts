@@ -7,6 +7,7 @@ import type { InventoryRecord } from '../inventory/types.js';
 import { RunbookDataError } from '../runbooks/context.js';
 import { renderRunbooks, renderRunbooksFromInventory, type RenderResult } from '../runbooks/render.js';
 import { RunbookTemplateError } from '../runbooks/template-errors.js';
+import { loadProbeResults } from '../runbooks/probes.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { readStdin } from '../util/stdin.js';
 
@@ -18,6 +19,7 @@ interface RunbooksCliOptions {
   templates?: string;
   findings?: string;
   waveSize?: string;
+  probes?: string;
 }
 
 async function readJson(file: string, what: string): Promise<unknown> {
@@ -43,7 +45,8 @@ export interface RunbooksRun {
 export async function runRunbooks(inventoryFile: string, opts: RunbooksCliOptions): Promise<RunbooksRun> {
   const waveSize = opts.waveSize === undefined ? 0 : Number(opts.waveSize);
   if (!Number.isInteger(waveSize) || waveSize < 0) throw new UsageError(`--wave-size must be a whole number (0: no limit), not "${opts.waveSize}"`);
-  const renderOptions = { outDir: opts.out, ...(opts.templates ? { templatesDir: opts.templates } : {}), waveSize };
+  const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
+  const renderOptions = { outDir: opts.out, ...(opts.templates ? { templatesDir: opts.templates } : {}), ...(probes ? { probes } : {}), waveSize };
   try {
     if (!opts.findings) {
       // The usual path: analyse and render one server at a time, straight from the inventory file.
@@ -71,6 +74,7 @@ export function register(program: Command): void {
     .option('--policy <policy>', 'tls12-ready, legacy-off or a policy JSON file; repeatable (default tls12-ready)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--templates <dir>', 'templates here replace the built-ins of the same file name (docs/templates.md)')
     .option('--findings <file>', 'use this findings document (`extls analyze --out`) instead of analysing the inventory')
+    .option('--probes <file>', 'results of `extls probe --format json` to quote in each runbook\'s pre- and post-checks')
     .option('--wave-size <n>', 'at most n servers per rollout wave (0: no limit)', '0')
     .action(async (inventoryFile: string, opts: RunbooksCliOptions) => {
       if (opts.findings && opts.policy.length) throw new UsageError('--policy applies to the analysis; with --findings the policies of that document are used');

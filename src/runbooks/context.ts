@@ -4,7 +4,7 @@ import type { InventoryRecord } from '../inventory/types.js';
 import { jsonAscii } from './escape.js';
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import type { ServerPlan } from './plan.js';
-import type { ChangePlan, ChangeRow, FleetContext, FleetRow, MatrixCell, ServerContext, Wave } from './types.js';
+import type { ChangePlan, ChangeRow, FleetContext, FleetRow, LastProbe, MatrixCell, ServerContext, Wave } from './types.js';
 
 export const FILES = { runbook: 'runbook.md', remediate: 'remediate.ps1', rollback: 'rollback.ps1', backup: 'registry-backup.json' } as const;
 
@@ -51,6 +51,8 @@ export function slimAnalysis(s: ServerAnalysis): RunbookServer {
 }
 
 export interface ServerInput {
+  /** the last probe of its SMTP port, when runbooks were given probe results */
+  lastProbe: LastProbe | null;
   analysis: RunbookServer;
   facts: ServerFacts;
   folder: string;
@@ -107,7 +109,8 @@ export function serverContext(doc: FindingsDocument, input: ServerInput, fleet: 
     heldBack: input.plan.heldBack,
     phases: [...new Set(policies.map((p) => p.phase).filter((p): p is number => p !== null))].sort(),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
-    probeTarget: `${s.server}:25`,
+    probeTarget: input.lastProbe?.endpoint ?? `${s.server}:25`,
+    lastProbe: input.lastProbe,
     wave: input.wave,
     files: { ...FILES },
     planJson: jsonAscii(plan),

@@ -14,6 +14,8 @@ import { planFor } from './plan.js';
 import { FolderNamer } from './folder-names.js';
 import { indexFleet, serverFacts } from './maintenance.js';
 import { summaryCsv } from './summary-csv.js';
+import { ProbeIndex } from './probes.js';
+import type { ProbeResult } from '../probe/types.js';
 import { TextFileWriter } from './text-writer.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 import type { FleetContext, ServerContext, Wave } from './types.js';
@@ -29,6 +31,8 @@ export interface RenderOptions {
   generatedAt?: string;
   /** at most this many servers per rollout wave (0: no limit) */
   waveSize?: number;
+  /** extls probe results: each server's runbook quotes its last probe in the pre- and post-checks */
+  probes?: readonly ProbeResult[];
   /** called after each server's files are written */
   onServer?: (server: string, done: number, total: number) => void;
 }
@@ -76,7 +80,8 @@ function renderFor(templates: TemplateSet, name: string, ctx: unknown, server: s
 export async function renderRunbooks(findings: unknown, options: RenderOptions): Promise<RenderResult> {
   const doc = checkFindings(findings);
   const records = new Map((options.inventory ?? []).map((r) => [r.server.toLowerCase(), r]));
-  const servers = doc.servers.map((s) => prepareServer(s, records.get(s.server.toLowerCase())));
+  const probes = options.probes ? new ProbeIndex(options.probes) : undefined;
+  const servers = doc.servers.map((s) => prepareServer(s, records.get(s.server.toLowerCase()), undefined, probes));
   return renderPrepared(doc, servers, options);
 }
 
@@ -98,7 +103,12 @@ export class SharedObjects {
 }
 
 /** One server's part of the run: its plan (from the full analysis) and what the templates read of it. */
-export function prepareServer(s: ServerAnalysis, record: InventoryRecord | undefined, shared?: SharedObjects): PreparedServer {
+export function prepareServer(
+  s: ServerAnalysis,
+  record: InventoryRecord | undefined,
+  shared?: SharedObjects,
+  probes?: ProbeIndex,
+): PreparedServer {
   const analysis = slimAnalysis(s);
   const plan = planFor(s);
   if (shared) {
@@ -106,7 +116,8 @@ export function prepareServer(s: ServerAnalysis, record: InventoryRecord | undef
     plan.changes = plan.changes.map((c) => shared.share(c));
     plan.allBlockers = plan.allBlockers.map((b) => shared.share(b));
   }
-  return { analysis, facts: serverFacts(s, record), plan };
+  const lastProbe = probes?.lastProbe(s.server, record?.address ?? null) ?? null;
+  return { analysis, facts: serverFacts(s, record), plan, lastProbe };
 }
 
 export type PreparedServer = Omit<ServerInput, 'folder' | 'wave'>;
@@ -126,9 +137,10 @@ export async function renderRunbooksFromInventory(
   const templates = loadTemplates(options.templatesDir);
   const servers: PreparedServer[] = [];
   const shared = new SharedObjects();
+  const probes = options.probes ? new ProbeIndex(options.probes) : undefined;
   for await (const { record, index } of records) {
     const judged = analyzer.add(record, index);
-    if (judged) servers.push(prepareServer(judged.analysis, judged.record, shared));
+    if (judged) servers.push(prepareServer(judged.analysis, judged.record, shared, probes));
   }
   servers.sort((a, b) => a.analysis.server.localeCompare(b.analysis.server, 'en', { numeric: true }));
   const findings = analyzer.finish(head, []);

@@ -47,6 +47,16 @@ export interface ChangePlan {
   changes: { path: string; name: string; type: 'REG_DWORD'; desired: number }[];
 }
 
+/** The last `extls probe` of the server's SMTP port (runbooks --probes), quoted in the pre- and post-checks. */
+export interface LastProbe {
+  endpoint: string;
+  probedAt: string;
+  /** "accepts TLS 1.0, TLS 1.2", "STARTTLS not offered", "could not be probed (...)" */
+  display: string;
+  tls12Accepted: boolean;
+  legacyAccepted: boolean;
+}
+
 export interface ServerContext {
   kind: 'server';
   tool: { name: 'extls'; version: string };
@@ -94,6 +104,8 @@ export interface ServerContext {
   findings: { id: string; severity: string; title: string; explanation: string }[];
   /** host:port for `extls probe` */
   probeTarget: string;
+  /** null when no probe results were given */
+  lastProbe: LastProbe | null;
   /** rollout wave number (1-based), null when blocked */
   wave: number | null;
   files: { runbook: string; remediate: string; rollback: string; backup: string };

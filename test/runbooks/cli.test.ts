@@ -90,4 +90,32 @@ describe('extls runbooks', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(`server ${doc.servers[0].server}: findings do not match`);
   });
+
+  test('--probes quotes each server\'s last STARTTLS probe in its pre- and post-checks', async () => {
+    const dir = runDir('cli');
+    const inv = inventoryFile(dir);
+    const probe = (server: string, accepted: string[]) => ({
+      schemaVersion: 1, endpoint: `${server.toLowerCase()}.contoso.com:25`, host: `${server.toLowerCase()}.contoso.com`, port: 25, server,
+      address: '192.0.2.10', status: 'ok', failure: null, startedAt: '2026-11-27T09:00:00.000Z', durationMs: 900,
+      banner: '220 mail', ehloKeywords: ['STARTTLS'], starttls: { offered: true, accepted: true, refusal: null },
+      plaintextMail: { outcome: 'accepted', reply: { code: 250, enhanced: '2.1.0', text: 'Sender OK' }, reason: null },
+      versions: [], certificate: null,
+      summary: { acceptedVersions: accepted, legacyAccepted: accepted.includes('TLSv1'), tls12Accepted: accepted.includes('TLSv1.2'), modernAccepted: true },
+    });
+    const probes = join(dir, 'probes.json');
+    writeFileSync(probes, JSON.stringify([probe('EX01', ['TLSv1', 'TLSv1.2']), probe('EX02', ['TLSv1.2'])]));
+    const out = join(dir, 'out');
+    const r = await run(['runbooks', inv, '--out', out, '--policy', 'legacy-off', '--probes', probes]);
+    expect(r.stderr).not.toContain('extls:');
+    expect(r.code).toBe(0);
+    const runbook = readFileSync(join(out, 'EX01', 'runbook.md'), 'utf8');
+    expect(runbook).toContain('`extls probe` `ex01.contoso.com:25`');
+    expect(runbook).toContain('Last probe (2026-11-27T09:00:00.000Z): accepts TLS 1.0, TLS 1.2.');
+    expect(runbook).toContain('Before the change it accepts TLS 1.0, TLS 1.2.');
+
+    writeFileSync(probes, JSON.stringify([{ endpoint: 'x' }]));
+    const bad = await run(['runbooks', inv, '--out', join(dir, 'bad'), '--probes', probes]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('probes.json: result 0:');
+  });
 });
