@@ -132,22 +132,31 @@ const CATEGORY_CHECKS: { id: string; title: string }[] = [
 
 const na: MatrixCell = { text: '–', cls: 'na', sort: '0' };
 
+// A handful of distinct cells repeat across thousands of rows: one object each keeps the report's context small.
+const cellCache = new Map<string, MatrixCell>();
+function cell(text: string, cls: string, sort: string): MatrixCell {
+  const key = `${text}\u0001${cls}\u0001${sort}`;
+  let c = cellCache.get(key);
+  if (!c) cellCache.set(key, (c = { text, cls, sort }));
+  return c;
+}
+
 function cellsFor(doc: FindingsDocument, s: RunbookServer): MatrixCell[] {
   const cells: MatrixCell[] = [];
   for (const p of doc.policies) {
     const v = s.verdicts.find((x) => x.policy === p.id);
-    cells.push(v ? { text: v.verdict, cls: VERDICT_CLASS[v.verdict] ?? 'na', sort: String({ fail: 4, blocked: 3, 'not-judged': 1, pass: 2 }[v.verdict] ?? 0) } : na);
+    cells.push(v ? cell(v.verdict, VERDICT_CLASS[v.verdict] ?? 'na', String({ fail: 4, blocked: 3, 'not-judged': 1, pass: 2 }[v.verdict] ?? 0)) : na);
   }
   for (const name of PROTOCOL_CHECKS) {
     const p = s.protocols.find((x) => x.protocol === name);
     const cls = !p ? 'na' : p.state === 'faulty' ? 'fail' : p.state === 'unknown' ? 'na' : p.state === 'on' ? (name === 'TLS 1.2' ? 'ok' : 'warn') : name === 'TLS 1.2' ? 'fail' : 'ok';
-    cells.push(p ? { text: p.state, cls, sort: p.state } : na);
+    cells.push(p ? cell(p.state, cls, p.state) : na);
   }
   for (const c of CATEGORY_CHECKS) {
     const worst = s.findings
       .filter((f) => f.category === c.id)
       .reduce<string | null>((w, f) => (w === null || SEVERITY_RANK[f.severity]! > SEVERITY_RANK[w]! ? f.severity : w), null);
-    cells.push(s.status !== 'ok' ? na : worst ? { text: worst, cls: worst, sort: String(SEVERITY_RANK[worst]) } : { text: 'ok', cls: 'ok', sort: '0' });
+    cells.push(s.status !== 'ok' ? na : worst ? cell(worst, worst, String(SEVERITY_RANK[worst])) : cell('ok', 'ok', '0'));
   }
   return cells;
 }
