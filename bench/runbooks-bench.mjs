@@ -104,6 +104,9 @@ for (let i = 1; i <= N; i++) await writer.add(record(i));
 await writer.commit();
 
 const measure = async (mode) => {
+  // start each run with the previous run's output deleted and flushed: write-back of 425 MB must not land in the next run
+  rmSync(outDir, { recursive: true, force: true });
+  await execa('sync');
   const r = await execa(process.execPath, [fileURLToPath(import.meta.url), '--measure', mode, '--inventory', inventoryFile, '--out', outDir, '--servers', String(N)]);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 };
