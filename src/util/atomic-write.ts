@@ -36,7 +36,13 @@ export class AtomicFileStream {
     await rename(this.tmp, this.file);
   }
   async abort(): Promise<void> {
-    this.stream.destroy();
+    // The file is opened asynchronously: wait until the stream has really closed (and so created the file, if it
+    // was still opening) before deleting it, or the open would recreate it after the rm.
+    if (!this.stream.closed) {
+      const closed = once(this.stream, 'close');
+      this.stream.destroy();
+      await closed;
+    }
     await rm(this.tmp, { force: true });
   }
 }
