@@ -66,10 +66,6 @@ export function fleetMember(a: ServerAnalysis, record: InventoryRecord): FleetMe
   };
 }
 
-export function fleetFindings(pairs: { analysis: ServerAnalysis; record: InventoryRecord }[]): FleetFinding[] {
-  return fleetFindingsOf(pairs.map((p) => fleetMember(p.analysis, p.record)));
-}
-
 export function fleetFindingsOf(all: readonly FleetMember[]): FleetFinding[] {
   const ok = all.filter((m) => m.ok);
   const out: FleetFinding[] = [];

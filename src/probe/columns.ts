@@ -1,5 +1,5 @@
 import type { Column } from '../util/format.js';
-import type { ProbeResult, TlsVersion, VersionResult } from './types.js';
+import { TLS_VERSIONS, TLS_VERSION_LABELS, type ProbeResult, type TlsVersion, type VersionResult } from './types.js';
 
 function versionCell(v: VersionResult | undefined): string {
   if (!v) return '';
@@ -37,8 +37,8 @@ function noteCell(r: ProbeResult): string {
   return err ? `${err.version}: ${err.reason ?? ''}` : '';
 }
 
-const versionColumn = (header: string, version: TlsVersion): Column<ProbeResult> => ({
-  header,
+const versionColumn = (version: TlsVersion): Column<ProbeResult> => ({
+  header: TLS_VERSION_LABELS[version],
   value: (r) => versionCell(r.versions.find((v) => v.version === version)),
 });
 
@@ -48,10 +48,7 @@ export const probeColumns: Column<ProbeResult>[] = [
   { header: 'server', value: (r) => r.server },
   { header: 'status', value: (r) => r.status },
   { header: 'STARTTLS', value: starttlsCell },
-  versionColumn('TLS 1.0', 'TLSv1'),
-  versionColumn('TLS 1.1', 'TLSv1.1'),
-  versionColumn('TLS 1.2', 'TLSv1.2'),
-  versionColumn('TLS 1.3', 'TLSv1.3'),
+  ...TLS_VERSIONS.map(versionColumn),
   { header: 'plaintext MAIL', value: plaintextCell },
   { header: 'cert CN', value: (r) => r.certificate?.subjectCN },
   { header: 'expires in days', value: (r) => r.certificate?.daysToExpiry },

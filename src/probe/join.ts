@@ -19,6 +19,26 @@ const norm = (s: string | null | undefined): string => (s ?? '').trim().toLowerC
  * Note: the inventory-record schema forbids extra fields, so the joined records are a view for reports and
  * runbook post-checks, not something to write back into inventory.json.
  */
+/**
+ * The result that belongs to one server, by the same order as attachProbeResults (fleet name, then probed host
+ * against the server's name or address, then resolved address), through maps: for joining server by server
+ * while streaming a large inventory (extls runbooks --probes). The first matching result wins.
+ */
+export function probeLookup(probeResults: readonly ProbeResult[]): (record: JoinableRecord) => ProbeResult | undefined {
+  const byServer = new Map<string, ProbeResult>();
+  const byHost = new Map<string, ProbeResult>();
+  const byAddress = new Map<string, ProbeResult>();
+  const first = (m: Map<string, ProbeResult>, key: string | null | undefined, p: ProbeResult) => {
+    if (norm(key) !== '' && !m.has(norm(key))) m.set(norm(key), p);
+  };
+  for (const p of probeResults) {
+    first(byServer, p.server, p);
+    first(byHost, p.host, p);
+    first(byAddress, p.address, p);
+  }
+  return (r) => byServer.get(norm(r.server)) ?? byHost.get(norm(r.address)) ?? byHost.get(norm(r.server)) ?? byAddress.get(norm(r.address));
+}
+
 export function attachProbeResults<T extends JoinableRecord>(
   inventoryRecords: readonly T[],
   probeResults: readonly ProbeResult[],

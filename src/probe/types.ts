@@ -7,6 +7,8 @@
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 export type TlsVersion = (typeof TLS_VERSIONS)[number];
 export const LEGACY_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1'];
+/** How admins write them (and Microsoft's docs): column headers, runbook text. */
+export const TLS_VERSION_LABELS: Record<TlsVersion, string> = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3' };
 
 export interface Endpoint {
   /** Host name or IP literal (IPv6 without brackets). */

@@ -1,33 +1,26 @@
 // Probe results (extls probe --format json) for the runbooks: the last outside view of each server's SMTP port,
 // quoted in the pre-checks as the baseline and in the post-checks as what must change.
 import { readFile } from 'node:fs/promises';
-import type { ProbeResult } from '../probe/types.js';
+import { probeLookup } from '../probe/join.js';
+import { TLS_VERSION_LABELS, type ProbeResult } from '../probe/types.js';
 import { UsageError } from '../util/errors.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import type { LastProbe } from './types.js';
 
-const norm = (s: string | null | undefined) => (s ?? '').trim().toLowerCase().replace(/\.$/, '');
-
-/** Finds a server's probe result by fleet name first, then by the probed host against the server's name or address. */
+/** The runbook's view of each server's last probe, found by probe/join.ts's matching order. */
 export class ProbeIndex {
-  private readonly byServer = new Map<string, ProbeResult>();
-  private readonly byHost = new Map<string, ProbeResult>();
-
+  private readonly lookup: ReturnType<typeof probeLookup>;
   constructor(results: readonly ProbeResult[]) {
-    for (const r of results) {
-      if (r.server && !this.byServer.has(norm(r.server))) this.byServer.set(norm(r.server), r);
-      if (!this.byHost.has(norm(r.host))) this.byHost.set(norm(r.host), r);
-    }
+    this.lookup = probeLookup(results);
   }
-
   lastProbe(server: string, address: string | null): LastProbe | null {
-    const r = this.byServer.get(norm(server)) ?? this.byHost.get(norm(server)) ?? (address ? this.byHost.get(norm(address)) : undefined);
+    const r = this.lookup({ server, address: address ?? server });
     return r ? lastProbeOf(r) : null;
   }
 }
 
 export function lastProbeOf(r: ProbeResult): LastProbe {
-  const accepted = r.summary.acceptedVersions.map((v) => v.replace(/^TLSv/, 'TLS ').replace(/^TLS 1$/, 'TLS 1.0'));
+  const accepted = r.summary.acceptedVersions.map((v) => TLS_VERSION_LABELS[v]);
   let display: string;
   if (r.status !== 'ok') display = `could not be probed (${r.failure?.category ?? 'error'}: ${r.failure?.message ?? 'no message'})`;
   else if (!r.starttls.offered) display = 'STARTTLS not offered';

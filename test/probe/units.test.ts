@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { probeColumns } from '../../src/probe/columns.js';
 import { endpointLabel, parseEndpoint } from '../../src/probe/endpoints.js';
-import { attachProbeResults } from '../../src/probe/join.js';
+import { attachProbeResults, probeLookup } from '../../src/probe/join.js';
 import { isTlsRequiredReply } from '../../src/probe/runner.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import { formatRows } from '../../src/util/format.js';
@@ -90,6 +90,15 @@ describe('attachProbeResults', () => {
     expect(joined[0]!.status).toBe('ok'); // other fields kept
     expect(unmatched).toEqual([stranger]);
     expect((records[0] as Record<string, unknown>).probes).toBeUndefined(); // inputs untouched
+  });
+
+  it('probeLookup finds the same result one server at a time', () => {
+    const byName = fakeResult({ server: 'ex01', host: 'mail.contoso.com' });
+    const byHost = fakeResult({ host: 'EDGE1.contoso.com' });
+    const byAddress = fakeResult({ host: 'ex02.contoso.local', address: '10.0.0.2' });
+    const lookup = probeLookup([byName, byHost, byAddress]);
+    expect(records.map((r) => lookup(r)?.host)).toEqual(['mail.contoso.com', 'ex02.contoso.local', 'EDGE1.contoso.com']);
+    expect(lookup({ server: 'EX99', address: 'ex99' })).toBeUndefined();
   });
 });
 

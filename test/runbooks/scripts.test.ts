@@ -31,17 +31,9 @@ function originalModel(): RegModel {
   ]) as RegModel;
 }
 
-/** The seven planned values (tls12Changes) with the current values matching originalModel(). */
+/** The seven planned values of tls12Changes, except that originalModel() has no Wow6432Node value at all. */
 function plan() {
-  return [
-    change(`${SCHANNEL}\\TLS 1.2\\Server`, 'Enabled', 1),
-    change(`${SCHANNEL}\\TLS 1.2\\Server`, 'DisabledByDefault', 0),
-    change(`${SCHANNEL}\\TLS 1.2\\Client`, 'Enabled', 1, 0),
-    change(`${SCHANNEL}\\TLS 1.2\\Client`, 'DisabledByDefault', 0, 1),
-    change(NET4, 'SystemDefaultTlsVersions', 1),
-    change(NET4, 'SchUseStrongCrypto', 1, '1', 'REG_SZ'),
-    change(NET4_WOW, 'SchUseStrongCrypto', 1),
-  ];
+  return tls12Changes().map((c) => (c.path === NET4_WOW && c.name === 'SchUseStrongCrypto' ? change(NET4_WOW, 'SchUseStrongCrypto', 1) : c));
 }
 
 async function render(servers: Parameters<typeof findingsDoc>[0]) {
