@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { analyzeInventory } from '../findings/analyze.js';
 import { loadPolicy } from '../findings/policy.js';
@@ -6,7 +5,7 @@ import type { Finding, FindingsDocument, FleetFinding, ServerAnalysis } from '..
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { formatRows, formats, parseFormat, type Column, type Format } from '../util/format.js';
-import { readStdin } from '../util/stdin.js';
+import { readJsonInput } from '../util/read-json.js';
 import { toAsciiJson } from '../util/json.js';
 
 interface AnalyzeCliOptions {
@@ -71,19 +70,6 @@ export function renderFindings(doc: FindingsDocument, format: Format): string {
   }
 }
 
-async function readInventory(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = file === '-' ? await readStdin() : (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
-  } catch (err) {
-    throw new UsageError(`cannot read inventory ${file}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`inventory ${file} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
 
 export function register(program: Command): void {
   program
@@ -107,7 +93,7 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
     if (Number.isNaN(referenceTime.getTime())) throw new UsageError(`--reference-time "${opts.referenceTime}" is not a date-time`);
   }
   const policies = (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
-  const doc = analyzeInventory(await readInventory(inventoryFile), policies, { referenceTime });
+  const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime });
   for (const e of doc.inputErrors) {
     process.stderr.write(`extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
   }

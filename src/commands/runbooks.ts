@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkInventory } from '../findings/analyze.js';
 import { loadPolicy } from '../findings/policy.js';
@@ -9,7 +8,7 @@ import { renderRunbooks, renderRunbooksFromInventory, type RenderResult } from '
 import { RunbookTemplateError } from '../runbooks/template-errors.js';
 import { loadProbeResults } from '../runbooks/probes.js';
 import { ExitCode, UsageError } from '../util/errors.js';
-import { readStdin } from '../util/stdin.js';
+import { readJsonInput } from '../util/read-json.js';
 
 export { renderRunbooks } from '../runbooks/render.js';
 
@@ -22,19 +21,6 @@ interface RunbooksCliOptions {
   probes?: string;
 }
 
-async function readJson(file: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = file === '-' ? await readStdin() : (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
-  } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${what} ${file} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
 
 export interface RunbooksRun {
   findings: FindingsDocument;
@@ -52,8 +38,8 @@ export async function runRunbooks(inventoryFile: string, opts: RunbooksCliOption
       // The usual path: analyse and render one server at a time, straight from the inventory file.
       return await renderRunbooksFromInventory(inventoryFile, (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy), renderOptions);
     }
-    const { valid } = checkInventory(await readJson(inventoryFile, 'inventory'));
-    const findings = (await readJson(opts.findings, 'findings')) as FindingsDocument;
+    const { valid } = checkInventory(await readJsonInput(inventoryFile, 'inventory'));
+    const findings = (await readJsonInput(opts.findings, 'findings')) as FindingsDocument;
     const result = await renderRunbooks(findings, { ...renderOptions, inventory: valid as InventoryRecord[] });
     return { findings, result };
   } catch (err) {

@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../util/errors.js';
-import { readStdin } from '../util/stdin.js';
+import { readJsonInput } from '../util/read-json.js';
 
 export interface InventoryHead {
   source: string;
@@ -29,13 +28,8 @@ async function* fromArray(servers: unknown[]): AsyncGenerator<{ record: unknown;
   for (let i = 0; i < servers.length; i++) yield { record: servers[i], index: i };
 }
 
-async function parseWhole(text: string, file: string): Promise<InventoryStream> {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new UsageError(`inventory ${file} is not JSON: ${(err as Error).message}`);
-  }
+async function parseWhole(file: string): Promise<InventoryStream> {
+  const doc = await readJsonInput(file, 'inventory');
   const head = headOf(doc, file);
   const servers = (doc as { servers?: unknown }).servers;
   if (!Array.isArray(servers)) throw new UsageError(`${file}: "servers" must be an array`);
@@ -48,7 +42,7 @@ async function parseWhole(text: string, file: string): Promise<InventoryStream> 
  * stdin) is parsed whole and gives the same records.
  */
 export async function readInventoryStream(file: string): Promise<InventoryStream> {
-  if (file === '-') return parseWhole(await readStdin(), 'stdin');
+  if (file === '-') return parseWhole(file);
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }).on('error', () => undefined), crlfDelay: Infinity });
   const it = lines[Symbol.asyncIterator]();
   const headLines: string[] = [];
@@ -71,13 +65,7 @@ export async function readInventoryStream(file: string): Promise<InventoryStream
     if ((err as NodeJS.ErrnoException).code) throw new UsageError(`cannot read inventory ${file}: ${(err as NodeJS.ErrnoException).code}`);
   }
   lines.close();
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read inventory ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  return parseWhole(text, file);
+  return parseWhole(file);
 }
 
 async function* streamRecords(

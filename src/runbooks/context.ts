@@ -1,6 +1,5 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
 import type { Finding, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
-import type { InventoryRecord } from '../inventory/types.js';
 import { jsonAscii } from './escape.js';
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import type { ServerPlan } from './plan.js';

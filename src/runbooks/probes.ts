@@ -1,9 +1,9 @@
 // Probe results (extls probe --format json) for the runbooks: the last outside view of each server's SMTP port,
 // quoted in the pre-checks as the baseline and in the post-checks as what must change.
-import { readFile } from 'node:fs/promises';
 import { probeLookup } from '../probe/join.js';
 import { TLS_VERSION_LABELS, type ProbeResult } from '../probe/types.js';
 import { UsageError } from '../util/errors.js';
+import { readJsonInput } from '../util/read-json.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import type { LastProbe } from './types.js';
 
@@ -36,12 +36,7 @@ export function lastProbeOf(r: ProbeResult): LastProbe {
 }
 
 export async function loadProbeResults(file: string): Promise<ProbeResult[]> {
-  let data: unknown;
-  try {
-    data = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new UsageError(`cannot read probe results ${file}: ${(err as Error).message}`);
-  }
+  const data = await readJsonInput(file, 'probe results');
   if (!Array.isArray(data)) throw new UsageError(`${file}: expected the JSON array of \`extls probe --format json\``);
   const validate = validatorFor<ProbeResult>('probe-result.schema.json');
   data.forEach((r, i) => {
