@@ -1,5 +1,5 @@
 // A WinRM credential arrives on stdin and must not surface anywhere: output, progress, inventory, errors.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
