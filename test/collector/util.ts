@@ -28,7 +28,4 @@ export function framework(out: CollectorOutput, version: string, view: string) {
 export const dword = (value: number): RegValue => ({ present: true, type: 'REG_DWORD', value });
 export const absent: RegValue = { present: false };
 
-/** PowerShell 7's concise error view wraps long messages (at spaces) onto "     | " lines; join them back. */
-export function unwrap(stderr: string): string {
-  return stderr.replace(/\s*\r?\n\s*\|\s*/g, ' ');
-}
+export { unwrap } from '../helpers/error-view.js';

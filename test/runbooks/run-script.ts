@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { locatePowerShell } from '../../src/powershell/locate.js';
 import { packageRoot } from '../../src/util/paths.js';
+import { unwrap } from '../helpers/error-view.js';
 
 /** Generous: a pwsh start takes seconds, much more on a loaded shared machine. */
 export const PWSH_TIMEOUT = 240_000;
@@ -18,6 +19,8 @@ export interface ScriptRun {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** stderr with PowerShell's console wrapping undone, so a long path (a deep CI checkout) cannot split a message. */
+  errorText: string;
 }
 
 /** pwsh -File <script> <args...>: arguments are argv elements, never script text. */
@@ -28,7 +31,8 @@ export async function runScript(script: string, args: string[], cwd?: string): P
     env: { NO_COLOR: '1' },
     encoding: 'utf8',
   });
-  return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  const stderr = String(r.stderr ?? '');
+  return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr, errorText: unwrap(stderr) };
 }
 
 /** Parser errors of each script, from PowerShell's own parser (file paths go in as -File arguments). */

@@ -150,7 +150,7 @@ describe('safety rails', () => {
     const original = readFileSync(reg);
     const r = await runScript(join(dir, 'remediate.ps1'), ['-RegistryFile', reg, confirmOff]);
     expect(r.exitCode).not.toBe(0);
-    expect(r.stderr).toContain('blocker(s)');
+    expect(r.errorText).toContain('blocker(s)');
     expect(readFileSync(reg).equals(original)).toBe(true);
     expect(existsSync(`${reg}.backup.json`)).toBe(false);
     const forced = await runScript(join(dir, 'remediate.ps1'), ['-RegistryFile', reg, confirmOff, '-IgnoreBlockers']);
@@ -166,13 +166,13 @@ describe('safety rails', () => {
     // EX11's rollback finds EX10's backup next to the same file
     const r = await runScript(join(out, 'EX11', 'rollback.ps1'), ['-RegistryFile', reg, confirmOff]);
     expect(r.exitCode).not.toBe(0);
-    expect(r.stderr).toContain('belongs to server EX10');
+    expect(r.errorText).toContain('belongs to server EX10');
     // the backup of one .reg file is not used for another
     const other = join(out, 'other.reg');
     writeReg(other, originalModel());
     const wrongTarget = await runScript(join(out, 'EX10', 'rollback.ps1'), ['-RegistryFile', other, '-BackupPath', `${reg}.backup.json`, confirmOff]);
     expect(wrongTarget.exitCode).not.toBe(0);
-    expect(wrongTarget.stderr).toContain('was made for the registry file');
+    expect(wrongTarget.errorText).toContain('was made for the registry file');
   }, PWSH_TIMEOUT);
 
   test('a later, larger plan in the same folder extends the backup; rollback still returns to the original', async () => {
