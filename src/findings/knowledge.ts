@@ -54,6 +54,13 @@ interface DotNetRow {
   is_minimum_for_version: string;
   source: string;
 }
+/** A cipher suite Microsoft 365 (Exchange Online) accepts, from data/m365-cipher-suites.csv. */
+export interface CipherSuiteRow {
+  suite: string;
+  tls_versions: string;
+  forward_secrecy: string;
+  source: string;
+}
 
 export interface Knowledge {
   exchangeBuilds: ExchangeBuildRow[];
@@ -62,6 +69,7 @@ export interface Knowledge {
   windows: WindowsRow[];
   schannelDefaults: SchannelDefaultRow[];
   dotNet: DotNetRow[];
+  m365CipherSuites: CipherSuiteRow[];
 }
 
 function readTable<T>(dir: string, file: string, required: string[]): T[] {
@@ -89,6 +97,7 @@ export function loadKnowledge(dir: string = dataDir): Knowledge {
       windows: readTable(dir, 'windows-server-builds.csv', ['os', 'build', 'winhttp_default_tls12']),
       schannelDefaults: readTable(dir, 'schannel-defaults.csv', ['build', 'protocol', 'client_default', 'server_default']),
       dotNet: readTable(dir, 'dotnet-releases.csv', ['version', 'release']),
+      m365CipherSuites: readTable(dir, 'm365-cipher-suites.csv', ['suite', 'tls_versions', 'forward_secrecy']),
     };
     cache.set(dir, k);
   }

@@ -20,7 +20,8 @@ export type PolicyRule =
   | { rule: 'exchange-build'; capability: 'tls12' | 'disable-legacy'; severity: Severity }
   | { rule: 'exchange-support'; severity: Severity }
   | { rule: 'dotnet-release'; minimumVersion: string; severity: Severity }
-  | { rule: 'legacy-peers'; versions: string[]; severity: Severity };
+  | { rule: 'legacy-peers'; versions: string[]; severity: Severity }
+  | { rule: 'm365-cipher-suites'; severity: Severity };
 
 export interface PolicyFile {
   id: string;

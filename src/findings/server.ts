@@ -8,6 +8,7 @@ import { dotNetReleaseRule, dotNetValueRule } from './rules-dotnet.js';
 import { exchangeBuildRule, exchangeFacts, exchangeSupportRule } from './rules-exchange.js';
 import { osFacts, rebootPending } from './rules-host.js';
 import { legacyPeersRule } from './rules-legacy-peers.js';
+import { m365CipherRule } from './rules-ciphers.js';
 import { schannelHygiene, schannelProtocolRule } from './rules-schannel.js';
 import { winHttpRule } from './rules-winhttp.js';
 import {
@@ -23,6 +24,7 @@ export function runRule(ctx: ServerContext, rule: PolicyRule): RuleResult {
     case 'exchange-build': return exchangeBuildRule(ctx, rule);
     case 'exchange-support': return exchangeSupportRule(ctx, rule);
     case 'legacy-peers': return legacyPeersRule(ctx, rule);
+    case 'm365-cipher-suites': return m365CipherRule(ctx, rule);
     default: return emptyResult();
   }
 }

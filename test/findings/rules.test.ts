@@ -5,7 +5,7 @@ import { packageRoot } from '../../src/util/paths.js';
 import { analyzeInventory } from '../../src/findings/analyze.js';
 import type { FindingsDocument, ServerAnalysis } from '../../src/findings/types.js';
 import { validatorFor, describeErrors } from '../../src/util/schemas.js';
-import type { CollectorOutput } from '../../src/inventory/types.js';
+import type { CollectorOutput, RegValue } from '../../src/inventory/types.js';
 import { dw, inventory, legacyOff, missing, rawOutput, readyOutput, record, referenceTime, setExchange, setOs, setSchannel, valid } from './builders.js';
 
 function analyze(o: CollectorOutput | null, policies: string[] = ['tls12-ready'], when = referenceTime): ServerAnalysis {
@@ -177,6 +177,43 @@ describe('WinHTTP rule', () => {
     expect(f.changes).toEqual([expect.objectContaining({ current: 0x280, desired: 0xa80 })]);
     o.winHttp[0]!.defaultSecureProtocols = dw(0xa00);
     expect(ids(analyze(o))).not.toContain('WINHTTP-TLS12-MISSING');
+  });
+});
+
+describe('cipher suite order rule (Microsoft 365 suites)', () => {
+  const withOrder = (policy: RegValue, local: RegValue = missing): CollectorOutput => {
+    const o = readyOutput();
+    o.cipherSuiteOrder.policy.value = policy;
+    o.cipherSuiteOrder.local.value = local;
+    return o;
+  };
+  // GPO "SSL Cipher Suite Order" writes a REG_SZ comma list; a 2012-era hardening list without any ECDHE RSA suite
+  const gpoOld: RegValue = { present: true, type: 'REG_SZ', value: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA,TLS_DHE_RSA_WITH_AES_128_CBC_SHA,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384_P384' };
+
+  it('fires CIPHERS-NO-M365-SUITE when the policy order holds no suite Microsoft 365 accepts', () => {
+    const s = analyze(withOrder(gpoOld));
+    const f = get(s, 'CIPHERS-NO-M365-SUITE');
+    expect(f).toMatchObject({ severity: 'critical', category: 'schannel', restartRequired: true, changes: [] });
+    expect(f.evidence[0]!.display).toBe(`HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002\\Functions = REG_SZ '${gpoOld.present ? String(gpoOld.value) : ''}'`);
+    expect(f.explanation).toContain('the Group Policy cipher suite order');
+    expect(verdict(s)).toMatchObject({ verdict: 'fail', findingIds: ['CIPHERS-NO-M365-SUITE'] });
+  });
+
+  it('judges the local REG_MULTI_SZ order when no policy is set, and does not fire when one suite matches (curve suffix ignored)', () => {
+    const local: RegValue = { present: true, type: 'REG_MULTI_SZ', value: ['TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384'] };
+    expect(ids(analyze(withOrder(missing, local)))).not.toContain('CIPHERS-NO-M365-SUITE');
+    const bad: RegValue = { present: true, type: 'REG_MULTI_SZ', value: ['TLS_DHE_RSA_WITH_AES_256_CBC_SHA', ''] };
+    expect(get(analyze(withOrder(missing, bad)), 'CIPHERS-NO-M365-SUITE').explanation).toContain('the local cipher suite order');
+  });
+
+  it('the policy wins over the local order; an empty policy string leaves the local one in force', () => {
+    const goodLocal: RegValue = { present: true, type: 'REG_MULTI_SZ', value: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] };
+    expect(ids(analyze(withOrder(gpoOld, goodLocal)))).toContain('CIPHERS-NO-M365-SUITE');
+    expect(ids(analyze(withOrder({ present: true, type: 'REG_SZ', value: ' ' }, goodLocal)))).not.toContain('CIPHERS-NO-M365-SUITE');
+  });
+
+  it('does not fire on the OS default order (neither value set)', () => {
+    expect(ids(analyze(withOrder(missing, missing)))).not.toContain('CIPHERS-NO-M365-SUITE');
   });
 });
 
