@@ -12,7 +12,6 @@ $script:ExTlsProtocolLogScannerSource = @'
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Collections.Specialized;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -146,14 +145,49 @@ namespace ExTlsProtocolLogs1
         }
     }
 
+    // TLS versions and ciphers are a handful per peer: short parallel arrays searched in order, not dictionaries
+    // (tens of thousands of peers with three dictionaries each were a good part of the scan's heap).
     internal sealed class Peer
     {
         public string Direction, Service, Connector, Remote;
         public long Sessions, MailSessions, NoTls, StartTlsNoHandshake, MailNoTls, Legacy, CipherOverflow;
         public long First = long.MaxValue, Last = long.MinValue;
-        public Dictionary<string, long> Versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        public Dictionary<string, long> VersionLast = new Dictionary<string, long>(StringComparer.Ordinal);
-        public Dictionary<string, long> Ciphers = new Dictionary<string, long>(StringComparer.Ordinal);
+        public int VersionCount, CipherCount;
+        public string[] Versions;                    // "TLS 1.0", ...; same index in VersionSessions, VersionLast
+        public long[] VersionSessions, VersionLast;
+        public string[] Ciphers;                     // cipher keys (see TryTlsSuccess); same index in CipherSessions
+        public long[] CipherSessions;
+
+        public void AddVersion(string version, long last)
+        {
+            for (int i = 0; i < VersionCount; i++)
+            {
+                if (!String.Equals(Versions[i], version)) continue;
+                VersionSessions[i]++;
+                if (last > VersionLast[i]) VersionLast[i] = last;
+                return;
+            }
+            if (Versions == null) { Versions = new string[2]; VersionSessions = new long[2]; VersionLast = new long[2]; }
+            else if (VersionCount == Versions.Length)
+            {
+                Array.Resize(ref Versions, VersionCount * 2); Array.Resize(ref VersionSessions, VersionCount * 2); Array.Resize(ref VersionLast, VersionCount * 2);
+            }
+            Versions[VersionCount] = version; VersionSessions[VersionCount] = 1; VersionLast[VersionCount] = last;
+            VersionCount++;
+        }
+
+        // False when the cipher is new and the peer already has max of them.
+        public bool AddCipher(string cipher, int max)
+        {
+            for (int i = 0; i < CipherCount; i++)
+                if (String.Equals(Ciphers[i], cipher)) { CipherSessions[i]++; return true; }
+            if (CipherCount >= max) return false;
+            if (Ciphers == null) { Ciphers = new string[2]; CipherSessions = new long[2]; }
+            else if (CipherCount == Ciphers.Length) { Array.Resize(ref Ciphers, CipherCount * 2); Array.Resize(ref CipherSessions, CipherCount * 2); }
+            Ciphers[CipherCount] = cipher; CipherSessions[CipherCount] = 1;
+            CipherCount++;
+            return true;
+        }
     }
 
     // Peer identity without building a string per session (the strings are cached instances).
@@ -176,12 +210,116 @@ namespace ExTlsProtocolLogs1
         }
     }
 
+    // Error group identity; like PeerKey, no string is built per error line.
+    internal struct ErrorKey : IEquatable<ErrorKey>
+    {
+        public int Direction;
+        public string Kind, Signature, Service, Connector, Remote;
+        public bool Equals(ErrorKey o)
+        {
+            return Direction == o.Direction && String.Equals(Kind, o.Kind) && String.Equals(Signature, o.Signature) && String.Equals(Service, o.Service)
+                && String.Equals(Connector, o.Connector) && String.Equals(Remote, o.Remote);
+        }
+        public override bool Equals(object o) { return o is ErrorKey && Equals((ErrorKey)o); }
+        public override int GetHashCode()
+        {
+            int h = Direction;
+            h = h * 31 + (Kind == null ? 0 : Kind.GetHashCode());
+            h = h * 31 + (Signature == null ? 0 : Signature.GetHashCode());
+            h = h * 31 + (Service == null ? 0 : Service.GetHashCode());
+            h = h * 31 + (Connector == null ? 0 : Connector.GetHashCode());
+            h = h * 31 + (Remote == null ? 0 : Remote.GetHashCode());
+            return h;
+        }
+    }
+
     internal sealed class ErrorGroup
     {
         public string Kind, Code, Signature, Direction, Service, Connector, Remote;
         public long Count;
         public long First = long.MaxValue, Last = long.MinValue;
-        public List<OrderedDictionary> Samples = new List<OrderedDictionary>();
+        public List<Sample> Samples = new List<Sample>();
+    }
+
+    internal sealed class Sample
+    {
+        public string File, Reason, Text;
+        public long Line;
+    }
+
+    internal sealed class FileError
+    {
+        public string Path, Message;
+    }
+
+    // The result is written as JSON text here rather than returned as objects for PowerShell's ConvertTo-Json:
+    // thousands of peers and error groups as dictionaries, then wrapped again by ConvertTo-Json, were the
+    // collector's last memory peak. Compact output, strings escaped as JSON requires (other characters as is).
+    internal sealed class JsonText
+    {
+        readonly StringBuilder sb = new StringBuilder(1 << 16);
+        readonly bool[] hasItems = new bool[32];
+        int depth;
+        bool afterName;
+
+        void Separator()
+        {
+            if (afterName) { afterName = false; return; }
+            if (hasItems[depth]) sb.Append(',');
+            hasItems[depth] = true;
+        }
+
+        public JsonText Name(string name)
+        {
+            Separator();
+            Quoted(name);
+            sb.Append(':');
+            afterName = true;
+            return this;
+        }
+
+        public void BeginObject() { Separator(); sb.Append('{'); hasItems[++depth] = false; }
+        public void EndObject() { sb.Append('}'); depth--; }
+        public void BeginArray() { Separator(); sb.Append('['); hasItems[++depth] = false; }
+        public void EndArray() { sb.Append(']'); depth--; }
+        public void Null() { Separator(); sb.Append("null"); }
+        public void Value(bool v) { Separator(); sb.Append(v ? "true" : "false"); }
+        public void Value(long v) { Separator(); sb.Append(v.ToString(CultureInfo.InvariantCulture)); }
+        public void Value(double v) { Separator(); sb.Append(v.ToString("R", CultureInfo.InvariantCulture)); }
+        public void Value(string v)
+        {
+            Separator();
+            if (v == null) sb.Append("null");
+            else Quoted(v);
+        }
+
+        void Quoted(string v)
+        {
+            sb.Append('"');
+            int run = 0;
+            for (int i = 0; i < v.Length; i++)
+            {
+                char c = v[i];
+                if (c >= ' ' && c != '"' && c != '\\') continue;
+                sb.Append(v, run, i - run);
+                run = i + 1;
+                switch (c)
+                {
+                    case '"': sb.Append("\\\""); break;
+                    case '\\': sb.Append("\\\\"); break;
+                    case '\n': sb.Append("\\n"); break;
+                    case '\r': sb.Append("\\r"); break;
+                    case '\t': sb.Append("\\t"); break;
+                    case '\b': sb.Append("\\b"); break;
+                    case '\f': sb.Append("\\f"); break;
+                    default: sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
+                }
+            }
+            sb.Append(v, run, v.Length - run);
+            sb.Append('"');
+        }
+
+        public override string ToString() { return sb.ToString(); }
     }
 
     public sealed class Scanner
@@ -213,11 +351,14 @@ namespace ExTlsProtocolLogs1
         readonly Dictionary<ulong, string> addressCache = new Dictionary<ulong, string>();
         readonly Dictionary<ulong, string[]> tlsCache = new Dictionary<ulong, string[]>();
         readonly Stack<Session> sessionPool = new Stack<Session>();
-        readonly Dictionary<string, ErrorGroup> errors = new Dictionary<string, ErrorGroup>(StringComparer.Ordinal);
+        readonly Dictionary<ErrorKey, ErrorGroup> errors = new Dictionary<ErrorKey, ErrorGroup>();
+        readonly Dictionary<ulong, string> signatureCache = new Dictionary<ulong, string>();
+        char[] textChars = new char[256];   // an error text decoded, then its signature: scratch, no string per line
+        char[] sigChars = new char[256];
         readonly SessionTable sessions = new SessionTable();
         readonly Dictionary<ulong, string> connectorCache = new Dictionary<ulong, string>();
-        readonly List<OrderedDictionary> badSamples = new List<OrderedDictionary>();
-        readonly List<OrderedDictionary> fileErrors = new List<OrderedDictionary>();
+        readonly List<Sample> badSamples = new List<Sample>();
+        readonly List<FileError> fileErrors = new List<FileError>();
         readonly SortedDictionary<string, long> badReasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
         // statistics
@@ -241,13 +382,14 @@ namespace ExTlsProtocolLogs1
         long curLineNo;
         long cachedDayKey = -1, cachedDayTicks;
 
-        public static OrderedDictionary Scan(string[] roots, string[] sources, string referenceTime, double logDays, long byteBudget)
+        // Returns the protocolLogs object as JSON text (schemas/protocol-logs.schema.json).
+        public static string Scan(string[] roots, string[] sources, string referenceTime, double logDays, long byteBudget)
         {
             Scanner s = new Scanner();
             return s.Run(roots, sources, referenceTime, logDays, byteBudget);
         }
 
-        public OrderedDictionary Run(string[] roots, string[] sources, string referenceTime, double days, long budget)
+        public string Run(string[] roots, string[] sources, string referenceTime, double days, long budget)
         {
             Stopwatch sw = Stopwatch.StartNew();
             DateTime rt;
@@ -961,8 +1103,11 @@ namespace ExTlsProtocolLogs1
                 {
                     int p = tnf + 34, e = p, end = start + len;
                     while (e < end && buf[e] != ' ' && buf[e] != ',' && buf[e] != '"' && buf[e] != ';' && buf[e] != '.' && e - p < 64) e++;
-                    string err = Utf8.GetString(buf, p, e - p);
-                    AddError(s, "tls-negotiation-failed", null, "TLS negotiation failed with error " + err, t, lineStart, lineLen);
+                    const string prefix = "TLS negotiation failed with error ";
+                    EnsureSignatureRoom(prefix.Length + e - p + 1);
+                    prefix.CopyTo(0, sigChars, 0, prefix.Length);
+                    int n = prefix.Length + Utf8.GetChars(buf, p, e - p, sigChars, prefix.Length);
+                    AddError(s, "tls-negotiation-failed", 0, n, t, lineStart, lineLen);
                     return true;
                 }
             }
@@ -989,14 +1134,22 @@ namespace ExTlsProtocolLogs1
                 }
                 if (kind == null) continue;
                 if (codeEnd < start + len && buf[codeEnd] >= '0' && buf[codeEnd] <= '9') continue;   // 530 5.7.57 is not 530 5.7.0
-                string code = Utf8.GetString(buf, i, codeEnd - i);
-                string rest = Normalize(Utf8.GetString(buf, codeEnd, start + len - codeEnd));
-                AddError(s, kind, code, rest.Length > 0 ? code + " " + rest : code, t, lineStart, lineLen);
+                // signature: the code, then a space and the normalized rest when there is any
+                int codeLen = codeEnd - i;
+                int restChars = Decode(codeEnd, start + len - codeEnd);
+                EnsureSignatureRoom(codeLen + 1 + restChars);
+                for (int k = 0; k < codeLen; k++) sigChars[k] = (char)buf[i + k];   // digits, spaces and dots
+                int n = Normalize(restChars, codeLen + 1);
+                if (n > codeLen + 1) sigChars[codeLen] = ' ';
+                else n = codeLen;
+                AddError(s, kind, codeLen, n, t, lineStart, lineLen);
                 return true;
             }
             if (tls >= 0 && (IndexOfCI(start, len, "FAIL") >= 0 || IndexOfCI(start, len, "ERROR") >= 0))
             {
-                AddError(s, "other-tls-failure", null, Normalize(Utf8.GetString(buf, start, len)), t, lineStart, lineLen);
+                int chars = Decode(start, len);
+                EnsureSignatureRoom(chars);
+                AddError(s, "other-tls-failure", 0, Normalize(chars, 0), t, lineStart, lineLen);
                 return true;
             }
             return false;
@@ -1008,56 +1161,101 @@ namespace ExTlsProtocolLogs1
             return true;
         }
 
-        // Signature text: host names in brackets, numbers and over-long tails removed so that one cause is one group.
-        static string Normalize(string text)
+        // buf[start, start + len) decoded into textChars; returns the number of chars.
+        int Decode(int start, int len)
         {
-            int cut = text.IndexOfAny(new char[] { '[', '(', ';', '"' });
-            if (cut >= 0) text = text.Substring(0, cut);
-            StringBuilder sb = new StringBuilder(text.Length);
-            bool inNumber = false;
-            foreach (char c in text)
+            int max = Utf8.GetMaxCharCount(len);
+            if (textChars.Length < max) textChars = new char[Math.Max(max, textChars.Length * 2)];
+            return Utf8.GetChars(buf, start, len, textChars, 0);
+        }
+
+        void EnsureSignatureRoom(int chars)
+        {
+            if (sigChars.Length < chars) sigChars = new char[Math.Max(chars, sigChars.Length * 2)];
+        }
+
+        // Signature text, so that one cause is one group: the text from '[', '(', ';' or '"' on is cut (host
+        // names, details), each number becomes '#' (with its '.' and ':'), surrounding white space and trailing
+        // ',' '.' ' ' are trimmed, at most 120 characters. Reads textChars[0, count), writes sigChars from 'at';
+        // returns where the signature ends.
+        int Normalize(int count, int at)
+        {
+            int cut = count;
+            for (int k = 0; k < count; k++)
             {
-                if (c >= '0' && c <= '9') { if (!inNumber) sb.Append('#'); inNumber = true; continue; }
+                char c = textChars[k];
+                if (c == '[' || c == '(' || c == ';' || c == '"') { cut = k; break; }
+            }
+            int j = at;
+            bool inNumber = false;
+            for (int k = 0; k < cut; k++)
+            {
+                char c = textChars[k];
+                if (c >= '0' && c <= '9') { if (!inNumber) sigChars[j++] = '#'; inNumber = true; continue; }
                 if (inNumber && (c == '.' || c == ':')) continue;
                 inNumber = false;
-                sb.Append(c);
+                sigChars[j++] = c;
             }
-            string r = sb.ToString().Trim().TrimEnd(',', '.', ' ');
-            if (r.Length > 120) r = r.Substring(0, 120);
+            // as String.Trim(), then TrimEnd(',', '.', ' '), then the first 120 characters
+            int from = at, to = j;
+            while (from < to && Char.IsWhiteSpace(sigChars[from])) from++;
+            while (to > from && Char.IsWhiteSpace(sigChars[to - 1])) to--;
+            while (to > from && (sigChars[to - 1] == ',' || sigChars[to - 1] == '.' || sigChars[to - 1] == ' ')) to--;
+            if (to - from > 120) to = from + 120;
+            if (from > at) Array.Copy(sigChars, from, sigChars, at, to - from);
+            return at + (to - from);
+        }
+
+        // sigChars[0, length) as a string, the same instance each time the same signature comes back.
+        string Signature(int length)
+        {
+            ulong h = 14695981039346656037UL;
+            for (int i = 0; i < length; i++) { h ^= sigChars[i]; h *= 1099511628211UL; }
+            string r;
+            if (signatureCache.TryGetValue(h, out r) && r.Length == length)
+            {
+                int i = 0;
+                while (i < length && r[i] == sigChars[i]) i++;
+                if (i == length) return r;
+            }
+            r = new string(sigChars, 0, length);
+            if (signatureCache.Count > 10000) signatureCache.Clear();
+            signatureCache[h] = r;
             return r;
         }
 
-        void AddError(Session s, string kind, string code, string signature, long t, int lineStart, int lineLen)
+        // The signature is sigChars[0, sigLength); an SMTP code is its first codeLength characters.
+        void AddError(Session s, string kind, int codeLength, int sigLength, long t, int lineStart, int lineLen)
         {
             errorLines++;
-            string dir = DirNames[s.Direction];
-            string remote = s.Remote;
-            string key = kind + "\u001f" + signature + "\u001f" + dir + "\u001f" + curFolder.Service + "\u001f" + s.Connector + "\u001f" + (remote ?? "");
+            ErrorKey key = new ErrorKey();
+            key.Kind = kind; key.Signature = Signature(sigLength); key.Direction = s.Direction;
+            key.Service = curFolder.Service; key.Connector = s.Connector; key.Remote = s.Remote;
             ErrorGroup g;
             if (!errors.TryGetValue(key, out g))
             {
                 if (errors.Count >= MaxErrorGroups) { errorLinesUntracked++; return; }
                 g = new ErrorGroup();
-                g.Kind = kind; g.Code = code; g.Signature = signature; g.Direction = dir; g.Service = curFolder.Service;
-                g.Connector = s.Connector; g.Remote = remote;
+                g.Kind = kind; g.Code = codeLength > 0 ? key.Signature.Substring(0, codeLength) : null; g.Signature = key.Signature;
+                g.Direction = DirNames[s.Direction]; g.Service = curFolder.Service; g.Connector = s.Connector; g.Remote = s.Remote;
                 errors.Add(key, g);
             }
             g.Count++;
             if (t < g.First) g.First = t;
             if (t > g.Last) g.Last = t;
-            if (g.Samples.Count < MaxSamplesPerError) g.Samples.Add(Sample(lineStart, lineLen, null));
+            if (g.Samples.Count < MaxSamplesPerError) g.Samples.Add(MakeSample(lineStart, lineLen, null));
         }
 
-        OrderedDictionary Sample(int start, int len, string reason)
+        Sample MakeSample(int start, int len, string reason)
         {
-            OrderedDictionary d = new OrderedDictionary();
-            d["file"] = curFile.FullName;
-            d["line"] = curLineNo;
-            if (reason != null) d["reason"] = reason;
+            Sample d = new Sample();
+            d.File = curFile.FullName;
+            d.Line = curLineNo;
+            d.Reason = reason;
             int n = Math.Min(len, MaxSampleChars * 2);
             string text = len > 0 ? Utf8.GetString(buf, start, n) : "";
             if (text.Length > MaxSampleChars) text = text.Substring(0, MaxSampleChars);
-            d["text"] = text;
+            d.Text = text;
             return d;
         }
 
@@ -1067,15 +1265,15 @@ namespace ExTlsProtocolLogs1
             long c;
             badReasons.TryGetValue(reason, out c);
             badReasons[reason] = c + 1;
-            if (badSamples.Count < MaxBadLineSamples) badSamples.Add(Sample(start, len, reason));
+            if (badSamples.Count < MaxBadLineSamples) badSamples.Add(MakeSample(start, len, reason));
         }
 
         void AddFileError(string path, Exception e)
         {
             if (fileErrors.Count >= MaxFileErrors) return;
-            OrderedDictionary d = new OrderedDictionary();
-            d["path"] = path;
-            d["message"] = e.GetType().Name + ": " + e.Message;
+            FileError d = new FileError();
+            d.Path = path;
+            d.Message = e.GetType().Name + ": " + e.Message;
             fileErrors.Add(d);
         }
 
@@ -1127,15 +1325,9 @@ namespace ExTlsProtocolLogs1
             if (s.Mail) p.MailSessions++;
             if (s.Version != null)
             {
-                long c;
-                p.Versions.TryGetValue(s.Version, out c);
-                p.Versions[s.Version] = c + 1;
-                long last;
-                if (!p.VersionLast.TryGetValue(s.Version, out last) || s.Last > last) p.VersionLast[s.Version] = s.Last;
+                p.AddVersion(s.Version, s.Last);
                 if (IsLegacy(s.Version)) p.Legacy++;
-                if (p.Ciphers.ContainsKey(s.Cipher)) p.Ciphers[s.Cipher]++;
-                else if (p.Ciphers.Count < MaxCiphersPerPeer) p.Ciphers[s.Cipher] = 1;
-                else p.CipherOverflow++;
+                if (!p.AddCipher(s.Cipher, MaxCiphersPerPeer)) p.CipherOverflow++;
             }
             else
             {
@@ -1169,30 +1361,11 @@ namespace ExTlsProtocolLogs1
             return c;
         }
 
-        OrderedDictionary Result(string status, string message, Stopwatch sw)
+        string Result(string status, string message, Stopwatch sw)
         {
-            OrderedDictionary r = new OrderedDictionary();
-            r["schemaVersion"] = 1;
-            r["status"] = status;
-            r["message"] = message;
-            OrderedDictionary window = new OrderedDictionary();
-            window["referenceTime"] = refText;
-            window["start"] = Iso(windowStart);
-            window["logDays"] = logDays;
-            r["window"] = window;
-            r["byteBudget"] = byteBudget;
-            r["truncated"] = truncated;
-            r["truncatedReason"] = truncatedReason;
-
-            List<object> fl = new List<object>();
-            foreach (LogFolder f in folders)
-            {
-                OrderedDictionary d = new OrderedDictionary();
-                d["path"] = f.Path; d["source"] = f.Source; d["service"] = f.Service; d["exists"] = f.Exists;
-                d["logFiles"] = f.LogFiles; d["filesScanned"] = f.FilesScanned; d["bytesScanned"] = f.BytesScanned;
-                fl.Add(d);
-            }
-            r["folders"] = fl.ToArray();
+            // The scan's working state is not needed any more: let a collection during the writing take it.
+            sessions.Clear(); sessionPool.Clear(); addressCache.Clear(); connectorCache.Clear(); tlsCache.Clear(); signatureCache.Clear();
+            textChars = null; sigChars = null;
 
             // Peers: all of them when they fit; else the ones that matter for the TLS change first.
             List<Peer> all = new List<Peer>(peers.Values);
@@ -1218,56 +1391,12 @@ namespace ExTlsProtocolLogs1
                 sumSessions += p.Sessions; sumMail += p.MailSessions; sumNoTls += p.NoTls; sumStartTls += p.StartTlsNoHandshake;
                 sumMailNoTls += p.MailNoTls; sumLegacy += p.Legacy;
                 if (p.Legacy > 0) legacyPeers++;
-                foreach (KeyValuePair<string, long> kv in p.Versions)
+                for (int i = 0; i < p.VersionCount; i++)
                 {
                     long c;
-                    sumVersions.TryGetValue(kv.Key, out c);
-                    sumVersions[kv.Key] = c + kv.Value;
+                    sumVersions.TryGetValue(p.Versions[i], out c);
+                    sumVersions[p.Versions[i]] = c + p.VersionSessions[i];
                 }
-            }
-
-            List<object> pl = new List<object>();
-            foreach (Peer p in all)
-            {
-                OrderedDictionary d = new OrderedDictionary();
-                d["direction"] = p.Direction;
-                d["service"] = p.Service;
-                d["connector"] = p.Connector;
-                d["remoteAddress"] = p.Remote;
-                d["sessions"] = p.Sessions;
-                d["mailSessions"] = p.MailSessions;
-                OrderedDictionary v = new OrderedDictionary();
-                OrderedDictionary vl = new OrderedDictionary();
-                List<string> names = new List<string>(p.Versions.Keys);
-                names.Sort(StringComparer.Ordinal);
-                foreach (string n in names) { v[n] = p.Versions[n]; vl[n] = Iso(p.VersionLast[n]); }
-                d["tlsVersions"] = v;
-                d["tlsLastSeen"] = vl;
-                d["legacyTlsSessions"] = p.Legacy;
-                d["noTlsSessions"] = p.NoTls;
-                d["starttlsWithoutHandshake"] = p.StartTlsNoHandshake;
-                d["mailWithoutTls"] = p.MailNoTls;
-                List<string> ck = new List<string>(p.Ciphers.Keys);
-                ck.Sort(StringComparer.Ordinal);
-                List<object> cl = new List<object>();
-                foreach (string k in ck)
-                {
-                    string[] parts = k.Split('\u001f');
-                    OrderedDictionary c = new OrderedDictionary();
-                    c["tlsVersion"] = parts[0];
-                    c["bulkCipher"] = parts[1].Length > 0 ? parts[1] : null;
-                    c["bulkBits"] = Bits(parts[2]);
-                    c["macHash"] = parts[3].Length > 0 ? parts[3] : null;
-                    c["keyExchange"] = parts[4].Length > 0 ? parts[4] : null;
-                    c["keyExchangeBits"] = Bits(parts[5]);
-                    c["sessions"] = p.Ciphers[k];
-                    cl.Add(c);
-                }
-                d["ciphers"] = cl.ToArray();
-                d["ciphersOmittedSessions"] = p.CipherOverflow;
-                d["firstSeen"] = Iso(p.First);
-                d["lastSeen"] = Iso(p.Last);
-                pl.Add(d);
             }
 
             List<ErrorGroup> eg = new List<ErrorGroup>(errors.Values);
@@ -1282,89 +1411,196 @@ namespace ExTlsProtocolLogs1
                 if (c == 0) c = String.CompareOrdinal(a.Remote ?? "", b.Remote ?? "");
                 return c;
             });
-            List<object> el = new List<object>();
+
+            JsonText j = new JsonText();
+            j.BeginObject();
+            j.Name("schemaVersion").Value(1);
+            j.Name("status").Value(status);
+            j.Name("message").Value(message);
+            j.Name("window").BeginObject();
+            j.Name("referenceTime").Value(refText);
+            j.Name("start").Value(Iso(windowStart));
+            j.Name("logDays").Value(logDays);
+            j.EndObject();
+            j.Name("byteBudget").Value(byteBudget);
+            j.Name("truncated").Value(truncated);
+            j.Name("truncatedReason").Value(truncatedReason);
+
+            j.Name("folders").BeginArray();
+            foreach (LogFolder f in folders)
+            {
+                j.BeginObject();
+                j.Name("path").Value(f.Path);
+                j.Name("source").Value(f.Source);
+                j.Name("service").Value(f.Service);
+                j.Name("exists").Value(f.Exists);
+                j.Name("logFiles").Value(f.LogFiles);
+                j.Name("filesScanned").Value(f.FilesScanned);
+                j.Name("bytesScanned").Value(f.BytesScanned);
+                j.EndObject();
+            }
+            j.EndArray();
+
+            j.Name("summary").BeginObject();
+            j.Name("peers").Value((long)peers.Count);
+            j.Name("sessions").Value(sumSessions);
+            j.Name("mailSessions").Value(sumMail);
+            j.Name("tlsVersions").BeginObject();
+            foreach (KeyValuePair<string, long> kv in sumVersions) j.Name(kv.Key).Value(kv.Value);
+            j.EndObject();
+            j.Name("legacyTlsSessions").Value(sumLegacy);
+            j.Name("peersWithLegacyTls").Value(legacyPeers);
+            j.Name("noTlsSessions").Value(sumNoTls);
+            j.Name("starttlsWithoutHandshake").Value(sumStartTls);
+            j.Name("mailWithoutTls").Value(sumMailNoTls);
+            j.Name("errorLines").Value(errorLines);
+            j.EndObject();
+
+            j.Name("stats").BeginObject();
+            j.Name("filesFound").Value(filesFound);
+            j.Name("filesScanned").Value(filesScanned);
+            j.Name("filesSkippedOutsideWindow").Value(filesSkippedWindow);
+            j.Name("filesSkippedByBudget").Value(filesSkippedBudget);
+            j.Name("filesPartiallyScanned").Value(filesPartial);
+            j.Name("filesVanished").Value(filesVanished);
+            j.Name("filesFailed").Value(filesFailed);
+            j.Name("bytesScanned").Value(bytesScanned);
+            j.Name("bytesSkippedByBudget").Value(bytesSkippedBudget);
+            j.Name("lines").Value(lines);
+            j.Name("headerLines").Value(headerLines);
+            j.Name("blankLines").Value(blankLines);
+            j.Name("dataLines").Value(dataLines);
+            j.Name("linesOutsideWindow").Value(outsideWindow);
+            j.Name("badLines").Value(badLines);
+            j.Name("badLineReasons").BeginObject();
+            foreach (KeyValuePair<string, long> kv in badReasons) j.Name(kv.Key).Value(kv.Value);
+            j.EndObject();
+            j.Name("partialLines").Value(partialLines);
+            j.Name("sessions").Value(sessionsTotal);
+            j.Name("sessionsUnclosed").Value(sessionsUnclosed);
+            j.Name("sessionsSwept").Value(sessionsSwept);
+            j.Name("durationMs").Value(sw.ElapsedMilliseconds);
+            j.EndObject();
+
+            j.Name("limits").BeginObject();
+            j.Name("maxTrackedPeers").Value(MaxTrackedPeers);
+            j.Name("maxOutputPeers").Value(MaxOutputPeers);
+            j.Name("maxErrorGroups").Value(MaxErrorGroups);
+            j.Name("maxSamplesPerError").Value(MaxSamplesPerError);
+            j.Name("maxOpenSessions").Value(MaxOpenSessions);
+            j.Name("peersOmitted").Value(omittedPeers);
+            j.Name("peersOmittedSessions").Value(omittedSessions);
+            j.Name("sessionsUntracked").Value(sessionsUntracked);
+            j.Name("errorLinesUntracked").Value(errorLinesUntracked);
+            j.EndObject();
+
+            j.Name("peers").BeginArray();
+            foreach (Peer p in all) WritePeer(j, p);
+            j.EndArray();
+
+            j.Name("errors").BeginArray();
             foreach (ErrorGroup g in eg)
             {
-                OrderedDictionary d = new OrderedDictionary();
-                d["kind"] = g.Kind;
-                d["code"] = g.Code;
-                d["signature"] = g.Signature;
-                d["direction"] = g.Direction;
-                d["service"] = g.Service;
-                d["connector"] = g.Connector;
-                d["remoteAddress"] = g.Remote;
-                d["count"] = g.Count;
-                d["firstSeen"] = Iso(g.First);
-                d["lastSeen"] = Iso(g.Last);
-                d["samples"] = g.Samples.ToArray();
-                el.Add(d);
+                j.BeginObject();
+                j.Name("kind").Value(g.Kind);
+                j.Name("code").Value(g.Code);
+                j.Name("signature").Value(g.Signature);
+                j.Name("direction").Value(g.Direction);
+                j.Name("service").Value(g.Service);
+                j.Name("connector").Value(g.Connector);
+                j.Name("remoteAddress").Value(g.Remote);
+                j.Name("count").Value(g.Count);
+                j.Name("firstSeen").Value(Iso(g.First));
+                j.Name("lastSeen").Value(Iso(g.Last));
+                WriteSamples(j.Name("samples"), g.Samples);
+                j.EndObject();
             }
+            j.EndArray();
 
-            OrderedDictionary summary = new OrderedDictionary();
-            summary["peers"] = (long)peers.Count;
-            summary["sessions"] = sumSessions;
-            summary["mailSessions"] = sumMail;
-            OrderedDictionary sv = new OrderedDictionary();
-            foreach (KeyValuePair<string, long> kv in sumVersions) sv[kv.Key] = kv.Value;
-            summary["tlsVersions"] = sv;
-            summary["legacyTlsSessions"] = sumLegacy;
-            summary["peersWithLegacyTls"] = legacyPeers;
-            summary["noTlsSessions"] = sumNoTls;
-            summary["starttlsWithoutHandshake"] = sumStartTls;
-            summary["mailWithoutTls"] = sumMailNoTls;
-            summary["errorLines"] = errorLines;
-            r["summary"] = summary;
-
-            OrderedDictionary st = new OrderedDictionary();
-            st["filesFound"] = filesFound;
-            st["filesScanned"] = filesScanned;
-            st["filesSkippedOutsideWindow"] = filesSkippedWindow;
-            st["filesSkippedByBudget"] = filesSkippedBudget;
-            st["filesPartiallyScanned"] = filesPartial;
-            st["filesVanished"] = filesVanished;
-            st["filesFailed"] = filesFailed;
-            st["bytesScanned"] = bytesScanned;
-            st["bytesSkippedByBudget"] = bytesSkippedBudget;
-            st["lines"] = lines;
-            st["headerLines"] = headerLines;
-            st["blankLines"] = blankLines;
-            st["dataLines"] = dataLines;
-            st["linesOutsideWindow"] = outsideWindow;
-            st["badLines"] = badLines;
-            OrderedDictionary br = new OrderedDictionary();
-            foreach (KeyValuePair<string, long> kv in badReasons) br[kv.Key] = kv.Value;
-            st["badLineReasons"] = br;
-            st["partialLines"] = partialLines;
-            st["sessions"] = sessionsTotal;
-            st["sessionsUnclosed"] = sessionsUnclosed;
-            st["sessionsSwept"] = sessionsSwept;
-            st["durationMs"] = sw.ElapsedMilliseconds;
-            r["stats"] = st;
-
-            OrderedDictionary lim = new OrderedDictionary();
-            lim["maxTrackedPeers"] = MaxTrackedPeers;
-            lim["maxOutputPeers"] = MaxOutputPeers;
-            lim["maxErrorGroups"] = MaxErrorGroups;
-            lim["maxSamplesPerError"] = MaxSamplesPerError;
-            lim["maxOpenSessions"] = MaxOpenSessions;
-            lim["peersOmitted"] = omittedPeers;
-            lim["peersOmittedSessions"] = omittedSessions;
-            lim["sessionsUntracked"] = sessionsUntracked;
-            lim["errorLinesUntracked"] = errorLinesUntracked;
-            r["limits"] = lim;
-
-            r["peers"] = pl.ToArray();
-            r["errors"] = el.ToArray();
-            r["badLineSamples"] = badSamples.ToArray();
-            r["fileErrors"] = fileErrors.ToArray();
-            return r;
+            WriteSamples(j.Name("badLineSamples"), badSamples);
+            j.Name("fileErrors").BeginArray();
+            foreach (FileError e in fileErrors)
+            {
+                j.BeginObject();
+                j.Name("path").Value(e.Path);
+                j.Name("message").Value(e.Message);
+                j.EndObject();
+            }
+            j.EndArray();
+            j.EndObject();
+            return j.ToString();
         }
 
-        static object Bits(string s)
+        static void WritePeer(JsonText j, Peer p)
+        {
+            j.BeginObject();
+            j.Name("direction").Value(p.Direction);
+            j.Name("service").Value(p.Service);
+            j.Name("connector").Value(p.Connector);
+            j.Name("remoteAddress").Value(p.Remote);
+            j.Name("sessions").Value(p.Sessions);
+            j.Name("mailSessions").Value(p.MailSessions);
+            int[] order = SortedIndexes(p.Versions, p.VersionCount);
+            j.Name("tlsVersions").BeginObject();
+            foreach (int i in order) j.Name(p.Versions[i]).Value(p.VersionSessions[i]);
+            j.EndObject();
+            j.Name("tlsLastSeen").BeginObject();
+            foreach (int i in order) j.Name(p.Versions[i]).Value(Iso(p.VersionLast[i]));
+            j.EndObject();
+            j.Name("legacyTlsSessions").Value(p.Legacy);
+            j.Name("noTlsSessions").Value(p.NoTls);
+            j.Name("starttlsWithoutHandshake").Value(p.StartTlsNoHandshake);
+            j.Name("mailWithoutTls").Value(p.MailNoTls);
+            j.Name("ciphers").BeginArray();
+            foreach (int i in SortedIndexes(p.Ciphers, p.CipherCount))
+            {
+                string[] parts = p.Ciphers[i].Split('\u001f');
+                j.BeginObject();
+                j.Name("tlsVersion").Value(parts[0]);
+                j.Name("bulkCipher").Value(parts[1].Length > 0 ? parts[1] : null);
+                WriteBits(j.Name("bulkBits"), parts[2]);
+                j.Name("macHash").Value(parts[3].Length > 0 ? parts[3] : null);
+                j.Name("keyExchange").Value(parts[4].Length > 0 ? parts[4] : null);
+                WriteBits(j.Name("keyExchangeBits"), parts[5]);
+                j.Name("sessions").Value(p.CipherSessions[i]);
+                j.EndObject();
+            }
+            j.EndArray();
+            j.Name("ciphersOmittedSessions").Value(p.CipherOverflow);
+            j.Name("firstSeen").Value(Iso(p.First));
+            j.Name("lastSeen").Value(Iso(p.Last));
+            j.EndObject();
+        }
+
+        // Indexes of names[0, count) in ordinal order of the names.
+        static int[] SortedIndexes(string[] names, int count)
+        {
+            int[] order = new int[count];
+            for (int i = 0; i < count; i++) order[i] = i;
+            Array.Sort(order, delegate (int a, int b) { return String.CompareOrdinal(names[a], names[b]); });
+            return order;
+        }
+
+        static void WriteSamples(JsonText j, List<Sample> samples)
+        {
+            j.BeginArray();
+            foreach (Sample d in samples)
+            {
+                j.BeginObject();
+                j.Name("file").Value(d.File);
+                j.Name("line").Value(d.Line);
+                if (d.Reason != null) j.Name("reason").Value(d.Reason);
+                j.Name("text").Value(d.Text);
+                j.EndObject();
+            }
+            j.EndArray();
+        }
+
+        static void WriteBits(JsonText j, string s)
         {
             long v;
-            if (s.Length > 0 && Int64.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v)) return v;
-            return null;
+            if (s.Length > 0 && Int64.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v)) j.Value(v);
+            else j.Null();
         }
     }
 }
@@ -1382,6 +1618,13 @@ function Get-ExTlsPlOptionValue {
     return $p.Value
 }
 
+# A full, compacting collection that hands the freed memory back to the OS (GCCollectionMode.Aggressive, .NET 7
+# and later, so PowerShell 7.3+; elsewhere nothing is done). Between phases only: it takes some 10-50 ms.
+function Clear-ExTlsGarbage {
+    $aggressive = 'Aggressive' -as [GCCollectionMode]
+    if ($null -ne $aggressive) { [GC]::Collect(2, $aggressive, $true, $true) }
+}
+
 function Initialize-ExTlsProtocolLogScanner {
     # Once per process: Add-Type cannot replace a type, and compiling costs a second or two.
     if ($null -ne ('ExTlsProtocolLogs1.Scanner' -as [type])) { return }
@@ -1395,10 +1638,26 @@ function Initialize-ExTlsProtocolLogScanner {
         # Without -optimize+ Add-Type on PowerShell 7 emits a debug assembly and the JIT disables its optimizations
         # (the scan runs several times slower).
         if ($PSVersionTable.PSEdition -eq 'Core') {
-            Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '-langversion:5', '-optimize+', '-define:EXTLS_CORE'
-            # Hand the compiler's garbage back to the OS before the scan (.NET 7+: Aggressive also decommits).
-            $aggressive = 'Aggressive' -as [GCCollectionMode]
-            if ($null -ne $aggressive) { [GC]::Collect(2, $aggressive, $true, $true) }
+            # Only the reference assemblies the scanner needs: without -ReferencedAssemblies, PowerShell 7's
+            # Add-Type reads every assembly under $PSHOME/ref plus System.Management.Automation (about 13 MB) into
+            # native memory and keeps them for the life of the process, and Roslyn binds against all of them
+            # (about 20 MB more peak memory, and a slower compile). System.Runtime is always added by Add-Type;
+            # System.Runtime.Extensions and System.IO.FileSystem hold Stopwatch and the file APIs on older .NET
+            # (type forwarders on newer ones). Should a PowerShell 7 release keep a type elsewhere, the compile
+            # is retried with the default references.
+            $compile = @{
+                TypeDefinition  = $script:ExTlsProtocolLogScannerSource
+                Language        = 'CSharp'
+                CompilerOptions = @('-langversion:5', '-optimize+', '-define:EXTLS_CORE')
+            }
+            try {
+                Add-Type @compile -ErrorAction Stop -ReferencedAssemblies @('System.Collections', 'System.Text.Encoding.Extensions',
+                    'System.Runtime.Extensions', 'System.IO.FileSystem')
+            } catch {
+                if ($null -ne ('ExTlsProtocolLogs1.Scanner' -as [type])) { throw }
+                Add-Type @compile -ErrorAction Stop
+            }
+            Clear-ExTlsGarbage   # the compiler's
         } else {
             Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '/optimize+'
         }
@@ -1407,6 +1666,8 @@ function Initialize-ExTlsProtocolLogScanner {
     }
 }
 
+# The protocolLogs object: JSON text when the scanner ran (written by the scanner itself, see JsonText), else a small
+# ordered dictionary (disabled, error, no install path). 90-Main.ps1 puts either into the collector's JSON.
 function Get-ExTlsProtocolLogEvidence {
     [CmdletBinding()]
     param(
@@ -1483,6 +1744,8 @@ function Get-ExTlsProtocolLogEvidence {
         }
 
         Initialize-ExTlsProtocolLogScanner
+        # The scan's tables come on top of what the process holds: hand back the sections' garbage first.
+        Clear-ExTlsGarbage
         return [ExTlsProtocolLogs1.Scanner]::Scan($roots.ToArray(), $sources.ToArray(), $refText, [double]$days, [int64]$budget)
     } catch {
         # Log evidence is secondary: an unexpected failure here must not cost the server its registry record.

@@ -59,8 +59,20 @@ $exTlsResult = [ordered]@{
     protocolLogs     = $exTlsProtocolLogs
     warnings         = $script:ExTlsWarnings.ToArray()
 }
+# The scanner hands protocolLogs over as JSON text (no object tree for ConvertTo-Json to wrap): the rest is
+# converted with a placeholder string in its place, which the text then replaces.
+$exTlsLogsJson = $null
+if ($exTlsProtocolLogs -is [string]) {
+    $exTlsLogsJson = $exTlsProtocolLogs
+    $exTlsResult.protocolLogs = 'extls-protocol-logs-' + [Guid]::NewGuid().ToString('N')
+}
 $exTlsResult.collector.durationMs = [int64]$script:ExTlsStopwatch.ElapsedMilliseconds
 $exTlsJson = ConvertTo-Json -InputObject $exTlsResult -Depth 20 -Compress
+if ($null -ne $exTlsLogsJson) {
+    $exTlsJson = $exTlsJson.Replace('"' + $exTlsResult.protocolLogs + '"', $exTlsLogsJson)
+    $exTlsLogsJson = $null
+    $exTlsProtocolLogs = $null
+}
 
 if ($OutFile) {
     # Temporary file in the same folder, then a move: a share never holds half a file.
