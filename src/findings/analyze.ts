@@ -3,7 +3,7 @@ import type { Inventory, InventoryRecord } from '../inventory/types.js';
 import { UsageError } from '../util/errors.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { toolVersion } from '../util/version.js';
-import { fleetFindingsOf, fleetMember, type FleetMember } from './fleet.js';
+import { fleetFindingsOf, fleetMember, StringPool, type FleetMember } from './fleet.js';
 import { loadKnowledge, type Knowledge } from './knowledge.js';
 import { loadPolicy, type Policy } from './policy.js';
 import { analyzeServer } from './server.js';
@@ -57,7 +57,11 @@ export function checkInventory(doc: unknown): CheckedInventory {
 }
 
 
-const byServerName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+/**
+ * Server names in natural order (EX2 before EX10). One collator for every comparison: localeCompare with a locale
+ * or options builds a new ICU collator per call (5,000 servers: ~0.4 s and ~12 MB of native memory per sort).
+ */
+export const byServerName: (a: string, b: string) => number = new Intl.Collator('en', { numeric: true }).compare;
 
 /**
  * Judges servers one at a time and keeps only what the fleet checks and the summary need, so a caller that
@@ -70,6 +74,7 @@ export class FleetAnalyzer {
   private readonly knowledge: Knowledge;
   private readonly recordValidate = validatorFor<InventoryRecord>('inventory-record.schema.json');
   private readonly members: FleetMember[] = [];
+  private readonly strings = new StringPool();
   private readonly verdictCounts: Map<string, { pass: number; fail: number; blocked: number; notJudged: number }>;
   private readonly severityCounts: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   readonly inputErrors: InputError[] = [];
@@ -100,7 +105,7 @@ export class FleetAnalyzer {
   /** Judge a record already known to be valid. */
   judge(record: InventoryRecord): { analysis: ServerAnalysis; record: InventoryRecord } {
     const analysis = analyzeServer(record, this.policies, this.referenceTime, this.knowledge);
-    this.members.push(fleetMember(analysis, record));
+    this.members.push(fleetMember(analysis, record, this.strings));
     if (analysis.status === 'ok') this.ok++;
     else this.failed++;
     for (const v of analysis.verdicts) {

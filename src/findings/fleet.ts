@@ -4,19 +4,34 @@ import { displayValue } from './registry.js';
 import type { FleetDifference, FleetFinding, ServerAnalysis } from './types.js';
 import type { InventoryRecord } from '../inventory/types.js';
 
+/**
+ * One copy of each string: a fleet's members repeat the same few dozen setting names and values, and the fleet
+ * checks keep every member's signature until the end of the analysis.
+ */
+export class StringPool {
+  private readonly seen = new Map<string, string>();
+  get(s: string): string {
+    const prior = this.seen.get(s);
+    if (prior !== undefined) return prior;
+    this.seen.set(s, s);
+    return s;
+  }
+}
+
 /** setting name → comparable value, from effective states (0xffffffff and 1 are the same "on") and raw .NET/WinHTTP values. */
-export function tlsSignature(a: ServerAnalysis, record: InventoryRecord): Map<string, string> {
+export function tlsSignature(a: ServerAnalysis, record: InventoryRecord, pool?: StringPool): Map<string, string> {
   const sig = new Map<string, string>();
+  const set = pool ? (k: string, v: string) => sig.set(pool.get(k), pool.get(v)) : (k: string, v: string) => sig.set(k, v);
   // extra keys (PCT 1.0, Multi-Protocol Unified Hello) exist on some servers only: comparing them is noise
   for (const p of a.protocols.filter((x) => standardProtocols.includes(x.protocol))) {
-    sig.set(`${p.protocol} Client`, p.client.state);
-    sig.set(`${p.protocol} Server`, p.server.state);
+    set(`${p.protocol} Client`, p.client.state);
+    set(`${p.protocol} Server`, p.server.state);
   }
   for (const f of record.data?.dotNet.frameworks ?? []) {
-    sig.set(`.NET ${f.version} ${f.view} SystemDefaultTlsVersions`, displayValue(f.systemDefaultTlsVersions));
-    sig.set(`.NET ${f.version} ${f.view} SchUseStrongCrypto`, displayValue(f.schUseStrongCrypto));
+    set(`.NET ${f.version} ${f.view} SystemDefaultTlsVersions`, displayValue(f.systemDefaultTlsVersions));
+    set(`.NET ${f.version} ${f.view} SchUseStrongCrypto`, displayValue(f.schUseStrongCrypto));
   }
-  for (const w of record.data?.winHttp ?? []) sig.set(`WinHTTP ${w.view} DefaultSecureProtocols`, displayValue(w.defaultSecureProtocols));
+  for (const w of record.data?.winHttp ?? []) set(`WinHTTP ${w.view} DefaultSecureProtocols`, displayValue(w.defaultSecureProtocols));
   return sig;
 }
 
@@ -55,13 +70,13 @@ export interface FleetMember {
   build: string;
 }
 
-export function fleetMember(a: ServerAnalysis, record: InventoryRecord): FleetMember {
+export function fleetMember(a: ServerAnalysis, record: InventoryRecord, pool?: StringPool): FleetMember {
   return {
     server: a.server,
     ok: a.status === 'ok',
     dag: dagOf(a, record),
     site: a.groups.site,
-    sig: a.status === 'ok' ? tlsSignature(a, record) : new Map(),
+    sig: a.status === 'ok' ? tlsSignature(a, record, pool) : new Map(),
     build: a.host?.exchange.buildName ?? a.host?.exchange.build ?? 'unknown',
   };
 }
