@@ -30,7 +30,8 @@ function changeRow(c: RegistryChange, i: number): ChangeRow {
  * What the templates and the report read of a server's analysis. Kept instead of the whole analysis (registry
  * evidence, per-policy changes) so that thousands of servers fit in little memory; see slimAnalysis.
  */
-export type RunbookServer = Pick<ServerAnalysis, 'server' | 'groups' | 'status' | 'failure' | 'host'> & {
+export type RunbookServer = Pick<ServerAnalysis, 'server' | 'groups' | 'status' | 'failure'> & {
+  host: { os: { display: string }; exchange: { display: string }; pendingReboot: boolean } | null;
   protocols: Pick<ProtocolState, 'protocol' | 'state'>[];
   verdicts: Pick<PolicyVerdict, 'policy' | 'verdict'>[];
   findings: Pick<Finding, 'id' | 'severity' | 'title' | 'explanation' | 'category'>[];
@@ -42,7 +43,7 @@ export function slimAnalysis(s: ServerAnalysis): RunbookServer {
     groups: s.groups,
     status: s.status,
     failure: s.failure,
-    host: s.host,
+    host: s.host && { os: { display: s.host.os.display }, exchange: { display: s.host.exchange.display }, pendingReboot: s.host.pendingReboot },
     protocols: s.protocols.map((p) => ({ protocol: p.protocol, state: p.state })),
     verdicts: s.verdicts.map((v) => ({ policy: v.policy, verdict: v.verdict })),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, category: f.category })),
@@ -59,7 +60,10 @@ export interface ServerInput {
   wave: number | null;
 }
 
-export function serverContext(doc: FindingsDocument, input: ServerInput, fleet: FleetIndex, generatedAt: string, toolVersion: string): ServerContext {
+/** What a server's context needs of the findings document (known before the fleet checks are done). */
+export type AnalysisHead = { policies: readonly Pick<FindingsDocument['policies'][number], 'id' | 'title' | 'phase'>[]; createdAt: string };
+
+export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: FleetIndex, generatedAt: string, toolVersion: string): ServerContext {
   const { analysis: s, facts } = input;
   const { changes, blockers, restartRequired } = input.plan;
   const policies = input.plan.policies.map((id) => {

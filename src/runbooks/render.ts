@@ -3,21 +3,21 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FleetAnalyzer } from '../findings/analyze.js';
 import type { Policy } from '../findings/policy.js';
-import type { FindingsDocument, ServerAnalysis } from '../findings/types.js';
+import type { FindingsDocument } from '../findings/types.js';
 import { readInventoryStream } from '../inventory/read.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { toolVersion } from '../util/version.js';
-import { fleetContext, serverContext, slimAnalysis, type ServerInput } from './context.js';
+import { fleetContext, serverContext, type AnalysisHead, type ServerInput } from './context.js';
 import { RunbookDataError } from './errors.js';
-import { planFor } from './plan.js';
 import { FolderNamer } from './folder-names.js';
-import { indexFleet, serverFacts } from './maintenance.js';
-import { summaryCsv } from './summary-csv.js';
+import { indexFleet } from './maintenance.js';
+import { prepareRecords, prepareServer } from './prepare.js';
+import { writeSummaryCsv } from './summary-csv.js';
 import { ProbeIndex } from './probes.js';
 import type { ProbeResult } from '../probe/types.js';
 import { TextFileWriter } from './text-writer.js';
-import { loadTemplates, type TemplateSet } from './templates.js';
+import { loadTemplates, type ChunkSink, type TemplateSet } from './templates.js';
 import type { FleetContext, ServerContext, Wave } from './types.js';
 import { planWaves } from './waves.js';
 
@@ -46,9 +46,8 @@ export interface RenderResult {
   waves: number;
 }
 
-const BOM = '\ufeff';
 /** Windows PowerShell 5.1 reads a script without BOM as ANSI. (CRLF comes from the templates, see templates.ts.) */
-const psFile = (text: string) => BOM + text;
+const BOM = Buffer.from('\ufeff', 'utf8');
 
 function checkFindings(doc: unknown): FindingsDocument {
   const validate = validatorFor<FindingsDocument>('findings.schema.json');
@@ -68,12 +67,19 @@ function checkContext(ctx: ServerContext | FleetContext, label: string | null): 
   }
 }
 
-function renderFor(templates: TemplateSet, name: string, ctx: unknown, server: string | null): string {
+function renderInto(templates: TemplateSet, name: string, ctx: unknown, server: string | null, sink: ChunkSink, lists?: unknown[]): void {
   try {
-    return templates.render(name, ctx);
+    templates.write(name, ctx, sink, lists);
   } catch (err) {
     throw new RunbookDataError(server, (err as Error).message);
   }
+}
+
+/** One server's file as chunks: small strings, and the bytes of the partials every script shares. */
+function serverFile(templates: TemplateSet, name: string, ctx: ServerContext, bom: boolean): (string | Buffer)[] {
+  const chunks: (string | Buffer)[] = bom ? [BOM] : [];
+  renderInto(templates, name, ctx, ctx.server.name, { text: (t) => chunks.push(t), bytes: (b) => chunks.push(b) });
+  return chunks;
 }
 
 /** Renders every output for `findings` into options.outDir. Throws with the server and template named. */
@@ -82,49 +88,16 @@ export async function renderRunbooks(findings: unknown, options: RenderOptions):
   const records = new Map((options.inventory ?? []).map((r) => [r.server.toLowerCase(), r]));
   const probes = options.probes ? new ProbeIndex(options.probes) : undefined;
   const servers = doc.servers.map((s) => prepareServer(s, records.get(s.server.toLowerCase()), undefined, probes));
-  return renderPrepared(doc, servers, options);
+  const templates = loadTemplates(options.templatesDir);
+  const run = planRun(servers, options);
+  writeServerFiles(doc, run, templates, options);
+  return writeFleetFiles(doc, run, templates, options);
 }
-
-/**
- * Identical read-only objects shared between servers: across a fleet most servers plan the same registry changes
- * and carry the same findings, so keeping one copy of each is what lets thousands of servers fit in little memory.
- */
-export class SharedObjects {
-  private readonly seen = new Map<string, unknown>();
-  share<T extends object>(value: T): T {
-    // a flat key (field values tagged with their type) is several times cheaper than JSON.stringify
-    let key = '';
-    for (const v of Object.values(value)) key += (v !== null && typeof v === 'object' ? JSON.stringify(v) : `${typeof v}:${String(v)}`) + '\u0001';
-    const prior = this.seen.get(key);
-    if (prior !== undefined) return prior as T;
-    this.seen.set(key, value);
-    return value;
-  }
-}
-
-/** One server's part of the run: its plan (from the full analysis) and what the templates read of it. */
-export function prepareServer(
-  s: ServerAnalysis,
-  record: InventoryRecord | undefined,
-  shared?: SharedObjects,
-  probes?: ProbeIndex,
-): PreparedServer {
-  const analysis = slimAnalysis(s);
-  const plan = planFor(s);
-  if (shared) {
-    analysis.findings = analysis.findings.map((f) => shared.share(f));
-    plan.changes = plan.changes.map((c) => shared.share(c));
-    plan.allBlockers = plan.allBlockers.map((b) => shared.share(b));
-  }
-  const lastProbe = probes?.lastProbe(s.server, record?.address ?? null) ?? null;
-  return { analysis, facts: serverFacts(s, record), plan, lastProbe };
-}
-
-export type PreparedServer = Omit<ServerInput, 'folder' | 'wave'>;
 
 /**
  * Analyse an inventory file one server at a time and render everything, keeping per server only what the
- * templates and the report read (PreparedServer): memory stays flat however large the fleet.
+ * templates and the report read (PreparedServer): memory stays flat however large the fleet. The fleet checks
+ * run after the servers' files are written (only the report needs them), and what they kept goes right after.
  */
 export async function renderRunbooksFromInventory(
   inventoryFile: string,
@@ -132,33 +105,31 @@ export async function renderRunbooksFromInventory(
   options: RenderOptions & { referenceTime?: Date },
 ): Promise<{ findings: FindingsDocument; result: RenderResult }> {
   const { head, records } = await readInventoryStream(inventoryFile);
-  const analyzer = new FleetAnalyzer(policies, { referenceTime: options.referenceTime });
+  let analyzer: FleetAnalyzer | null = new FleetAnalyzer(policies, { referenceTime: options.referenceTime });
   // templates first: a broken user template should fail before minutes of analysis
   const templates = loadTemplates(options.templatesDir);
-  const servers: PreparedServer[] = [];
-  const shared = new SharedObjects();
-  const probes = options.probes ? new ProbeIndex(options.probes) : undefined;
-  for await (const { record, index } of records) {
-    const judged = analyzer.add(record, index);
-    if (judged) servers.push(prepareServer(judged.analysis, judged.record, shared, probes));
-  }
-  servers.sort((a, b) => a.analysis.server.localeCompare(b.analysis.server, 'en', { numeric: true }));
-  const findings = analyzer.finish(head, []);
-  const result = await renderPrepared(findings, servers, options, templates);
+  const servers = await prepareRecords(records, analyzer, options.probes ? new ProbeIndex(options.probes) : undefined);
+  const now = new Date();
+  const run = planRun(servers, options);
+  writeServerFiles({ policies: analyzer.policies, createdAt: now.toISOString() }, run, templates, options);
+  const findings = analyzer.finish(head, [], now);
+  analyzer = null; // what the fleet checks kept per server is not needed for the report: let it go
+  const result = writeFleetFiles(findings, run, templates, options);
   return { findings, result };
 }
 
-async function renderPrepared(
-  doc: FindingsDocument,
-  servers: readonly PreparedServer[],
-  options: RenderOptions,
-  templates: TemplateSet = loadTemplates(options.templatesDir),
-): Promise<RenderResult> {
-  const generatedAt = options.generatedAt ?? new Date().toISOString();
-  const facts = servers.map((s) => s.facts);
-  const namer = new FolderNamer();
-  const inputs: ServerInput[] = servers.map((s) => ({ ...s, folder: s.plan.changes.length > 0 ? namer.assign(s.analysis.server) : '', wave: null }));
+interface Run {
+  generatedAt: string;
+  inputs: readonly ServerInput[];
+  waves: Wave[];
+  out: TextFileWriter;
+  files: number;
+}
 
+/** Folders and rollout waves: what needs the whole fleet before any server's files can be written. */
+function planRun(inputs: readonly ServerInput[], options: RenderOptions): Run {
+  const namer = new FolderNamer();
+  for (const i of inputs) i.folder = i.plan.changes.length > 0 ? namer.assign(i.analysis.server) : '';
   const ready = inputs.filter((i) => i.plan.changes.length > 0 && i.plan.blockers.length === 0);
   const waveList = planWaves(
     ready.map((i) => ({ name: i.analysis.server, dag: i.facts.dag, site: i.facts.site, isEdge: i.facts.isEdge })),
@@ -174,42 +145,51 @@ async function renderPrepared(
       return { name: m.name, dag: m.dag, site: m.site, folder: input.folder };
     }),
   }));
-
   // Synchronous writes: thousands of small files go faster without a promise and a file handle per write.
   mkdirSync(options.outDir, { recursive: true });
-  const out = new TextFileWriter();
-  const withRunbook = inputs.filter((i) => i.plan.changes.length > 0);
-  const fleetIndex = indexFleet(facts);
+  return { generatedAt: options.generatedAt ?? new Date().toISOString(), inputs, waves, out: new TextFileWriter(), files: 0 };
+}
+
+/** Each server with changes: runbook.md, remediate.ps1, rollback.ps1 in its folder. */
+function writeServerFiles(head: AnalysisHead, run: Run, templates: TemplateSet, options: RenderOptions): void {
+  const withRunbook = run.inputs.filter((i) => i.plan.changes.length > 0);
+  const fleetIndex = indexFleet(run.inputs.map((s) => s.facts));
   let done = 0;
-  let files = 0;
   for (const input of withRunbook) {
     const name = input.analysis.server;
-    const ctx = serverContext(doc, input, fleetIndex, generatedAt, toolVersion);
+    const ctx = serverContext(head, input, fleetIndex, run.generatedAt, toolVersion);
     checkContext(ctx, name);
-    const outputs: [string, string][] = [
-      [ctx.files.runbook, renderFor(templates, 'runbook.md.hbs', ctx, name)],
-      [ctx.files.remediate, psFile(renderFor(templates, 'remediate.ps1.hbs', ctx, name))],
-      [ctx.files.rollback, psFile(renderFor(templates, 'rollback.ps1.hbs', ctx, name))],
+    // all three rendered before any is written: a template error leaves no half-written server folder
+    const outputs: [string, (string | Buffer)[]][] = [
+      [ctx.files.runbook, serverFile(templates, 'runbook.md.hbs', ctx, false)],
+      [ctx.files.remediate, serverFile(templates, 'remediate.ps1.hbs', ctx, true)],
+      [ctx.files.rollback, serverFile(templates, 'rollback.ps1.hbs', ctx, true)],
     ];
     const dir = join(options.outDir, input.folder);
     mkdirSync(dir, { recursive: true });
-    for (const [file, text] of outputs) out.write(join(dir, file), text);
-    files += outputs.length;
+    for (const [file, chunks] of outputs) run.out.writeFile(join(dir, file), chunks);
+    run.files += outputs.length;
     options.onServer?.(name, ++done, withRunbook.length);
   }
+}
 
-  const fleet = fleetContext(doc, inputs, waves, generatedAt, toolVersion);
+/** report.html, rollout.md, summary.csv. */
+function writeFleetFiles(doc: FindingsDocument, run: Run, templates: TemplateSet, options: RenderOptions): RenderResult {
+  const fleet = fleetContext(doc, run.inputs, run.waves, run.generatedAt, toolVersion);
   checkContext(fleet, null);
-  out.write(join(options.outDir, 'report.html'), renderFor(templates, 'report.html.hbs', fleet, null));
-  out.write(join(options.outDir, 'rollout.md'), renderFor(templates, 'rollout.md.hbs', fleet, null));
-  out.write(join(options.outDir, 'summary.csv'), summaryCsv(fleet));
-  files += 3;
-
+  // The fleet files are written as they render: loops over the context's lists (rows, blockers, waves, ...) one
+  // item at a time, so the report of a large fleet is never one string in memory.
+  const lists = Object.values(fleet).filter(Array.isArray);
+  for (const [file, template] of [['report.html', 'report.html.hbs'], ['rollout.md', 'rollout.md.hbs']] as const) {
+    run.out.writeStreamed(join(options.outDir, file), (sink) => renderInto(templates, template, fleet, null, sink, lists));
+  }
+  run.out.writeStreamed(join(options.outDir, 'summary.csv'), (sink) => writeSummaryCsv(fleet, sink));
+  const withRunbook = run.inputs.filter((i) => i.plan.changes.length > 0);
   return {
     outDir: options.outDir,
-    servers: inputs.length,
+    servers: run.inputs.length,
     runbooks: withRunbook.map((i) => ({ server: i.analysis.server, folder: i.folder, blocked: i.plan.blockers.length > 0 })),
-    files,
-    waves: waves.length,
+    files: run.files + 3,
+    waves: run.waves.length,
   };
 }

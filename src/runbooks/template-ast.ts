@@ -104,8 +104,8 @@ function checkMustache(m: hbs.AST.MustacheStatement, scope: CheckScope): void {
   if (escaper) {
     m.path = path(escaper, loc);
     m.params = [value];
-  } else if (isCall) {
-    return; // html: Handlebars escapes the helper's result
+  } else if (isCall || value.type !== 'SubExpression') {
+    return; // html: Handlebars escapes the helper's result, and {{this}} / {{@index}} (no field lookup to check)
   } else {
     // html field: {{req field "field"}}; the result is still HTML-escaped by Handlebars
     const sub = value as hbs.AST.SubExpression;

@@ -10,6 +10,9 @@ import { templatesDir } from '../util/paths.js';
 import { registerHelpers, type OutputKind } from './helpers.js';
 import { checkTemplate, TemplateCheckError } from './template-ast.js';
 import { annotate, RunbookTemplateError } from './template-errors.js';
+import { TemplateStreamer, type ChunkSink } from './template-stream.js';
+
+export type { ChunkSink } from './template-stream.js';
 
 export interface TemplateSource {
   /** file name as the user sees it, e.g. runbook.md.hbs or partials/registry-layer.ps1.hbs */
@@ -25,6 +28,11 @@ export interface TemplateSet {
   templates: Map<string, TemplateSource>;
   partials: Map<string, TemplateSource>;
   render(template: string, context: unknown): string;
+  /**
+   * Renders into `sink` chunk by chunk (same output as `render`). Each {{#each}} over one of `lists` (arrays of
+   * the context) renders one item at a time, so a large report is never one string in memory.
+   */
+  write(template: string, context: unknown, sink: ChunkSink, lists?: readonly unknown[]): void;
 }
 
 const FILE = /^([A-Za-z0-9_-]+)\.(md|ps1|html)\.hbs$/;
@@ -60,10 +68,13 @@ export function loadTemplates(userDir?: string): TemplateSet {
 
   const hb = Handlebars.create();
   registerHelpers(hb);
+  const streamer = new TemplateStreamer(hb.createFrame);
+  streamer.install(hb);
   const helperNames = new Set(Object.keys(hb.helpers));
   const partialKinds = new Map([...partials].map(([name, s]) => [name, s.kind] as const));
 
-  const compileOne = (src: TemplateSource): Handlebars.TemplateDelegate => {
+  /** Compiled, and whether it prints no field at all (then its output is the same for every context). */
+  const compileOne = (src: TemplateSource): { render: Handlebars.TemplateDelegate; fixed: boolean } => {
     let ast: hbs.AST.Program;
     try {
       const text = readFileSync(src.file, 'utf8').replace(/^\ufeff/, '');
@@ -79,28 +90,35 @@ export function loadTemplates(userDir?: string): TemplateSet {
       if (err instanceof TemplateCheckError) throw new RunbookTemplateError(err.message, src.label, err.line);
       throw annotate(err, src.label);
     }
+    const fixed = ast.body.every((s) => s.type === 'ContentStatement' || s.type === 'CommentStatement');
     const compiled = hb.compile(ast, { strict: true, noEscape: false });
     // Errors from inside get the innermost template's name (a partial's, when it happened there).
-    return (context: unknown, options?: Handlebars.RuntimeOptions) => {
+    const render = (context: unknown, options?: Handlebars.RuntimeOptions) => {
       try {
         return compiled(context, options);
       } catch (err) {
         throw annotate(err, src.label);
       }
     };
+    return { render, fixed };
   };
 
-  for (const [name, src] of partials) hb.registerPartial(name, compileOne(src));
+  for (const [name, src] of partials) {
+    const { render, fixed } = compileOne(src);
+    hb.registerPartial(name, fixed ? streamer.staticPartial(render({})) : streamer.partial(render));
+  }
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
-  for (const [name, src] of templates) compiled.set(name, compileOne(src));
+  for (const [name, src] of templates) compiled.set(name, compileOne(src).render);
 
+  const write = (template: string, context: unknown, sink: ChunkSink, lists: readonly unknown[] = []) => {
+    const fn = compiled.get(template);
+    if (!fn) throw new UsageError(`no template ${template} (looked in ${templatesDir}${userDir ? ` and ${userDir}` : ''})`);
+    streamer.write(fn, context, sink, templates.get(template)!.label, lists);
+  };
   return {
     templates,
     partials,
-    render(template, context) {
-      const fn = compiled.get(template);
-      if (!fn) throw new UsageError(`no template ${template} (looked in ${templatesDir}${userDir ? ` and ${userDir}` : ''})`);
-      return fn(context);
-    },
+    write,
+    render: (template, context) => TemplateStreamer.collect((sink) => write(template, context, sink)),
   };
 }
