@@ -1,15 +1,29 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { schemasDir } from './paths.js';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { packageRoot, schemasDir } from './paths.js';
+
+const require = createRequire(import.meta.url);
+
+/** The Ajv options; scripts/build-validators.mjs compiles with the same ones. */
+export const ajvOptions = { allErrors: true, strict: false } as const;
+
+/** Where `npm run build` puts the validators it compiled from schemas/ (one CommonJS module per schema). */
+export const prebuiltDir = join(packageRoot, 'dist', 'validators');
 
 let ajv: Ajv | undefined;
+
+const schemaFiles = () => readdirSync(schemasDir).filter((f) => f.endsWith('.schema.json')).sort();
 
 /** One Ajv instance with every schema in schemas/ registered by file name, so $refs between them resolve. */
 export function schemaRegistry(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false });
-    for (const file of readdirSync(schemasDir).filter((f) => f.endsWith('.schema.json'))) {
+    // loaded only when a validator has to be compiled here (no build, or schemas changed since)
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+    ajv = new AjvClass(ajvOptions);
+    for (const file of schemaFiles()) {
       const schema = JSON.parse(readFileSync(join(schemasDir, file), 'utf8'));
       ajv.addSchema(schema, file);
     }
@@ -17,9 +31,38 @@ export function schemaRegistry(): Ajv {
   return ajv;
 }
 
+/** Identifies the schemas and the compiler: prebuilt validators are used only when it matches. */
+export function schemasFingerprint(): string {
+  const hash = createHash('sha256').update(JSON.stringify(ajvOptions));
+  hash.update((JSON.parse(readFileSync(require.resolve('ajv/package.json'), 'utf8')) as { version: string }).version);
+  for (const file of schemaFiles()) hash.update(`\u0000${file}\u0000`).update(readFileSync(join(schemasDir, file)));
+  return hash.digest('hex');
+}
+
+let prebuilt: boolean | undefined;
+
+/**
+ * The validator compiled at build time, or null. Compiling the schemas at run time costs about half a second and
+ * ~15 MB of heap in every process that validates an inventory or a template context.
+ */
+function prebuiltValidator<T>(schemaFile: string): ValidateFunction<T> | null {
+  if (prebuilt === undefined) {
+    const manifest = join(prebuiltDir, 'manifest.json');
+    prebuilt = existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { fingerprint?: string }).fingerprint === schemasFingerprint();
+  }
+  const file = join(prebuiltDir, `${schemaFile}.cjs`);
+  return prebuilt && existsSync(file) ? (require(file) as ValidateFunction<T>) : null;
+}
+
+const validators = new Map<string, ValidateFunction>();
+
 export function validatorFor<T>(schemaFile: string): ValidateFunction<T> {
-  const validate = schemaRegistry().getSchema<T>(schemaFile);
-  if (!validate) throw new Error(`schema ${schemaFile} is not in ${schemasDir}`);
+  let validate = validators.get(schemaFile) as ValidateFunction<T> | undefined;
+  if (!validate) {
+    validate = prebuiltValidator<T>(schemaFile) ?? schemaRegistry().getSchema<T>(schemaFile);
+    if (!validate) throw new Error(`schema ${schemaFile} is not in ${schemasDir}`);
+    validators.set(schemaFile, validate);
+  }
   return validate;
 }
 
