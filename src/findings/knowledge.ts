@@ -160,7 +160,25 @@ function productFor(k: Knowledge, v: number[]): ProductRow | null {
   return matches[0] ?? null;
 }
 
+const buildInfos = new WeakMap<Knowledge, Map<string, ExchangeBuildInfo>>();
+
+/**
+ * What the knowledge base says about an Exchange build, worked out once per build and reference time: a fleet runs
+ * a handful of builds, and each lookup scans the build table. The result is shared: treat it as read-only.
+ */
 export function exchangeBuildInfo(build: string | null, referenceTime: Date, k: Knowledge = loadKnowledge()): ExchangeBuildInfo {
+  let cache = buildInfos.get(k);
+  if (!cache) buildInfos.set(k, (cache = new Map()));
+  const key = build === null ? `${referenceTime.getTime()} none` : `${referenceTime.getTime()} build ${build}`;
+  let info = cache.get(key);
+  if (!info) {
+    if (cache.size >= 1000) cache.clear();
+    cache.set(key, (info = lookUpExchangeBuild(build, referenceTime, k)));
+  }
+  return info;
+}
+
+function lookUpExchangeBuild(build: string | null, referenceTime: Date, k: Knowledge): ExchangeBuildInfo {
   const parsed = parseBuild(build);
   const none: ExchangeBuildInfo = {
     build, parsed, product: null, row: null, known: false, newerThanKnown: false, endOfSupport: null,
