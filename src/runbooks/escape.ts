@@ -54,6 +54,7 @@ export function jsonAscii(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+const MD_CODE_SPECIAL = /[`|\r\n\u0085\u2028\u2029\x00-\x1f\x7f]/;
 const MD_SPECIAL = /[\\`*_[\]|~&<>\r\n\t\x00-\x1f\x7f\u0085\u2028\u2029]/;
 
 /**
@@ -78,7 +79,10 @@ export function mdText(value: unknown): string {
  * even in code spans); line breaks shown as ⏎ because a code span cannot hold one.
  */
 export function mdCode(value: unknown): string {
-  const text = scalarText(value, 'mdCode')
+  const plain = scalarText(value, 'mdCode');
+  // the usual registry path or value name: nothing to replace, one backtick fence, no padding
+  if (plain !== '' && !MD_CODE_SPECIAL.test(plain)) return `\`${plain}\``;
+  const text = plain
     .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, '\u23ce')
     .replace(/[\x00-\x1f\x7f]/g, '\ufffd')
     .replace(/\|/g, '\\|');

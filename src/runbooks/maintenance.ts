@@ -62,8 +62,9 @@ export function indexFleet(fleet: readonly ServerFacts[]): FleetIndex {
 export function maintenanceFor(f: ServerFacts, fleet: FleetIndex): ServerContext['maintenance'] {
   const others = (list: string[] | undefined) => (list ?? []).filter((n) => n !== f.name);
   const otherDagMembers = f.dag ? others(fleet.byDag.get(f.dag.toLowerCase())) : [];
-  const sameSite = f.site ? others(fleet.bySite.get(f.site.toLowerCase())) : [];
-  const redirectTarget = f.kind === 'dag-mailbox' || f.kind === 'mailbox' ? (otherDagMembers[0] ?? sameSite[0] ?? null) : null;
+  // the first other Mailbox server of the site (no copy of a site's list per server: sites hold hundreds)
+  const sameSite = f.site ? fleet.bySite.get(f.site.toLowerCase())?.find((n) => n !== f.name) : undefined;
+  const redirectTarget = f.kind === 'dag-mailbox' || f.kind === 'mailbox' ? (otherDagMembers[0] ?? sameSite ?? null) : null;
   return {
     kind: f.kind,
     dagMailbox: f.kind === 'dag-mailbox',
