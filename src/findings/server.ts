@@ -100,7 +100,7 @@ export function analyzeFailedServer(record: InventoryRecord, policies: Policy[])
     protocols: [],
     verdicts: policies.map((p) => ({
       policy: p.id, policyTitle: p.title, verdict: 'not-judged', display: verdictDisplay('not-judged', 0, 0, [], record.failure?.category),
-      findingIds: [f.id], changes: [], restartRequired: false, blockers: [blocker],
+      findingIds: [f.id], manualFindingIds: [], changes: [], restartRequired: false, blockers: [blocker],
     })),
     findings: [f],
     counts: countSeverities([f]),
@@ -126,6 +126,8 @@ export function analyzeServer(record: InventoryRecord, policies: Policy[], refer
     if (reboot) blockers.push(reboot.blocker);
     blockers = uniqueBlockers(blockers.filter((b) => policy.blockers.includes(b.kind)));
     const failing = findings.filter((f) => atLeast(f.severity, policy.failAt));
+    const blockerSources = new Set(results.filter((r) => r.blockers.length > 0).flatMap((r) => r.findings.map((f) => f.id)));
+    const manual = failing.filter((f) => f.changes.length === 0 && !blockerSources.has(f.id));
     const changes = uniqueChanges(failing.flatMap((f) => f.changes));
     const verdict: PolicyVerdict['verdict'] = failing.length === 0 ? 'pass' : blockers.length ? 'blocked' : 'fail';
     if (verdict === 'blocked') for (const f of failing) if (f.changes.length) f.blockers = blockers;
@@ -136,6 +138,7 @@ export function analyzeServer(record: InventoryRecord, policies: Policy[], refer
       verdict,
       display: verdictDisplay(verdict, failing.length, changes.length, blockers),
       findingIds: failing.map((f) => f.id),
+      manualFindingIds: manual.map((f) => f.id),
       changes,
       restartRequired: failing.some((f) => f.restartRequired),
       blockers: verdict === 'pass' ? [] : blockers,

@@ -134,6 +134,11 @@ export interface PolicyVerdict {
   /** "pass", "fail: 3 findings, 7 changes", "blocked: exchange-too-old" */
   display: string;
   findingIds: string[];
+  /**
+   * failing findings extls plans no registry change for and that raise no blocker (e.g. a cipher suite order owned by
+   * a GPO): the runbook lists them as manual steps
+   */
+  manualFindingIds: string[];
   /** every change the policy needs on this server, de-duplicated, in a stable order */
   changes: RegistryChange[];
   restartRequired: boolean;

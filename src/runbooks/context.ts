@@ -2,7 +2,7 @@
 import type { Finding, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
 import { jsonAscii } from './escape.js';
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
-import type { ServerPlan } from './plan.js';
+import { needsRunbook, type ServerPlan } from './plan.js';
 import type { ChangePlan, ChangeRow, FleetContext, FleetRow, LastProbe, MatrixCell, ServerContext, Wave } from './types.js';
 
 export const FILES = { runbook: 'runbook.md', remediate: 'remediate.ps1', rollback: 'rollback.ps1', backup: 'registry-backup.json' } as const;
@@ -110,6 +110,7 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     blocked: blockers.length > 0,
     blockers,
     heldBack: input.plan.heldBack,
+    manual: input.plan.manual,
     phases: [...new Set(policies.map((p) => p.phase).filter((p): p is number => p !== null))].sort(),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
     probeTarget: input.lastProbe?.endpoint ?? `${s.server}:25`,
@@ -179,20 +180,20 @@ export function fleetContext(
   generatedAt: string,
   toolVersion: string,
 ): FleetContext {
-  const rows: FleetRow[] = inputs.map(({ analysis: s, facts, folder, plan: { changes, blockers, restartRequired, allBlockers }, wave }) => ({
+  const rows: FleetRow[] = inputs.map(({ analysis: s, facts, folder, plan, wave }) => ({
     server: s.server,
-    folder: changes.length > 0 ? folder : null,
+    folder: needsRunbook(plan) ? folder : null,
     dag: facts.dag,
     site: s.groups.site,
     role: s.groups.role,
     status: s.status,
     statusText: s.status === 'ok' ? 'collected' : `not collected: ${s.failure?.category ?? 'unknown'}`,
     cells: cellsFor(doc, s),
-    changeCount: changes.length,
-    restartRequired: changes.length > 0 && restartRequired,
-    blockerCount: allBlockers.length,
+    changeCount: plan.changes.length,
+    restartRequired: needsRunbook(plan) && plan.restartRequired,
+    blockerCount: plan.allBlockers.length,
     wave,
-    waveText: wave !== null ? String(wave) : s.status !== 'ok' ? 'n/a' : allBlockers.length > 0 ? 'blocked' : changes.length === 0 ? 'none needed' : 'n/a',
+    waveText: wave !== null ? String(wave) : s.status !== 'ok' ? 'n/a' : plan.allBlockers.length > 0 ? 'blocked' : needsRunbook(plan) ? 'n/a' : 'none needed',
   }));
   const collected = inputs.filter((i) => i.analysis.status === 'ok');
   const bySeverity = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
@@ -208,8 +209,8 @@ export function fleetContext(
       servers: inputs.length,
       collected: collected.length,
       notCollected: inputs.length - collected.length,
-      needChanges: collected.filter((i) => i.plan.changes.length > 0 || i.plan.allBlockers.length > 0).length,
-      compliant: collected.filter((i) => i.plan.changes.length === 0 && i.plan.allBlockers.length === 0).length,
+      needChanges: collected.filter((i) => needsRunbook(i.plan) || i.plan.allBlockers.length > 0).length,
+      compliant: collected.filter((i) => !needsRunbook(i.plan) && i.plan.allBlockers.length === 0).length,
       blocked: collected.filter((i) => i.plan.allBlockers.length > 0 && i.wave === null).length,
       restartRequired: rows.filter((r) => r.restartRequired).length,
       changes: collected.reduce((n, i) => n + i.plan.changes.length, 0),

@@ -4,13 +4,15 @@
 // policy with changes is blocked does the plan carry the blocked changes, gated by their blockers.
 import type { Blocker, PolicyVerdict, RegistryChange, ServerAnalysis } from '../findings/types.js';
 import { RunbookDataError } from './errors.js';
-import type { BlockerRow, HeldBack } from './types.js';
+import type { BlockerRow, HeldBack, ManualStep } from './types.js';
 
 export interface ServerPlan {
   changes: RegistryChange[];
   /** non-empty when the plan's own changes are blocked (remediate.ps1 then refuses without -IgnoreBlockers) */
   blockers: BlockerRow[];
   heldBack: HeldBack[];
+  /** failing findings of the plan's policies that extls cannot change itself (done by hand, listed in the runbook) */
+  manual: ManualStep[];
   /** every blocker of the server, for the fleet report */
   allBlockers: BlockerRow[];
   restartRequired: boolean;
@@ -41,13 +43,21 @@ function merge(server: string, verdicts: PolicyVerdict[]): RegistryChange[] {
   return [...seen.values()];
 }
 
-const empty: ServerPlan = { changes: [], blockers: [], heldBack: [], allBlockers: [], restartRequired: false, policies: [] };
+const empty: ServerPlan = { changes: [], blockers: [], heldBack: [], manual: [], allBlockers: [], restartRequired: false, policies: [] };
+
+/** A server gets a runbook when its plan changes registry values or lists steps to do by hand. */
+export const needsRunbook = (p: ServerPlan): boolean => p.changes.length > 0 || p.manual.length > 0;
+
+function manualSteps(s: ServerAnalysis, verdicts: PolicyVerdict[]): ManualStep[] {
+  const ids = new Set(verdicts.flatMap((v) => v.manualFindingIds));
+  return s.findings.filter((f) => ids.has(f.id)).map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation }));
+}
 
 export function planFor(s: ServerAnalysis): ServerPlan {
   if (s.status !== 'ok') return empty;
-  const withChanges = s.verdicts.filter((v) => v.changes.length > 0);
+  const actionable = s.verdicts.filter((v) => v.changes.length > 0 || v.manualFindingIds.length > 0);
   const isBlocked = (v: PolicyVerdict) => v.verdict === 'blocked' || v.blockers.length > 0;
-  const go = withChanges.filter((v) => !isBlocked(v));
+  const go = actionable.filter((v) => !isBlocked(v));
   const stopped = s.verdicts.filter(isBlocked);
   const allBlockers = rows([...s.verdicts.flatMap((v) => v.blockers), ...s.findings.flatMap((f) => f.blockers)]);
   if (go.length > 0) {
@@ -62,18 +72,20 @@ export function planFor(s: ServerAnalysis): ServerPlan {
         blockers: rows(v.blockers),
         changeCount: v.changes.filter((c) => !planned.has(changeKey(c))).length,
       })),
+      manual: manualSteps(s, go),
       allBlockers,
       restartRequired: go.some((v) => v.restartRequired),
       policies: go.map((v) => v.policy),
     };
   }
-  const blockedWithChanges = withChanges.filter(isBlocked);
+  const blockedActionable = actionable.filter(isBlocked);
   return {
-    changes: merge(s.server, blockedWithChanges),
-    blockers: rows(blockedWithChanges.flatMap((v) => v.blockers)),
+    changes: merge(s.server, blockedActionable),
+    blockers: rows(blockedActionable.flatMap((v) => v.blockers)),
     heldBack: [],
+    manual: manualSteps(s, blockedActionable),
     allBlockers,
-    restartRequired: blockedWithChanges.some((v) => v.restartRequired),
-    policies: blockedWithChanges.map((v) => v.policy),
+    restartRequired: blockedActionable.some((v) => v.restartRequired),
+    policies: blockedActionable.map((v) => v.policy),
   };
 }

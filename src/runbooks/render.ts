@@ -12,6 +12,7 @@ import { fleetContext, serverContext, type AnalysisHead, type ServerInput } from
 import { RunbookDataError } from './errors.js';
 import { FolderNamer } from './folder-names.js';
 import { indexFleet } from './maintenance.js';
+import { needsRunbook } from './plan.js';
 import { prepareRecords, prepareServer } from './prepare.js';
 import { writeSummaryCsv } from './summary-csv.js';
 import { ProbeIndex } from './probes.js';
@@ -129,8 +130,8 @@ interface Run {
 /** Folders and rollout waves: what needs the whole fleet before any server's files can be written. */
 function planRun(inputs: readonly ServerInput[], options: RenderOptions): Run {
   const namer = new FolderNamer();
-  for (const i of inputs) i.folder = i.plan.changes.length > 0 ? namer.assign(i.analysis.server) : '';
-  const ready = inputs.filter((i) => i.plan.changes.length > 0 && i.plan.blockers.length === 0);
+  for (const i of inputs) i.folder = needsRunbook(i.plan) ? namer.assign(i.analysis.server) : '';
+  const ready = inputs.filter((i) => needsRunbook(i.plan) && i.plan.blockers.length === 0);
   const waveList = planWaves(
     ready.map((i) => ({ name: i.analysis.server, dag: i.facts.dag, site: i.facts.site, isEdge: i.facts.isEdge })),
     options.waveSize ?? 0,
@@ -150,9 +151,9 @@ function planRun(inputs: readonly ServerInput[], options: RenderOptions): Run {
   return { generatedAt: options.generatedAt ?? new Date().toISOString(), inputs, waves, out: new TextFileWriter(), files: 0 };
 }
 
-/** Each server with changes: runbook.md, remediate.ps1, rollback.ps1 in its folder. */
+/** Each server with changes or manual steps: runbook.md, remediate.ps1, rollback.ps1 in its folder. */
 function writeServerFiles(head: AnalysisHead, run: Run, templates: TemplateSet, options: RenderOptions): void {
-  const withRunbook = run.inputs.filter((i) => i.plan.changes.length > 0);
+  const withRunbook = run.inputs.filter((i) => needsRunbook(i.plan));
   const fleetIndex = indexFleet(run.inputs.map((s) => s.facts));
   let done = 0;
   for (const input of withRunbook) {
@@ -184,7 +185,7 @@ function writeFleetFiles(doc: FindingsDocument, run: Run, templates: TemplateSet
     run.out.writeStreamed(join(options.outDir, file), (sink) => renderInto(templates, template, fleet, null, sink, lists));
   }
   run.out.writeStreamed(join(options.outDir, 'summary.csv'), (sink) => writeSummaryCsv(fleet, sink));
-  const withRunbook = run.inputs.filter((i) => i.plan.changes.length > 0);
+  const withRunbook = run.inputs.filter((i) => needsRunbook(i.plan));
   return {
     outDir: options.outDir,
     servers: run.inputs.length,

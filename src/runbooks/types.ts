@@ -33,6 +33,14 @@ export interface HeldBack {
   changeCount: number;
 }
 
+/** A failing finding extls plans no registry change for (e.g. cipher suite order owned by a GPO): done by hand. */
+export interface ManualStep {
+  id: string;
+  severity: string;
+  title: string;
+  explanation: string;
+}
+
 /** What the generated scripts embed (one JSON literal) and act on. Current values are read at run time. */
 export interface ChangePlan {
   format: 'extls-change-plan';
@@ -101,6 +109,8 @@ export interface ServerContext {
   blocked: boolean;
   blockers: BlockerRow[];
   heldBack: HeldBack[];
+  /** steps the admin does by hand (no registry change extls can plan) */
+  manual: ManualStep[];
   findings: { id: string; severity: string; title: string; explanation: string }[];
   /** host:port for `extls probe` */
   probeTarget: string;

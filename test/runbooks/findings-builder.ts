@@ -86,7 +86,22 @@ export interface ServerSpec {
   blockers?: Blocker[];
   failed?: boolean;
   tls12?: 'on' | 'off' | 'faulty';
+  /** adds a failing finding with no planned change (a GPO cipher suite order): a manual step */
+  manual?: boolean;
 }
+
+const manualFinding: ServerAnalysis['findings'][number] = {
+  id: 'CIPHERS-NO-M365-SUITE',
+  severity: 'critical',
+  category: 'schannel',
+  title: 'No cipher suite in the configured order is one Exchange Online accepts',
+  explanation: 'Add TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 to the GPO <SSL Cipher Suite Order>.',
+  policies: ['tls12-ready'],
+  evidence: [],
+  changes: [],
+  restartRequired: true,
+  blockers: [],
+};
 
 export function server(spec: ServerSpec): ServerAnalysis {
   const changes = spec.changes ?? [];
@@ -99,16 +114,17 @@ export function server(spec: ServerSpec): ServerAnalysis {
       failure: { category: 'unreachable', message: 'WinRM: the server did not answer' },
       host: null,
       protocols: [],
-      verdicts: [{ policy: 'tls12-ready', policyTitle: 'TLS 1.2 ready', verdict: 'not-judged', display: 'not judged', findingIds: [], changes: [], restartRequired: false, blockers: [] }],
+      verdicts: [{ policy: 'tls12-ready', policyTitle: 'TLS 1.2 ready', verdict: 'not-judged', display: 'not judged', findingIds: [], manualFindingIds: [], changes: [], restartRequired: false, blockers: [] }],
       findings: [],
       counts: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
       worstSeverity: null,
     };
   }
-  const findings: ServerAnalysis['findings'] =
-    changes.length > 0 || blockers.length > 0
+  const findings: ServerAnalysis['findings'] = [
+    ...(spec.manual ? [structuredClone(manualFinding)] : []),
+    ...(changes.length > 0 || blockers.length > 0
       ? [
-          {
+          <ServerAnalysis['findings'][number]>{
             id: 'TLS12-SERVER-DISABLED',
             severity: 'critical',
             category: 'schannel',
@@ -121,8 +137,9 @@ export function server(spec: ServerSpec): ServerAnalysis {
             blockers,
           },
         ]
-      : [];
-  const verdict = blockers.length > 0 ? 'blocked' : changes.length > 0 ? 'fail' : 'pass';
+      : []),
+  ];
+  const verdict = blockers.length > 0 ? 'blocked' : findings.length > 0 ? 'fail' : 'pass';
   return {
     server: spec.name,
     groups: { dag: spec.dag ?? null, site: spec.site ?? null, role: spec.role ?? (spec.edge ? 'edge' : 'mailbox') },
@@ -154,8 +171,9 @@ export function server(spec: ServerSpec): ServerAnalysis {
         verdict,
         display: verdict,
         findingIds: findings.map((f) => f.id),
+        manualFindingIds: spec.manual ? [manualFinding.id] : [],
         changes,
-        restartRequired: changes.length > 0,
+        restartRequired: changes.length > 0 || !!spec.manual,
         blockers,
       },
     ],

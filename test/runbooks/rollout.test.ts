@@ -5,7 +5,8 @@ import type { InventoryRecord } from '../../src/inventory/types.js';
 import { renderRunbooks } from '../../src/runbooks/render.js';
 import { planWaves, type WaveCandidate } from '../../src/runbooks/waves.js';
 import { blocker, change, findingsDoc, SCHANNEL, server, tls12Changes } from './findings-builder.js';
-import { runDir } from './run-script.js';
+import { writeReg, type RegModel } from './reg-file.js';
+import { PWSH_TIMEOUT, runDir, runScript } from './run-script.js';
 
 describe('planWaves', () => {
   const c = (name: string, dag: string | null, extra: Partial<WaveCandidate> = {}): WaveCandidate => ({ name, dag, site: null, isEdge: false, ...extra });
@@ -126,6 +127,7 @@ describe('blocked policies', () => {
       verdict: 'blocked',
       display: 'blocked: legacy-peers',
       findingIds: [],
+      manualFindingIds: [],
       changes: legacy,
       restartRequired: true,
       blockers: [blocker('legacy-peers', '2 SMTP peers still use TLS 1.0')],
@@ -141,4 +143,52 @@ describe('blocked policies', () => {
     expect(readFileSync(join(out, 'EX1', 'remediate.ps1'), 'utf8')).not.toContain('TLS 1.0');
     expect(readFileSync(join(out, 'rollout.md'), 'utf8')).toMatch(/## Wave 1[\s\S]*\| EX1 \|/);
   });
+});
+
+describe('manual steps (failing findings with no registry change, e.g. a GPO cipher suite order)', () => {
+  let out: string;
+  let r: Awaited<ReturnType<typeof renderRunbooks>>;
+  beforeAll(async () => {
+    out = runDir('manual');
+    r = await renderRunbooks(
+      findingsDoc([
+        server({ name: 'CIPHER', manual: true }),
+        server({ name: 'BOTH', manual: true, changes: tls12Changes() }),
+        server({ name: 'READY' }),
+      ]),
+      { outDir: out },
+    );
+  });
+
+  test('a server whose only need is a manual step still gets a runbook and a wave; a compliant one does not', () => {
+    expect(r.runbooks.map((x) => x.server).sort()).toEqual(['BOTH', 'CIPHER']);
+    const text = readFileSync(join(out, 'CIPHER', 'runbook.md'), 'utf8');
+    expect(text).toContain('| Changes | 0 registry values and 1 step by hand, restart required |');
+    expect(text).toContain('No registry value to change');
+    expect(text).toContain('### Changes by hand');
+    expect(text).toContain('**No cipher suite in the configured order is one Exchange Online accepts** (`CIPHERS-NO-M365-SUITE`, critical)');
+    // Markdown-escaped like every other data value
+    expect(text).toContain('TLS\\_ECDHE\\_RSA\\_WITH\\_AES\\_256\\_GCM\\_SHA384 to the GPO &lt;SSL Cipher Suite Order&gt;.');
+    expect(readFileSync(join(out, 'rollout.md'), 'utf8')).toMatch(/\| CIPHER \|/);
+    const csv = readFileSync(join(out, 'summary.csv'), 'utf8');
+    expect(csv).toMatch(/READY.*none needed/);
+  });
+
+  test('next to registry changes the manual step follows the table', () => {
+    const text = readFileSync(join(out, 'BOTH', 'runbook.md'), 'utf8');
+    expect(text.indexOf('| # | Key | Value |')).toBeGreaterThan(0);
+    expect(text.indexOf('### Changes by hand')).toBeGreaterThan(text.indexOf('| # | Key | Value |'));
+    expect(text.indexOf('### Changes by hand')).toBeLessThan(text.indexOf('## 4. Restart'));
+  });
+
+  test('its remediate.ps1 runs and changes nothing', async () => {
+    const reg = join(out, 'CIPHER', 'target.reg');
+    writeReg(reg, new Map([[`HKEY_LOCAL_MACHINE\\${SCHANNEL}\\TLS 1.2\\Server`, new Map([['Enabled', { type: 'REG_DWORD' as const, value: 1 }]])]]) as RegModel);
+    const before = readFileSync(reg);
+    const run = await runScript(join(out, 'CIPHER', 'remediate.ps1'), ['-RegistryFile', reg, '-Confirm:$false']);
+    expect(run.errorText).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('changed 0 value(s)');
+    expect(readFileSync(reg)).toEqual(before);
+  }, PWSH_TIMEOUT);
 });
