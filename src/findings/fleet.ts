@@ -49,7 +49,8 @@ function differences(members: { name: string; sig: Map<string, string> }[]): Fle
     if (byValue.size < 2) continue;
     out.push({
       setting,
-      values: [...byValue.entries()].map(([value, servers]) => ({ value, servers, display: `${value}: ${servers.join(', ')}` })),
+      // slice(): an array grown by push keeps spare room; thousands of these lists live until the report is written
+      values: [...byValue.entries()].map(([value, servers]) => ({ value, servers: servers.slice(), display: `${value}: ${servers.join(', ')}` })),
     });
   }
   return out;
