@@ -65,6 +65,7 @@ export function prepareServer(s: ServerAnalysis, record: InventoryRecord | undef
     plan.changes = plan.changes.map((c) => shared.share('change', c));
     plan.allBlockers = plan.allBlockers.map((b) => shared.share('blocker', b));
     plan.blockers = plan.blockers.map((b) => shared.share('blocker', b));
+    plan.manual = plan.manual.map((m) => shared.share('manual', m));
     plan.policies = shared.shareAs(`policies\u0001${plan.policies.join('\u0001')}`, plan.policies);
     facts.roles = shared.shareAs(`roles\u0001${facts.roles.join('\u0001')}`, facts.roles);
   }
