@@ -58,6 +58,20 @@ namespace ExTlsProtocolLogs1
         public string Cipher;
     }
 
+    // The scanner's methods (all but one-liners) are marked [MethodImpl(Jit.Optimized)]. On PowerShell 7 that is
+    // AggressiveOptimization: compiled fully optimized at the first call. Otherwise .NET compiles a method twice,
+    // quick code first and optimized code later on a thread of its own, whose compiler memory then stays with the
+    // process (about 10 MB for a large scan), and the hot loop starts slow. .NET Framework (Windows PowerShell 5.1)
+    // has no such flag: nothing there.
+    internal static class Jit
+    {
+#if EXTLS_CORE
+        public const MethodImplOptions Optimized = (MethodImplOptions)512;
+#else
+        public const MethodImplOptions Optimized = (MethodImplOptions)0;
+#endif
+    }
+
     // Open-addressing map session key -> session (linear probing, backward-shift delete). Our own code rather than
     // Dictionary<ulong, Session>: on PowerShell 7 a BCL generic over our types starts as slow tier-0 code, and this
     // lookup runs for every line.
@@ -68,9 +82,7 @@ namespace ExTlsProtocolLogs1
         int count;
         public int Count { get { return count; } }
 
-#if EXTLS_CORE
-        [System.Runtime.CompilerServices.MethodImpl((System.Runtime.CompilerServices.MethodImplOptions)512)]
-#endif
+        [MethodImpl(Jit.Optimized)]
         public Session Get(ulong key)
         {
             int mask = keys.Length - 1;
@@ -84,6 +96,7 @@ namespace ExTlsProtocolLogs1
             }
         }
 
+        [MethodImpl(Jit.Optimized)]
         public void Add(ulong key, Session value)
         {
             if ((count + 1) * 2 > keys.Length) Grow();
@@ -91,6 +104,7 @@ namespace ExTlsProtocolLogs1
             count++;
         }
 
+        [MethodImpl(Jit.Optimized)]
         void Insert(ulong key, Session value)
         {
             int mask = keys.Length - 1;
@@ -99,6 +113,7 @@ namespace ExTlsProtocolLogs1
             keys[i] = key; values[i] = value;
         }
 
+        [MethodImpl(Jit.Optimized)]
         void Grow()
         {
             ulong[] ok = keys; Session[] ov = values;
@@ -106,6 +121,7 @@ namespace ExTlsProtocolLogs1
             for (int i = 0; i < ok.Length; i++) if (ov[i] != null) Insert(ok[i], ov[i]);
         }
 
+        [MethodImpl(Jit.Optimized)]
         public void Remove(ulong key)
         {
             int mask = keys.Length - 1;
@@ -131,6 +147,7 @@ namespace ExTlsProtocolLogs1
             }
         }
 
+        [MethodImpl(Jit.Optimized)]
         public List<KeyValuePair<ulong, Session>> Entries()
         {
             List<KeyValuePair<ulong, Session>> l = new List<KeyValuePair<ulong, Session>>(count);
@@ -138,6 +155,7 @@ namespace ExTlsProtocolLogs1
             return l;
         }
 
+        [MethodImpl(Jit.Optimized)]
         public void Clear()
         {
             Array.Clear(values, 0, values.Length);
@@ -158,6 +176,7 @@ namespace ExTlsProtocolLogs1
         public string[] Ciphers;                     // cipher keys (see TryTlsSuccess); same index in CipherSessions
         public long[] CipherSessions;
 
+        [MethodImpl(Jit.Optimized)]
         public void AddVersion(string version, long last)
         {
             for (int i = 0; i < VersionCount; i++)
@@ -177,6 +196,7 @@ namespace ExTlsProtocolLogs1
         }
 
         // False when the cipher is new and the peer already has max of them.
+        [MethodImpl(Jit.Optimized)]
         public bool AddCipher(string cipher, int max)
         {
             for (int i = 0; i < CipherCount; i++)
@@ -195,11 +215,13 @@ namespace ExTlsProtocolLogs1
     {
         public int Direction;
         public string Service, Connector, Remote;
+        [MethodImpl(Jit.Optimized)]
         public bool Equals(PeerKey o)
         {
             return Direction == o.Direction && String.Equals(Service, o.Service) && String.Equals(Connector, o.Connector) && String.Equals(Remote, o.Remote);
         }
         public override bool Equals(object o) { return o is PeerKey && Equals((PeerKey)o); }
+        [MethodImpl(Jit.Optimized)]
         public override int GetHashCode()
         {
             int h = Direction;
@@ -215,12 +237,14 @@ namespace ExTlsProtocolLogs1
     {
         public int Direction;
         public string Kind, Signature, Service, Connector, Remote;
+        [MethodImpl(Jit.Optimized)]
         public bool Equals(ErrorKey o)
         {
             return Direction == o.Direction && String.Equals(Kind, o.Kind) && String.Equals(Signature, o.Signature) && String.Equals(Service, o.Service)
                 && String.Equals(Connector, o.Connector) && String.Equals(Remote, o.Remote);
         }
         public override bool Equals(object o) { return o is ErrorKey && Equals((ErrorKey)o); }
+        [MethodImpl(Jit.Optimized)]
         public override int GetHashCode()
         {
             int h = Direction;
@@ -262,6 +286,7 @@ namespace ExTlsProtocolLogs1
         int depth;
         bool afterName;
 
+        [MethodImpl(Jit.Optimized)]
         void Separator()
         {
             if (afterName) { afterName = false; return; }
@@ -269,6 +294,7 @@ namespace ExTlsProtocolLogs1
             hasItems[depth] = true;
         }
 
+        [MethodImpl(Jit.Optimized)]
         public JsonText Name(string name)
         {
             Separator();
@@ -286,6 +312,7 @@ namespace ExTlsProtocolLogs1
         public void Value(bool v) { Separator(); sb.Append(v ? "true" : "false"); }
         public void Value(long v) { Separator(); sb.Append(v.ToString(CultureInfo.InvariantCulture)); }
         public void Value(double v) { Separator(); sb.Append(v.ToString("R", CultureInfo.InvariantCulture)); }
+        [MethodImpl(Jit.Optimized)]
         public void Value(string v)
         {
             Separator();
@@ -293,6 +320,7 @@ namespace ExTlsProtocolLogs1
             else Quoted(v);
         }
 
+        [MethodImpl(Jit.Optimized)]
         void Quoted(string v)
         {
             sb.Append('"');
@@ -348,15 +376,15 @@ namespace ExTlsProtocolLogs1
         readonly List<LogFolder> folders = new List<LogFolder>();
         readonly Dictionary<PeerKey, Peer> peers = new Dictionary<PeerKey, Peer>();
         // Caches so that the steady state allocates almost nothing (memory stays flat, the GC stays idle).
-        readonly Dictionary<ulong, string> addressCache = new Dictionary<ulong, string>();
-        readonly Dictionary<ulong, string[]> tlsCache = new Dictionary<ulong, string[]>();
-        readonly Stack<Session> sessionPool = new Stack<Session>();
+        Dictionary<ulong, string> addressCache = new Dictionary<ulong, string>();
+        Dictionary<ulong, string[]> tlsCache = new Dictionary<ulong, string[]>();
+        Stack<Session> sessionPool = new Stack<Session>();
         readonly Dictionary<ErrorKey, ErrorGroup> errors = new Dictionary<ErrorKey, ErrorGroup>();
-        readonly Dictionary<ulong, string> signatureCache = new Dictionary<ulong, string>();
+        Dictionary<ulong, string> signatureCache = new Dictionary<ulong, string>();
         char[] textChars = new char[256];   // an error text decoded, then its signature: scratch, no string per line
         char[] sigChars = new char[256];
-        readonly SessionTable sessions = new SessionTable();
-        readonly Dictionary<ulong, string> connectorCache = new Dictionary<ulong, string>();
+        SessionTable sessions = new SessionTable();
+        Dictionary<ulong, string> connectorCache = new Dictionary<ulong, string>();
         readonly List<Sample> badSamples = new List<Sample>();
         readonly List<FileError> fileErrors = new List<FileError>();
         readonly SortedDictionary<string, long> badReasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -367,6 +395,8 @@ namespace ExTlsProtocolLogs1
         long sessionsTotal, sessionsUnclosed, sessionsSwept, sessionsUntracked, errorLines, errorLinesUntracked;
         bool truncated;
         string truncatedReason;
+        string status = "scanned", message;
+        readonly Stopwatch sw = new Stopwatch();
 
         // per-file parse state
         byte[] buf;
@@ -382,16 +412,12 @@ namespace ExTlsProtocolLogs1
         long curLineNo;
         long cachedDayKey = -1, cachedDayTicks;
 
-        // Returns the protocolLogs object as JSON text (schemas/protocol-logs.schema.json).
-        public static string Scan(string[] roots, string[] sources, string referenceTime, double logDays, long byteBudget)
+        // Two steps: Run() scans, ToJson() gives the protocolLogs object (schemas/protocol-logs.schema.json) as JSON
+        // text. In between the caller can let the scan's working state go before the text is built.
+        [MethodImpl(Jit.Optimized)]
+        public void Run(string[] roots, string[] sources, string referenceTime, double days, long budget)
         {
-            Scanner s = new Scanner();
-            return s.Run(roots, sources, referenceTime, logDays, byteBudget);
-        }
-
-        public string Run(string[] roots, string[] sources, string referenceTime, double days, long budget)
-        {
-            Stopwatch sw = Stopwatch.StartNew();
+            sw.Start();
             DateTime rt;
             if (!DateTime.TryParse(referenceTime, CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out rt))
@@ -406,7 +432,11 @@ namespace ExTlsProtocolLogs1
             bool anyExists = false;
             foreach (LogFolder f in folders) if (f.Exists) anyExists = true;
             if (!anyExists)
-                return Result("no-log-folders", "none of the protocol-log folders exists", sw);
+            {
+                status = "no-log-folders"; message = "none of the protocol-log folders exists";
+                DropWorkingState();
+                return;
+            }
 
             SelectFiles();
             buf = new byte[BufferSize];
@@ -419,12 +449,22 @@ namespace ExTlsProtocolLogs1
                 // Sessions still open: the newest file is being written, or a session crossed the window edge.
                 FinishAllSessions(true);
             }
-            buf = null;
-            return Result("scanned", null, sw);
+            DropWorkingState();
+        }
+
+        // What only the scan needs (caches, open sessions, the read buffer) becomes garbage; the clock stops until
+        // ToJson() (a collection the caller runs in between is not scan time).
+        [MethodImpl(Jit.Optimized)]
+        void DropWorkingState()
+        {
+            buf = null; sessions = null; sessionPool = null; textChars = null; sigChars = null;
+            addressCache = null; connectorCache = null; tlsCache = null; signatureCache = null;
+            sw.Stop();
         }
 
         // ---------- discovery and selection ----------
 
+        [MethodImpl(Jit.Optimized)]
         void DiscoverFolders(string[] roots, string[] sources)
         {
             // Dictionary, not HashSet: HashSet lives in System.Core, which 5.1's Add-Type does not reference.
@@ -453,6 +493,7 @@ namespace ExTlsProtocolLogs1
         }
 
         // A folder override may point at a parent (e.g. ...\Logs); every folder below that holds .LOG files counts.
+        [MethodImpl(Jit.Optimized)]
         static bool AddSeen(Dictionary<string, bool> seen, string key)
         {
             if (seen.ContainsKey(key)) return false;
@@ -460,6 +501,7 @@ namespace ExTlsProtocolLogs1
             return true;
         }
 
+        [MethodImpl(Jit.Optimized)]
         void Walk(string dir, string source, int depth, Dictionary<string, bool> seen)
         {
             List<string> logs = new List<string>();
@@ -484,6 +526,7 @@ namespace ExTlsProtocolLogs1
                 if (AddSeen(seen, sub)) Walk(sub, source, depth + 1, seen);
         }
 
+        [MethodImpl(Jit.Optimized)]
         void AddFile(LogFolder folder, string path)
         {
             filesFound++;
@@ -514,6 +557,7 @@ namespace ExTlsProtocolLogs1
         }
 
         // RECVyyyyMMddHH-n.LOG, RECVyyyyMMdd-n.LOG, SEND... (Exchange's names).
+        [MethodImpl(Jit.Optimized)]
         static void ParseName(LogFile lf, out long ticks, out long period)
         {
             ticks = 0; period = 0;
@@ -541,6 +585,7 @@ namespace ExTlsProtocolLogs1
             }
         }
 
+        [MethodImpl(Jit.Optimized)]
         static int CompareOldestFirst(LogFile a, LogFile b)
         {
             int c = a.SortTicks.CompareTo(b.SortTicks);
@@ -551,6 +596,7 @@ namespace ExTlsProtocolLogs1
         }
 
         // The byte budget goes to the newest files first: recent evidence matters most ("last seen").
+        [MethodImpl(Jit.Optimized)]
         void SelectFiles()
         {
             List<LogFile> all = new List<LogFile>();
@@ -569,6 +615,7 @@ namespace ExTlsProtocolLogs1
 
         void MarkTruncated() { truncated = true; truncatedReason = "byte-budget"; }
 
+        [MethodImpl(Jit.Optimized)]
         static string ServiceOf(string path)
         {
             string[] parts = path.Split(new char[] { '\\', '/' }, StringSplitOptions.RemoveEmptyEntries);
@@ -587,6 +634,7 @@ namespace ExTlsProtocolLogs1
             return "unknown";
         }
 
+        [MethodImpl(Jit.Optimized)]
         static string KnownService(string p)
         {
             string[] names = new string[] { "FrontEnd", "Hub", "Mailbox", "Edge" };
@@ -596,9 +644,7 @@ namespace ExTlsProtocolLogs1
 
         // ---------- reading ----------
 
-#if EXTLS_CORE
-        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
-#endif
+        [MethodImpl(Jit.Optimized)]
         void ScanFile(LogFile lf)
         {
             curFile = lf;
@@ -671,6 +717,7 @@ namespace ExTlsProtocolLogs1
             if (!skipping && filled > pos) partialLines++;
         }
 
+        [MethodImpl(Jit.Optimized)]
         static int FolderDirection(string path)
         {
             string p = path.Replace('/', '\\');
@@ -679,9 +726,7 @@ namespace ExTlsProtocolLogs1
             return DirUnknown;
         }
 
-#if EXTLS_CORE
-        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
-#endif
+        [MethodImpl(Jit.Optimized)]
         void ProcessLine(int start, int len)
         {
             curLineNo++;
@@ -743,6 +788,7 @@ namespace ExTlsProtocolLogs1
             if (!Classify(s, ds, dl, t, start, len)) Classify(s, cs, cl, t, start, len);
         }
 
+        [MethodImpl(Jit.Optimized)]
         void Header(string line)
         {
             if (line.StartsWith("#Fields:", StringComparison.OrdinalIgnoreCase))
@@ -773,9 +819,7 @@ namespace ExTlsProtocolLogs1
         }
 
         // CSV as Exchange writes it: a field is quoted only when it holds a comma (or a quote, doubled inside).
-#if EXTLS_CORE
-        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
-#endif
+        [MethodImpl(Jit.Optimized)]
         bool Split(int start, int len)
         {
             int end = start + len;
@@ -819,13 +863,7 @@ namespace ExTlsProtocolLogs1
             }
         }
 
-        string Field(int i)
-        {
-            string s = Utf8.GetString(buf, fStart[i], fLen[i]);
-            if (fQuoted[i] && s.IndexOf('"') >= 0) s = s.Replace("\"\"", "\"");
-            return s;
-        }
-
+        [MethodImpl(Jit.Optimized)]
         string CachedString(int start, int len, bool quoted)
         {
             ulong h = 14695981039346656037UL;
@@ -840,9 +878,7 @@ namespace ExTlsProtocolLogs1
         }
 
         // Session ids are 16 hex digits: the number itself is the key; anything else is hashed.
-#if EXTLS_CORE
-        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
-#endif
+        [MethodImpl(Jit.Optimized)]
         ulong SessionKey(int start, int len)
         {
             if (len <= 16)
@@ -866,6 +902,7 @@ namespace ExTlsProtocolLogs1
         }
 
         // The address part of an endpoint (IPv4:port, [IPv6]:port), as a cached string.
+        [MethodImpl(Jit.Optimized)]
         string CachedAddress(int start, int len)
         {
             int end = start + len;
@@ -891,24 +928,8 @@ namespace ExTlsProtocolLogs1
             return r;
         }
 
-        static string RemoteAddress(string ep)
-        {
-            ep = ep.Trim();
-            if (ep.Length == 0) return null;
-            if (ep[0] == '[')
-            {
-                int close = ep.IndexOf(']');
-                return close > 1 ? ep.Substring(1, close - 1) : ep;
-            }
-            int colon = ep.IndexOf(':');
-            if (colon > 0 && colon == ep.LastIndexOf(':')) return ep.Substring(0, colon);   // IPv4:port
-            return ep;   // IPv6 without brackets (or no port): as written
-        }
-
         // yyyy-MM-ddTHH:mm:ss[.fffffff]Z fast; anything else through DateTime.TryParse. -1 when unreadable.
-#if EXTLS_CORE
-        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
-#endif
+        [MethodImpl(Jit.Optimized)]
         long ParseTime(int s, int len)
         {
             if (len >= 20 && buf[s + 4] == '-' && buf[s + 7] == '-' && (buf[s + 10] == 'T' || buf[s + 10] == ' ') && buf[s + 13] == ':' && buf[s + 16] == ':')
@@ -942,6 +963,7 @@ namespace ExTlsProtocolLogs1
             return -1;
         }
 
+        [MethodImpl(Jit.Optimized)]
         int D(int s, int n)
         {
             int v = 0;
@@ -954,12 +976,14 @@ namespace ExTlsProtocolLogs1
             return v;
         }
 
+        [MethodImpl(Jit.Optimized)]
         bool EqualsCI(int s, int len, string w)
         {
             if (len != w.Length) return false;
             return StartsWithCI(s, len, w);
         }
 
+        [MethodImpl(Jit.Optimized)]
         bool StartsWithCI(int s, int len, string w)
         {
             if (len < w.Length) return false;
@@ -976,6 +1000,7 @@ namespace ExTlsProtocolLogs1
 
         // Case-insensitive ASCII search; w must be upper case. Returns the offset or -1. The first byte is found
         // with Array.IndexOf (vectorized on .NET Core), once for each case.
+        [MethodImpl(Jit.Optimized)]
         int IndexOfCI(int s, int len, string w)
         {
             int end = s + len, last = end - w.Length;
@@ -1003,9 +1028,7 @@ namespace ExTlsProtocolLogs1
         // "TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_256
         // with strength 256 bits, MAC hash algorithm CALG_SHA_384 with strength 0 bits and key exchange algorithm
         // CALG_ECDH_EPHEM with strength 384 bits"; Microsoft's doc also spells it SP_PROT-TLS1_2_CLIENT.
-#if EXTLS_CORE
-        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
-#endif
+        [MethodImpl(Jit.Optimized)]
         bool TryTlsSuccess(Session s, int start, int len)
         {
             if (len < 20) return false;
@@ -1034,6 +1057,7 @@ namespace ExTlsProtocolLogs1
             return true;
         }
 
+        [MethodImpl(Jit.Optimized)]
         static string VersionOf(string t)
         {
             int i = t.IndexOf("SP_PROT", StringComparison.OrdinalIgnoreCase);
@@ -1061,11 +1085,13 @@ namespace ExTlsProtocolLogs1
             }
         }
 
+        [MethodImpl(Jit.Optimized)]
         static bool IsLegacy(string v)
         {
             return v == "TLS 1.0" || v == "TLS 1.1" || v == "SSL 3.0" || v == "SSL 2.0" || v == "PCT 1.0";
         }
 
+        [MethodImpl(Jit.Optimized)]
         static string TokenAfter(string t, string marker)
         {
             int i = t.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
@@ -1076,6 +1102,7 @@ namespace ExTlsProtocolLogs1
             return e > i ? t.Substring(i, e - i) : null;
         }
 
+        [MethodImpl(Jit.Optimized)]
         static string Strength(string t, string marker)
         {
             int i = t.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
@@ -1089,9 +1116,7 @@ namespace ExTlsProtocolLogs1
 
         // Error signatures, first match wins: TLS negotiation failed with error X; 451 5.7.3; 421 4.4.2; 454 4.7.x;
         // 530 5.7.0; any other text that mentions TLS and a failure or an error.
-#if EXTLS_CORE
-        [MethodImpl((MethodImplOptions)512)]   // AggressiveOptimization: skip tier-0 code for the hot path
-#endif
+        [MethodImpl(Jit.Optimized)]
         bool Classify(Session s, int start, int len, long t, int lineStart, int lineLen)
         {
             if (len < 9) return false;
@@ -1155,6 +1180,7 @@ namespace ExTlsProtocolLogs1
             return false;
         }
 
+        [MethodImpl(Jit.Optimized)]
         bool Match(int i, string w)
         {
             for (int k = 0; k < w.Length; k++) if (buf[i + k] != w[k]) return false;
@@ -1162,6 +1188,7 @@ namespace ExTlsProtocolLogs1
         }
 
         // buf[start, start + len) decoded into textChars; returns the number of chars.
+        [MethodImpl(Jit.Optimized)]
         int Decode(int start, int len)
         {
             int max = Utf8.GetMaxCharCount(len);
@@ -1169,6 +1196,7 @@ namespace ExTlsProtocolLogs1
             return Utf8.GetChars(buf, start, len, textChars, 0);
         }
 
+        [MethodImpl(Jit.Optimized)]
         void EnsureSignatureRoom(int chars)
         {
             if (sigChars.Length < chars) sigChars = new char[Math.Max(chars, sigChars.Length * 2)];
@@ -1178,6 +1206,7 @@ namespace ExTlsProtocolLogs1
         // names, details), each number becomes '#' (with its '.' and ':'), surrounding white space and trailing
         // ',' '.' ' ' are trimmed, at most 120 characters. Reads textChars[0, count), writes sigChars from 'at';
         // returns where the signature ends.
+        [MethodImpl(Jit.Optimized)]
         int Normalize(int count, int at)
         {
             int cut = count;
@@ -1207,6 +1236,7 @@ namespace ExTlsProtocolLogs1
         }
 
         // sigChars[0, length) as a string, the same instance each time the same signature comes back.
+        [MethodImpl(Jit.Optimized)]
         string Signature(int length)
         {
             ulong h = 14695981039346656037UL;
@@ -1225,6 +1255,7 @@ namespace ExTlsProtocolLogs1
         }
 
         // The signature is sigChars[0, sigLength); an SMTP code is its first codeLength characters.
+        [MethodImpl(Jit.Optimized)]
         void AddError(Session s, string kind, int codeLength, int sigLength, long t, int lineStart, int lineLen)
         {
             errorLines++;
@@ -1246,6 +1277,7 @@ namespace ExTlsProtocolLogs1
             if (g.Samples.Count < MaxSamplesPerError) g.Samples.Add(MakeSample(lineStart, lineLen, null));
         }
 
+        [MethodImpl(Jit.Optimized)]
         Sample MakeSample(int start, int len, string reason)
         {
             Sample d = new Sample();
@@ -1259,6 +1291,7 @@ namespace ExTlsProtocolLogs1
             return d;
         }
 
+        [MethodImpl(Jit.Optimized)]
         void Bad(string reason, int start, int len)
         {
             badLines++;
@@ -1268,6 +1301,7 @@ namespace ExTlsProtocolLogs1
             if (badSamples.Count < MaxBadLineSamples) badSamples.Add(MakeSample(start, len, reason));
         }
 
+        [MethodImpl(Jit.Optimized)]
         void AddFileError(string path, Exception e)
         {
             if (fileErrors.Count >= MaxFileErrors) return;
@@ -1280,6 +1314,7 @@ namespace ExTlsProtocolLogs1
         // ---------- sessions and peers ----------
 
         // Keeps the open-session map bounded: sessions idle for 10 minutes are closed, then the oldest half.
+        [MethodImpl(Jit.Optimized)]
         void Sweep(long now)
         {
             List<KeyValuePair<ulong, Session>> all = sessions.Entries();
@@ -1294,17 +1329,20 @@ namespace ExTlsProtocolLogs1
             foreach (KeyValuePair<ulong, Session> kv in done) { Finish(kv.Value); sessions.Remove(kv.Key); sessionsSwept++; }
         }
 
+        [MethodImpl(Jit.Optimized)]
         void Recycle(Session s)
         {
             if (sessionPool.Count < 1000) sessionPool.Push(s);
         }
 
+        [MethodImpl(Jit.Optimized)]
         void FinishAllSessions(bool unclosed)
         {
             foreach (KeyValuePair<ulong, Session> kv in sessions.Entries()) { Finish(kv.Value); if (unclosed) sessionsUnclosed++; }
             sessions.Clear();
         }
 
+        [MethodImpl(Jit.Optimized)]
         void Finish(Session s)
         {
             sessionsTotal++;
@@ -1339,11 +1377,13 @@ namespace ExTlsProtocolLogs1
 
         // ---------- result ----------
 
+        [MethodImpl(Jit.Optimized)]
         static string Iso(long ticks)
         {
             return new DateTime(ticks, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         }
 
+        [MethodImpl(Jit.Optimized)]
         static int PeerPriority(Peer p)
         {
             if (p.Legacy > 0) return 0;
@@ -1352,6 +1392,7 @@ namespace ExTlsProtocolLogs1
             return 3;
         }
 
+        [MethodImpl(Jit.Optimized)]
         static int ComparePeerKeys(Peer a, Peer b)
         {
             int c = String.CompareOrdinal(a.Direction, b.Direction);
@@ -1361,11 +1402,10 @@ namespace ExTlsProtocolLogs1
             return c;
         }
 
-        string Result(string status, string message, Stopwatch sw)
+        [MethodImpl(Jit.Optimized)]
+        public string ToJson()
         {
-            // The scan's working state is not needed any more: let a collection during the writing take it.
-            sessions.Clear(); sessionPool.Clear(); addressCache.Clear(); connectorCache.Clear(); tlsCache.Clear(); signatureCache.Clear();
-            textChars = null; sigChars = null;
+            sw.Start();
 
             // Peers: all of them when they fit; else the ones that matter for the TLS change first.
             List<Peer> all = new List<Peer>(peers.Values);
@@ -1531,6 +1571,7 @@ namespace ExTlsProtocolLogs1
             return j.ToString();
         }
 
+        [MethodImpl(Jit.Optimized)]
         static void WritePeer(JsonText j, Peer p)
         {
             j.BeginObject();
@@ -1573,6 +1614,7 @@ namespace ExTlsProtocolLogs1
         }
 
         // Indexes of names[0, count) in ordinal order of the names.
+        [MethodImpl(Jit.Optimized)]
         static int[] SortedIndexes(string[] names, int count)
         {
             int[] order = new int[count];
@@ -1581,6 +1623,7 @@ namespace ExTlsProtocolLogs1
             return order;
         }
 
+        [MethodImpl(Jit.Optimized)]
         static void WriteSamples(JsonText j, List<Sample> samples)
         {
             j.BeginArray();
@@ -1596,6 +1639,7 @@ namespace ExTlsProtocolLogs1
             j.EndArray();
         }
 
+        [MethodImpl(Jit.Optimized)]
         static void WriteBits(JsonText j, string s)
         {
             long v;
@@ -1618,11 +1662,39 @@ function Get-ExTlsPlOptionValue {
     return $p.Value
 }
 
-# A full, compacting collection that hands the freed memory back to the OS (GCCollectionMode.Aggressive, .NET 7
-# and later, so PowerShell 7.3+; elsewhere nothing is done). Between phases only: it takes some 10-50 ms.
+# Between phases: a full, compacting collection that hands the freed memory back to the OS (GCCollectionMode.Aggressive,
+# .NET 7 and later, so PowerShell 7.3+; elsewhere nothing is done), then the native memory the runtime freed
+# (Invoke-ExTlsMallocTrim). Takes some 10-50 ms.
 function Clear-ExTlsGarbage {
     $aggressive = 'Aggressive' -as [GCCollectionMode]
-    if ($null -ne $aggressive) { [GC]::Collect(2, $aggressive, $true, $true) }
+    if ($null -eq $aggressive) { return }
+    [GC]::Collect(2, $aggressive, $true, $true)
+    Invoke-ExTlsMallocTrim
+}
+
+# glibc (Linux) keeps memory a process frees in its malloc arenas rather than handing it back, and .NET frees a lot
+# there: Roslyn itself is compiled from IL while Add-Type runs, and the tiered JIT recompiles hot methods on a thread
+# of its own, whose arena alone kept 10-20 MB. glibc's malloc_trim hands the free pages back. It is declared with
+# Reflection.Emit (a P/Invoke, no compiler) so that it can run before Add-Type too. Elsewhere (Windows, macOS, musl
+# libc) nothing is done.
+$script:ExTlsMallocTrim = $null   # the type holding the P/Invoke once declared; $false where there is none
+function Invoke-ExTlsMallocTrim {
+    if ($null -eq $script:ExTlsMallocTrim) {
+        $script:ExTlsMallocTrim = $false
+        if ([Environment]::OSVersion.Platform -ne [PlatformID]::Unix) { return }
+        $assembly = [System.Reflection.Emit.AssemblyBuilder]::DefineDynamicAssembly(
+            (New-Object System.Reflection.AssemblyName 'ExTlsLibc'), [System.Reflection.Emit.AssemblyBuilderAccess]::Run)
+        $type = $assembly.DefineDynamicModule('ExTlsLibc').DefineType('ExTlsLibc', 'Public, Abstract, Sealed')
+        [void]$type.DefinePInvokeMethod('malloc_trim', 'libc', 'Public, Static, PinvokeImpl', 'Standard', [int], [Type[]]@([UIntPtr]),
+            [Runtime.InteropServices.CallingConvention]::Cdecl, [Runtime.InteropServices.CharSet]::Ansi)
+        $script:ExTlsMallocTrim = $type.CreateType()
+    }
+    if ($script:ExTlsMallocTrim -isnot [type]) { return }
+    try {
+        [void]$script:ExTlsMallocTrim::malloc_trim([UIntPtr]::Zero)
+    } catch {
+        $script:ExTlsMallocTrim = $false   # not glibc: no libc, or no malloc_trim in it
+    }
 }
 
 function Initialize-ExTlsProtocolLogScanner {
@@ -1650,6 +1722,7 @@ function Initialize-ExTlsProtocolLogScanner {
                 Language        = 'CSharp'
                 CompilerOptions = @('-langversion:5', '-optimize+', '-define:EXTLS_CORE')
             }
+            Clear-ExTlsGarbage   # what the script has left so far: the compile is the collector's biggest step
             try {
                 Add-Type @compile -ErrorAction Stop -ReferencedAssemblies @('System.Collections', 'System.Text.Encoding.Extensions',
                     'System.Runtime.Extensions', 'System.IO.FileSystem')
@@ -1744,9 +1817,16 @@ function Get-ExTlsProtocolLogEvidence {
         }
 
         Initialize-ExTlsProtocolLogScanner
-        # The scan's tables come on top of what the process holds: hand back the sections' garbage first.
+        # Memory is handed back before each step that needs much of it: the sections' garbage before the scan, the
+        # scan's working state before the JSON text is built, then all but that text before the output is.
         Clear-ExTlsGarbage
-        return [ExTlsProtocolLogs1.Scanner]::Scan($roots.ToArray(), $sources.ToArray(), $refText, [double]$days, [int64]$budget)
+        $scanner = New-Object ExTlsProtocolLogs1.Scanner
+        $scanner.Run($roots.ToArray(), $sources.ToArray(), $refText, [double]$days, [int64]$budget)
+        Clear-ExTlsGarbage
+        $json = $scanner.ToJson()
+        $scanner = $null
+        Clear-ExTlsGarbage
+        return $json
     } catch {
         # Log evidence is secondary: an unexpected failure here must not cost the server its registry record.
         $msg = $_.Exception.Message
