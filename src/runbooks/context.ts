@@ -145,7 +145,16 @@ function cell(text: string, cls: string, sort: string): MatrixCell {
   return c;
 }
 
-function cellsFor(doc: FindingsDocument, s: RunbookServer): MatrixCell[] {
+/** The outside view from `extls probe` (runbooks --probes): what the SMTP port accepted, '–' for a server not probed. */
+function probeCell(p: LastProbe | null): MatrixCell {
+  if (!p) return na;
+  if (!p.reached) return cell('probe failed', 'na', '1');
+  if (!p.tls12Accepted) return cell('no TLS 1.2', 'fail', '4');
+  return p.legacyAccepted ? cell('TLS 1.2 + legacy', 'warn', '3') : cell('TLS 1.2', 'ok', '2');
+}
+
+/** `probe` is undefined when the run was given no probe results (no column), null for a server without one. */
+function cellsFor(doc: FindingsDocument, s: RunbookServer, probe: LastProbe | null | undefined): MatrixCell[] {
   const cells: MatrixCell[] = [];
   for (const p of doc.policies) {
     const v = s.verdicts.find((x) => x.policy === p.id);
@@ -162,14 +171,16 @@ function cellsFor(doc: FindingsDocument, s: RunbookServer): MatrixCell[] {
       .reduce<string | null>((w, f) => (w === null || SEVERITY_RANK[f.severity]! > SEVERITY_RANK[w]! ? f.severity : w), null);
     cells.push(s.status !== 'ok' ? na : worst ? cell(worst, worst, String(SEVERITY_RANK[worst])) : cell('ok', 'ok', '0'));
   }
+  if (probe !== undefined) cells.push(probeCell(probe));
   return cells;
 }
 
-export function fleetChecks(doc: FindingsDocument): { id: string; title: string }[] {
+export function fleetChecks(doc: FindingsDocument, probed = false): { id: string; title: string }[] {
   return [
     ...doc.policies.map((p) => ({ id: `policy:${p.id}`, title: p.title })),
     ...PROTOCOL_CHECKS.map((p) => ({ id: `protocol:${p}`, title: p })),
     ...CATEGORY_CHECKS.map((c) => ({ id: `category:${c.id}`, title: c.title })),
+    ...(probed ? [{ id: 'probe:starttls', title: 'STARTTLS probe' }] : []),
   ];
 }
 
@@ -180,7 +191,8 @@ export function fleetContext(
   generatedAt: string,
   toolVersion: string,
 ): FleetContext {
-  const rows: FleetRow[] = inputs.map(({ analysis: s, facts, folder, plan, wave }) => ({
+  const probed = inputs.some((i) => i.lastProbe !== null);
+  const rows: FleetRow[] = inputs.map(({ analysis: s, facts, folder, plan, wave, lastProbe }) => ({
     server: s.server,
     folder: needsRunbook(plan) ? folder : null,
     dag: facts.dag,
@@ -188,7 +200,7 @@ export function fleetContext(
     role: s.groups.role,
     status: s.status,
     statusText: s.status === 'ok' ? 'collected' : `not collected: ${s.failure?.category ?? 'unknown'}`,
-    cells: cellsFor(doc, s),
+    cells: cellsFor(doc, s, probed ? lastProbe : undefined),
     changeCount: plan.changes.length,
     restartRequired: needsRunbook(plan) && plan.restartRequired,
     blockerCount: plan.allBlockers.length,
@@ -217,7 +229,7 @@ export function fleetContext(
       waves: waves.length,
       bySeverity,
     },
-    checks: fleetChecks(doc),
+    checks: fleetChecks(doc, probed),
     rows,
     blockers: collected.flatMap((i) => i.plan.allBlockers.map((b) => ({ server: i.analysis.server, kind: b.kind, message: b.message }))),
     waves,

@@ -30,6 +30,7 @@ export function lastProbeOf(r: ProbeResult): LastProbe {
     endpoint: r.endpoint,
     probedAt: r.startedAt,
     display,
+    reached: r.status === 'ok',
     tls12Accepted: r.summary.tls12Accepted,
     legacyAccepted: r.summary.legacyAccepted,
   };

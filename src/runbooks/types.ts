@@ -61,6 +61,8 @@ export interface LastProbe {
   probedAt: string;
   /** "accepts TLS 1.0, TLS 1.2", "STARTTLS not offered", "could not be probed (...)" */
   display: string;
+  /** false when the probe could not complete (connection, timeout): the two flags below then say nothing */
+  reached: boolean;
   tls12Accepted: boolean;
   legacyAccepted: boolean;
 }

@@ -112,6 +112,21 @@ describe('extls runbooks', () => {
     expect(runbook).toContain('`extls probe` `ex01.contoso.com:25`');
     expect(runbook).toContain('Last probe (2026-11-27T09:00:00.000Z): accepts TLS 1.0, TLS 1.2.');
     expect(runbook).toContain('Before the change it accepts TLS 1.0, TLS 1.2.');
+    // the fleet report and summary.csv get a "STARTTLS probe" column; a server without a probe shows '–'
+    const report = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(report).toContain('data-check="probe:starttls">STARTTLS probe</th>');
+    const row = (server: string) => report.slice(report.indexOf(`data-server="${server}"`), report.indexOf('</tr>', report.indexOf(`data-server="${server}"`)));
+    // the last of the check cells
+    expect(row('EX01')).toMatch(/<td class="c-warn" data-sort="3">TLS 1\.2 \+ legacy<\/td>\r?\n/);
+    expect(row('EX02')).toMatch(/<td class="c-ok" data-sort="2">TLS 1\.2<\/td>\r?\n/);
+    const csv = readFileSync(join(out, 'summary.csv'), 'utf8').split('\r\n');
+    const col = csv[0]!.split(',').indexOf('STARTTLS probe');
+    expect(col).toBeGreaterThan(0);
+    expect(csv.filter((l) => l.startsWith('EX')).map((l) => [l.split(',')[0], l.split(',')[col]])).toEqual([
+      ['EX01', 'TLS 1.2 + legacy'],
+      ['EX02', 'TLS 1.2'],
+      ['EX03', '–'],
+    ]);
 
     writeFileSync(probes, JSON.stringify([{ endpoint: 'x' }]));
     const bad = await run(['runbooks', inv, '--out', join(dir, 'bad'), '--probes', probes]);
