@@ -34,9 +34,12 @@ function Write-Record([hashtable]$Record) {
 
 # The worker runs in a pool runspace; everything it needs arrives as arguments.
 $worker = {
-    param($Server, [string]$CollectorText, $Credential, [bool]$PlanOnly)
+    param([string]$ServerJson, [string]$CollectorText, $Credential, [bool]$PlanOnly)
     Set-StrictMode -Version 2
     $ErrorActionPreference = 'Stop'
+    # Each worker parses its own copy: a PSObject is not safe to read from two threads at once (its member
+    # cache is filled lazily), and the main thread reads the same server's settings while this one runs.
+    $Server = $ServerJson | ConvertFrom-Json
 
     function Get-Prop($Object, [string]$Name, $Default = $null) {
         if ($null -ne $Object -and $Object.PSObject.Properties[$Name] -and $null -ne $Object.$Name) { return $Object.$Name }
@@ -187,7 +190,15 @@ if ($credentialData) {
 $pool = [runspacefactory]::CreateRunspacePool(1, $throttle)
 $pool.Open()
 $pending = New-Object System.Collections.Queue
-foreach ($s in @($job.servers)) { $pending.Enqueue($s) }
+foreach ($s in @($job.servers)) {
+    # Everything the main thread needs later is read here, before any worker runs; workers get JSON text.
+    $pending.Enqueue(@{
+        json = ($s | ConvertTo-Json -Depth 20 -Compress)
+        name = [string]$s.name
+        transport = [string](Get-Prop $s 'transport' 'winrm')
+        timeoutMs = [double](Get-Prop $s 'timeoutSeconds' 300) * 1000
+    })
+}
 $running = New-Object System.Collections.ArrayList
 
 try {
@@ -198,17 +209,17 @@ try {
             $server = $pending.Dequeue()
             $ps = [powershell]::Create()
             $ps.RunspacePool = $pool
-            [void]$ps.AddScript($worker).AddArgument($server).AddArgument($collectorText).AddArgument($credential).AddArgument([bool]$PlanOnly)
+            [void]$ps.AddScript($worker).AddArgument($server.json).AddArgument($collectorText).AddArgument($credential).AddArgument([bool]$PlanOnly)
             [void]$running.Add(@{
                 server = $server; ps = $ps; handle = $ps.BeginInvoke()
                 started = [DateTime]::UtcNow; watch = [Diagnostics.Stopwatch]::StartNew()
-                timeoutMs = [double](Get-Prop $server 'timeoutSeconds' 300) * 1000
+                timeoutMs = $server.timeoutMs
             })
         }
         $finished = @()
         foreach ($item in $running) {
             $record = @{
-                server = [string]$item.server.name; transport = [string](Get-Prop $item.server 'transport' 'winrm')
+                server = $item.server.name; transport = $item.server.transport
                 startedAt = $item.started.ToString('o'); durationMs = 0
                 outcome = 'failed'; category = $null; message = $null; output = $null
             }

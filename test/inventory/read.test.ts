@@ -44,6 +44,34 @@ describe('reading an inventory one server at a time', () => {
     expect((await collect(oneLine)).out).toEqual(a.out);
   });
 
+  // Regression: a 2-space re-indent (jq ., ConvertTo-Json) has the same "servers" line as extls's own layout.
+  it.each([
+    ['jq . (2 spaces)', (doc: unknown) => JSON.stringify(doc, null, 2)],
+    ['tabs and CRLF', (doc: unknown) => JSON.stringify(doc, null, '\t').replace(/\n/g, '\r\n')],
+    ['a 4-space layout', (doc: unknown) => JSON.stringify(doc, null, 4)],
+    ['ConvertTo-Json style', (doc: unknown) => JSON.stringify(doc, null, 2).replace(/": /g, '":  ')],
+    ['head after servers', (doc: unknown) => {
+      const { servers, ...rest } = doc as { servers: unknown[] };
+      return JSON.stringify({ servers, ...rest }, null, 2);
+    }],
+  ])('streams every record of %s', async (_name, layout) => {
+    const other = join(dir, 'layout.json');
+    await writeFile(other, layout(JSON.parse(await readFile(file, 'utf8'))));
+    const a = await collect(file);
+    const b = await collect(other);
+    expect(b.head).toEqual(a.head);
+    expect(b.out).toEqual(a.out);
+  });
+
+  it('reads strings holding brackets, quotes and commas in any layout', async () => {
+    const doc = JSON.parse(await readFile(file, 'utf8'));
+    doc.servers[1].failure.message = 'a "quoted" ], { , \\ } [ message';
+    const other = join(dir, 'tricky.json');
+    await writeFile(other, JSON.stringify(doc, null, 2));
+    const { out } = await collect(other);
+    expect(out.map((r) => r.record)).toEqual(doc.servers);
+  });
+
   it('keeps a damaged line as that server\'s bad record and the others intact', async () => {
     const damaged = join(dir, 'damaged.json');
     const lines = (await readFile(file, 'utf8')).split('\n');
@@ -60,6 +88,13 @@ describe('reading an inventory one server at a time', () => {
     const cut = join(dir, 'cut.json');
     const text = await readFile(file, 'utf8');
     await writeFile(cut, text.slice(0, text.indexOf('"EX03"') - 20) + '\n');
+    await expect(collect(cut)).rejects.toThrow(/ends inside "servers"/);
+  });
+
+  it('says so when a pretty-printed file ends inside the server list', async () => {
+    const cut = join(dir, 'cut-pretty.json');
+    const text = JSON.stringify(JSON.parse(await readFile(file, 'utf8')), null, 2);
+    await writeFile(cut, text.slice(0, text.indexOf('"EX03"') - 20));
     await expect(collect(cut)).rejects.toThrow(/ends inside "servers"/);
   });
 
