@@ -4,35 +4,12 @@ import { join } from 'node:path';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { packageRoot } from '../util/paths.js';
 import { UsageError } from '../util/errors.js';
+import type { ExtlsPolicy, Rule } from '../contracts/policy.js';
 import type { BlockerKind, Severity } from './types.js';
 
-export type PolicyRule =
-  | { rule: 'schannel-protocol'; protocol: string; sides?: ('Client' | 'Server')[]; state: 'on' | 'off'; severity: Severity }
-  | {
-      rule: 'dotnet-value';
-      name: 'SystemDefaultTlsVersions' | 'SchUseStrongCrypto';
-      value: number;
-      versions?: ('v2.0.50727' | 'v4.0.30319')[];
-      views?: ('native' | 'wow6432')[];
-      severity: Severity;
-    }
-  | { rule: 'winhttp-protocols'; include: number; views?: ('native' | 'wow6432')[]; requireExplicit?: boolean; whenMissing?: number; severity: Severity }
-  | { rule: 'exchange-build'; capability: 'tls12' | 'disable-legacy'; severity: Severity }
-  | { rule: 'exchange-support'; severity: Severity }
-  | { rule: 'dotnet-release'; minimumVersion: string; severity: Severity }
-  | { rule: 'legacy-peers'; versions: string[]; severity: Severity }
-  | { rule: 'm365-cipher-suites'; severity: Severity };
-
-export interface PolicyFile {
-  id: string;
-  title: string;
-  description: string;
-  phase?: number | null;
-  extends?: string[];
-  failAt?: Severity;
-  blockers?: Exclude<BlockerKind, 'not-collected'>[];
-  rules: PolicyRule[];
-}
+/** A policy file as written (schemas/policy.schema.json is its contract). */
+export type PolicyFile = ExtlsPolicy;
+export type PolicyRule = Rule;
 
 /** A policy with `extends` resolved and defaults filled in. */
 export interface Policy {

@@ -1,32 +1,11 @@
-// Protocol-log evidence (collector section protocolLogs, issue 3): peers still negotiating TLS 1.0/1.1 block phase 2.
-// Read defensively: the section is secondary evidence and may be absent, disabled, failed or truncated.
+// Protocol-log evidence (collector section protocolLogs): peers still negotiating TLS 1.0/1.1 block phase 2.
+// The section is secondary evidence and may be absent, disabled, failed or truncated: only 'scanned' has its full shape.
 import { finding, type RuleResult, type ServerContext } from './context.js';
 import type { PolicyRule } from './policy.js';
+import type { ProtocolLogs } from '../inventory/types.js';
 import type { Evidence, LegacyPeer } from './types.js';
 
 type PeersRule = Extract<PolicyRule, { rule: 'legacy-peers' }>;
-
-interface LogPeer {
-  direction?: string;
-  service?: string;
-  connector?: string;
-  remoteAddress?: string | null;
-  tlsVersions?: Record<string, number>;
-  tlsLastSeen?: Record<string, string | null>;
-}
-interface ProtocolLogs {
-  status?: string;
-  message?: string | null;
-  window?: { start?: string; logDays?: number };
-  truncated?: boolean;
-  folders?: { path?: string; exists?: boolean }[];
-  peers?: LogPeer[];
-  limits?: { peersOmitted?: number };
-}
-
-function asLogs(v: unknown): ProtocolLogs | null {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as ProtocolLogs) : null;
-}
 
 export function legacyPeers(logs: ProtocolLogs, versions: string[]): LegacyPeer[] {
   const out: LegacyPeer[] = [];
@@ -49,7 +28,7 @@ export function legacyPeers(logs: ProtocolLogs, versions: string[]): LegacyPeer[
 
 export function legacyPeersRule(ctx: ServerContext, rule: PeersRule): RuleResult {
   const out: RuleResult = { findings: [], blockers: [] };
-  const logs = asLogs(ctx.data.protocolLogs);
+  const logs = ctx.data.protocolLogs ?? null;
   const versions = rule.versions.join('/');
   if (!logs || logs.status !== 'scanned') {
     out.findings.push(finding({

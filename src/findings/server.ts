@@ -1,6 +1,7 @@
 // One server: run every policy's rules, merge the findings, decide a verdict per policy.
 import type { InventoryRecord } from '../inventory/types.js';
-import { emptyResult, finding, hostFacts, serverContext, type RuleResult, type ServerContext } from './context.js';
+import { unhandled } from '../util/exhaustive.js';
+import { finding, hostFacts, serverContext, type RuleResult, type ServerContext } from './context.js';
 import type { Knowledge } from './knowledge.js';
 import type { Policy, PolicyRule } from './policy.js';
 import { changeKey } from './registry.js';
@@ -25,7 +26,7 @@ export function runRule(ctx: ServerContext, rule: PolicyRule): RuleResult {
     case 'exchange-support': return exchangeSupportRule(ctx, rule);
     case 'legacy-peers': return legacyPeersRule(ctx, rule);
     case 'm365-cipher-suites': return m365CipherRule(ctx, rule);
-    default: return emptyResult();
+    default: return unhandled(rule, 'policy rule kind');
   }
 }
 

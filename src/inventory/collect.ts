@@ -53,7 +53,11 @@ interface DriverLine {
   output: string | null;
 }
 
-const categories = new Set<FailureCategory>(['unreachable', 'auth', 'timeout', 'collector-error', 'invalid-output']);
+// Every category of the record schema, as a Record so the compiler notices one added to the schema.
+const knownCategories: Readonly<Record<FailureCategory, true>> = {
+  unreachable: true, auth: true, timeout: true, 'collector-error': true, 'invalid-output': true,
+};
+const categories = new Set(Object.keys(knownCategories) as FailureCategory[]);
 
 /**
  * Collect every server of the fleet through the PowerShell driver. Every server gets exactly one record,

@@ -1,5 +1,5 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
-import type { Finding, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
+import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
 import { jsonAscii } from './escape.js';
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import { needsRunbook, type ServerPlan } from './plan.js';
@@ -126,13 +126,23 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
 const SEVERITY_RANK: Record<string, number> = { critical: 5, high: 4, medium: 3, low: 2, info: 1 };
 const VERDICT_CLASS: Record<string, string> = { pass: 'ok', fail: 'fail', blocked: 'blocked', 'not-judged': 'na' };
 const PROTOCOL_CHECKS = ['TLS 1.0', 'TLS 1.1', 'TLS 1.2', 'TLS 1.3'];
-const CATEGORY_CHECKS: { id: string; title: string }[] = [
-  { id: 'dotnet', title: '.NET' },
-  { id: 'winhttp', title: 'WinHTTP' },
-  { id: 'exchange', title: 'Exchange build' },
-  { id: 'reboot', title: 'Reboot' },
-  { id: 'protocol-logs', title: 'Legacy peers' },
-];
+/**
+ * The report's column for each finding category, or null where another column shows it (SCHANNEL: the protocol
+ * columns) or it needs none. A Record so that a category added to the findings schema needs a decision here.
+ */
+const CATEGORY_COLUMNS: Readonly<Record<FindingCategory, string | null>> = {
+  schannel: null,
+  dotnet: '.NET',
+  winhttp: 'WinHTTP',
+  exchange: 'Exchange build',
+  os: null,
+  reboot: 'Reboot',
+  'protocol-logs': 'Legacy peers',
+  collection: null,
+};
+const CATEGORY_CHECKS = (Object.entries(CATEGORY_COLUMNS) as [FindingCategory, string | null][])
+  .filter((e): e is [FindingCategory, string] => e[1] !== null)
+  .map(([id, title]) => ({ id, title }));
 
 const na: MatrixCell = { text: '–', cls: 'na', sort: '0' };
 
