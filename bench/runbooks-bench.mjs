@@ -3,7 +3,7 @@
 //   node bench/runbooks-bench.mjs [--servers 5000] [--out bench/.data/runbooks]
 // Writes the synthetic inventory to a file with extls's own InventoryWriter, then measures, each in a fresh Node
 // process (peak RSS is per process), the same run two ways:
-//   streaming   `extls runbooks inventory.json` as shipped: one server at a time from the file (renderRunbooksFromInventory)
+//   streaming   `extls runbooks inventory.json` as shipped: one server at a time from the file (renderRunbooksFromRecords)
 //   baseline    the whole-document way: parse the inventory, analyzeInventory, then renderRunbooks
 // and prints time, servers/s, peak RSS and the ratios streaming / baseline.
 import { readFileSync, rmSync, mkdirSync } from 'node:fs';
@@ -28,18 +28,20 @@ if (arg('--measure', null)) {
   const file = arg('--inventory');
   let peakHeap = 0;
   const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
-  const { renderRunbooksFromInventory, renderRunbooks } = await import(join(root, 'dist', 'runbooks', 'render.js'));
+  const { renderRunbooksFromRecords, renderRunbooks } = await import(join(root, 'dist', 'runbooks', 'render.js'));
+  const { readInventoryStream } = await import(join(root, 'dist', 'inventory', 'read.js'));
   const { analyzeInventory } = await import(join(root, 'dist', 'findings', 'analyze.js'));
   rmSync(outDir, { recursive: true, force: true });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   let result;
   if (mode === 'streaming') {
-    ({ result } = await renderRunbooksFromInventory(file, policies, { outDir, referenceTime, generatedAt: '2026-01-01T00:00:00.000Z' }));
+    const { head, records } = await readInventoryStream(file);
+    ({ result } = await renderRunbooksFromRecords(head, records, policies, { outDir, referenceTime, generatedAt: '2026-01-01T00:00:00.000Z' }));
   } else {
     const inventory = JSON.parse(readFileSync(file, 'utf8'));
     const findings = analyzeInventory(inventory, policies, { referenceTime, now: referenceTime });
-    result = await renderRunbooks(findings, { outDir, inventory: inventory.servers, generatedAt: '2026-01-01T00:00:00.000Z' });
+    result = await renderRunbooks(findings, { outDir, generatedAt: '2026-01-01T00:00:00.000Z' });
   }
   const ms = performance.now() - t0;
   clearInterval(sampler);

@@ -18,5 +18,5 @@ extls analyze "$out/inventory.json" --policy tls12-ready --policy legacy-off --f
 extls analyze "$out/inventory.json" --policy tls12-ready --policy legacy-off --out "$out/findings.json"
 
 echo "== 3. runbooks, scripts and fleet report" >&2
-extls runbooks "$out/inventory.json" --findings "$out/findings.json" --out "$out/runbooks"
+extls runbooks "$out/findings.json" --out "$out/runbooks"
 echo "demo: done. Open $out/runbooks/report.html; per-server runbooks are in $out/runbooks/<server>/" >&2

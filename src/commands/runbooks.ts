@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
-import { checkInventory } from '../findings/analyze.js';
 import { loadPolicy } from '../findings/policy.js';
 import type { FindingsDocument } from '../findings/types.js';
-import type { InventoryRecord } from '../inventory/types.js';
+import { readStageInput } from '../inventory/stage-input.js';
 import { RunbookDataError } from '../runbooks/context.js';
-import { renderRunbooks, renderRunbooksFromInventory, type RenderResult } from '../runbooks/render.js';
+import { renderRunbooks, renderRunbooksFromRecords, type RenderResult } from '../runbooks/render.js';
 import { RunbookTemplateError } from '../runbooks/template-errors.js';
 import { loadProbeResults } from '../runbooks/probes.js';
 import { ExitCode, UsageError } from '../util/errors.js';
-import { readJsonInput } from '../util/read-json.js';
 
 export { renderRunbooks } from '../runbooks/render.js';
 
@@ -27,21 +25,24 @@ export interface RunbooksRun {
   result: RenderResult;
 }
 
-/** The command without commander: analyse (unless findings are given) and render. */
-export async function runRunbooks(inventoryFile: string, opts: RunbooksCliOptions): Promise<RunbooksRun> {
+/**
+ * The command without commander. The input is a findings document (`extls analyze --out`), which carries every
+ * fact the runbooks need, or an inventory, analysed first one server at a time through the same analysis.
+ */
+export async function runRunbooks(inputFile: string, opts: RunbooksCliOptions): Promise<RunbooksRun> {
   const waveSize = opts.waveSize === undefined ? 0 : Number(opts.waveSize);
   if (!Number.isInteger(waveSize) || waveSize < 0) throw new UsageError(`--wave-size must be a whole number (0: no limit), not "${opts.waveSize}"`);
   const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
   const renderOptions = { outDir: opts.out, ...(opts.templates ? { templatesDir: opts.templates } : {}), ...(probes ? { probes } : {}), waveSize };
+  const source = opts.findings ?? inputFile;
   try {
-    if (!opts.findings) {
-      // The usual path: analyse and render one server at a time, straight from the inventory file.
-      return await renderRunbooksFromInventory(inventoryFile, (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy), renderOptions);
+    const input = await readStageInput(source);
+    if (input.kind === 'findings') {
+      if (opts.policy.length) throw new UsageError('--policy applies to the analysis; a findings document already holds its policies');
+      return { findings: input.doc as FindingsDocument, result: await renderRunbooks(input.doc, renderOptions) };
     }
-    const { valid } = checkInventory(await readJsonInput(inventoryFile, 'inventory'));
-    const findings = (await readJsonInput(opts.findings, 'findings')) as FindingsDocument;
-    const result = await renderRunbooks(findings, { ...renderOptions, inventory: valid as InventoryRecord[] });
-    return { findings, result };
+    const policies = (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
+    return await renderRunbooksFromRecords(input.head, input.records, policies, renderOptions);
   } catch (err) {
     // bad template (name, line, field) or bad data (server): the user fixes these, no stack trace
     if (err instanceof RunbookTemplateError || err instanceof RunbookDataError) throw new UsageError(err.message, { cause: err });
@@ -55,15 +56,14 @@ export function register(program: Command): void {
     .description(
       'Write per-server change runbooks (runbook.md, remediate.ps1, rollback.ps1) and the fleet report (report.html, rollout.md, summary.csv)',
     )
-    .argument('<inventory>', 'inventory.json from `extls inventory` (- reads stdin)')
+    .argument('<input>', 'findings.json from `extls analyze --out`, or inventory.json from `extls inventory` (analysed first); - reads stdin')
     .requiredOption('--out <dir>', 'output folder: <dir>/<server>/ per server, report and rollout at the top')
     .option('--policy <policy>', 'tls12-ready, legacy-off or a policy JSON file; repeatable (default tls12-ready)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--templates <dir>', 'templates here replace the built-ins of the same file name (docs/templates.md)')
-    .option('--findings <file>', 'use this findings document (`extls analyze --out`) instead of analysing the inventory')
+    .option('--findings <file>', 'render this findings document; <input> is then not read (kept for older scripts)')
     .option('--probes <file>', 'results of `extls probe --format json` to quote in each runbook\'s pre- and post-checks')
     .option('--wave-size <n>', 'at most n servers per rollout wave (0: no limit)', '0')
     .action(async (inventoryFile: string, opts: RunbooksCliOptions) => {
-      if (opts.findings && opts.policy.length) throw new UsageError('--policy applies to the analysis; with --findings the policies of that document are used');
       const { findings, result } = await runRunbooks(inventoryFile, opts);
       const blocked = result.runbooks.filter((r) => r.blocked).length;
       process.stderr.write(

@@ -105,7 +105,7 @@ export class FleetAnalyzer {
   /** Judge a record already known to be valid. */
   judge(record: InventoryRecord): { analysis: ServerAnalysis; record: InventoryRecord } {
     const analysis = analyzeServer(record, this.policies, this.referenceTime, this.knowledge);
-    this.members.push(fleetMember(analysis, record, this.strings));
+    this.members.push(fleetMember(analysis, this.strings));
     if (analysis.status === 'ok') this.ok++;
     else this.failed++;
     for (const v of analysis.verdicts) {

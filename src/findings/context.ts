@@ -65,6 +65,7 @@ export function hostFacts(ctx: ServerContext): HostFacts {
     },
     dotNet: { release: dotNet.release, version: dotNet.version, display: dotNet.display },
     pendingReboot: data.pendingReboot.pending,
+    cluster: { member: data.cluster.member, name: data.cluster.clusterName },
   };
 }
 

@@ -1,8 +1,5 @@
 // Fleet-level checks: members of one DAG or site should carry the same TLS settings, and a DAG the same Exchange build.
-import { standardProtocols } from './effective-state.js';
-import { displayValue } from './registry.js';
 import type { FleetDifference, FleetFinding, ServerAnalysis } from './types.js';
-import type { InventoryRecord } from '../inventory/types.js';
 
 /**
  * One copy of each string: a fleet's members repeat the same few dozen setting names and values, and the fleet
@@ -16,23 +13,6 @@ export class StringPool {
     this.seen.set(s, s);
     return s;
   }
-}
-
-/** setting name → comparable value, from effective states (0xffffffff and 1 are the same "on") and raw .NET/WinHTTP values. */
-export function tlsSignature(a: ServerAnalysis, record: InventoryRecord, pool?: StringPool): Map<string, string> {
-  const sig = new Map<string, string>();
-  const set = pool ? (k: string, v: string) => sig.set(pool.get(k), pool.get(v)) : (k: string, v: string) => sig.set(k, v);
-  // extra keys (PCT 1.0, Multi-Protocol Unified Hello) exist on some servers only: comparing them is noise
-  for (const p of a.protocols.filter((x) => standardProtocols.includes(x.protocol))) {
-    set(`${p.protocol} Client`, p.client.state);
-    set(`${p.protocol} Server`, p.server.state);
-  }
-  for (const f of record.data?.dotNet.frameworks ?? []) {
-    set(`.NET ${f.version} ${f.view} SystemDefaultTlsVersions`, displayValue(f.systemDefaultTlsVersions));
-    set(`.NET ${f.version} ${f.view} SchUseStrongCrypto`, displayValue(f.schUseStrongCrypto));
-  }
-  for (const w of record.data?.winHttp ?? []) set(`WinHTTP ${w.view} DefaultSecureProtocols`, displayValue(w.defaultSecureProtocols));
-  return sig;
 }
 
 function differences(members: { name: string; sig: Map<string, string> }[]): FleetDifference[] {
@@ -56,11 +36,6 @@ function differences(members: { name: string; sig: Map<string, string> }[]): Fle
   return out;
 }
 
-/** The DAG a server belongs to: the fleet file's group, else the cluster name the collector read (a DAG is a cluster). */
-export function dagOf(a: ServerAnalysis, record: InventoryRecord): string | null {
-  return a.groups.dag ?? (record.data?.cluster.member ? record.data.cluster.clusterName : null);
-}
-
 /** What the fleet checks need of one server, taken while it is analysed, so analyses need not be kept. */
 export interface FleetMember {
   server: string;
@@ -71,13 +46,13 @@ export interface FleetMember {
   build: string;
 }
 
-export function fleetMember(a: ServerAnalysis, record: InventoryRecord, pool?: StringPool): FleetMember {
+export function fleetMember(a: ServerAnalysis, pool: StringPool = new StringPool()): FleetMember {
   return {
     server: a.server,
     ok: a.status === 'ok',
-    dag: dagOf(a, record),
+    dag: a.groups.dag,
     site: a.groups.site,
-    sig: a.status === 'ok' ? tlsSignature(a, record, pool) : new Map(),
+    sig: new Map(a.settings.map((x) => [pool.get(x.setting), pool.get(x.value)])),
     build: a.host?.exchange.buildName ?? a.host?.exchange.build ?? 'unknown',
   };
 }

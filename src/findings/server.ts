@@ -4,6 +4,7 @@ import { unhandled } from '../util/exhaustive.js';
 import { finding, hostFacts, serverContext, type RuleResult, type ServerContext } from './context.js';
 import type { Knowledge } from './knowledge.js';
 import type { Policy, PolicyRule } from './policy.js';
+import { serverGroups, tlsSettings } from './groups.js';
 import { changeKey } from './registry.js';
 import { dotNetReleaseRule, dotNetValueRule } from './rules-dotnet.js';
 import { exchangeBuildRule, exchangeFacts, exchangeSupportRule } from './rules-exchange.js';
@@ -94,11 +95,13 @@ export function analyzeFailedServer(record: InventoryRecord, policies: Policy[])
   const blocker: Blocker = { kind: 'not-collected', message: f.title, evidence: ev };
   return {
     server: record.server,
-    groups: record.groups,
+    address: record.address,
+    groups: serverGroups(record),
     status: 'failed',
     failure: record.failure,
     host: null,
     protocols: [],
+    settings: [],
     verdicts: policies.map((p) => ({
       policy: p.id, policyTitle: p.title, verdict: 'not-judged', display: verdictDisplay('not-judged', 0, 0, [], record.failure?.category),
       findingIds: [f.id], manualFindingIds: [], changes: [], restartRequired: false, blockers: [blocker],
@@ -151,11 +154,13 @@ export function analyzeServer(record: InventoryRecord, policies: Policy[], refer
   const findings = sortFindings([...merged.values()]);
   return {
     server: record.server,
-    groups: record.groups,
+    address: record.address,
+    groups: serverGroups(record),
     status: 'ok',
     failure: null,
     host: hostFacts(ctx),
     protocols: ctx.protocols,
+    settings: tlsSettings(ctx.protocols, record),
     verdicts,
     findings,
     counts: countSeverities(findings),

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../util/errors.js';
 import { readJsonInput } from '../util/read-json.js';
-import { splitTopLevel, type JsonPart } from './json-split.js';
+import { splitTopLevel, type JsonPart } from '../util/json-split.js';
 
 export interface InventoryHead {
   source: string;
@@ -30,7 +30,11 @@ async function* fromArray(servers: unknown[]): Records {
 }
 
 async function parseWhole(file: string): Promise<InventoryStream> {
-  const doc = await readJsonInput(file, 'inventory');
+  return inventoryFromDocument(await readJsonInput(file, 'inventory'), file);
+}
+
+/** An inventory already parsed (stdin, tests) as the same stream. */
+export function inventoryFromDocument(doc: unknown, file: string): InventoryStream {
   const head = headOf(doc, file);
   const servers = (doc as { servers?: unknown }).servers;
   if (!Array.isArray(servers)) throw new UsageError(`${file}: "servers" must be an array`);

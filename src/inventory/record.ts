@@ -40,11 +40,9 @@ export function parseCollectorOutput(text: string): { data: CollectorOutput } | 
   return { data };
 }
 
-/** Fill in grouping the fleet file left empty from what the collector detected (DAG = cluster name, Edge role). */
+/** The record keeps the fleet file's groups as given; the analysis decides DAG, role and Edge from them and the data. */
 export function okRecord(target: Target, data: CollectorOutput, startedAt: string, durationMs: number): InventoryRecord {
   const groups = { ...target.groups };
-  if (!groups.dag && data.cluster.member && data.cluster.clusterName) groups.dag = data.cluster.clusterName;
-  if (!groups.role && data.exchange.installed) groups.role = data.exchange.isEdge ? 'Edge' : 'Mailbox';
   return {
     schemaVersion: 1,
     server: target.name,

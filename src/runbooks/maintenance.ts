@@ -1,6 +1,5 @@
 // Which Exchange maintenance steps fit a server: DAG member, standalone Mailbox, Edge, or no Exchange.
 import type { ServerAnalysis } from '../findings/types.js';
-import type { InventoryRecord } from '../inventory/types.js';
 import type { MaintenanceKind, ServerContext } from './types.js';
 
 export interface ServerFacts {
@@ -15,20 +14,17 @@ export interface ServerFacts {
   clusterName: string | null;
 }
 
-/** Facts from the findings, completed from the inventory record (cluster membership, Edge flag). */
-export function serverFacts(s: Pick<ServerAnalysis, 'server' | 'groups' | 'host'>, record: InventoryRecord | undefined): ServerFacts {
-  const data = record?.data ?? null;
+/** The maintenance facts of a server, all decided by the analysis (groups, host). */
+export function serverFacts(s: Pick<ServerAnalysis, 'server' | 'groups' | 'host'>): ServerFacts {
   const exchange = s.host?.exchange;
-  const installed = exchange?.installed ?? data?.exchange.installed ?? false;
-  const roles = exchange?.roles ?? data?.exchange.roles ?? [];
-  const isEdge = Boolean(exchange?.isEdge || data?.exchange.isEdge || roles.some((r) => /edge/i.test(r)) || /^edge$/i.test(s.groups.role ?? ''));
-  const clusterMember = data?.cluster.member ?? false;
-  const clusterName = data?.cluster.clusterName ?? null;
-  // The fleet file's DAG wins; else the cluster name (for an Exchange DAG member it is the DAG name).
-  const dag = isEdge ? null : (s.groups.dag ?? (clusterMember ? clusterName : null));
+  const installed = exchange?.installed ?? false;
+  const { dag, site, edge } = s.groups;
   let kind: MaintenanceKind = 'none';
-  if (installed || isEdge) kind = isEdge ? 'edge' : dag ? 'dag-mailbox' : 'mailbox';
-  return { name: s.server, dag, site: s.groups.site, kind, exchangeInstalled: installed, isEdge, roles, clusterMember, clusterName };
+  if (installed || edge) kind = edge ? 'edge' : dag ? 'dag-mailbox' : 'mailbox';
+  return {
+    name: s.server, dag, site, kind, exchangeInstalled: installed, isEdge: edge, roles: exchange?.roles ?? [],
+    clusterMember: s.host?.cluster.member ?? false, clusterName: s.host?.cluster.name ?? null,
+  };
 }
 
 const summaries: Record<MaintenanceKind, string> = {

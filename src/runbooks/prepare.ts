@@ -2,7 +2,6 @@
 // and the report read, with identical parts shared between servers, so thousands of servers fit in little memory.
 import { byServerName, type FleetAnalyzer } from '../findings/analyze.js';
 import type { ServerAnalysis } from '../findings/types.js';
-import type { InventoryRecord } from '../inventory/types.js';
 import { slimAnalysis, type ServerInput } from './context.js';
 import { serverFacts } from './maintenance.js';
 import { planFor } from './plan.js';
@@ -54,10 +53,10 @@ export class SharedObjects {
 }
 
 /** One server's part of the run: its plan (from the full analysis) and what the templates read of it. */
-export function prepareServer(s: ServerAnalysis, record: InventoryRecord | undefined, shared?: SharedObjects, probes?: ProbeIndex): PreparedServer {
+export function prepareServer(s: ServerAnalysis, shared?: SharedObjects, probes?: ProbeIndex): PreparedServer {
   const analysis = slimAnalysis(s);
   const plan = planFor(s);
-  const facts = serverFacts(s, record);
+  const facts = serverFacts(s);
   if (shared) {
     analysis.findings = analysis.findings.map((f) => shared.share('finding', f));
     analysis.protocols = analysis.protocols.map((p) => shared.share('protocol', p));
@@ -69,7 +68,7 @@ export function prepareServer(s: ServerAnalysis, record: InventoryRecord | undef
     plan.policies = shared.shareAs(`policies\u0001${plan.policies.join('\u0001')}`, plan.policies);
     facts.roles = shared.shareAs(`roles\u0001${facts.roles.join('\u0001')}`, facts.roles);
   }
-  const lastProbe = probes?.lastProbe(s.server, record?.address ?? null) ?? null;
+  const lastProbe = probes?.lastProbe(s.server, s.address) ?? null;
   return { analysis, facts, plan, lastProbe, folder: '', wave: null };
 }
 
@@ -83,7 +82,7 @@ export async function prepareRecords(
   const shared = new SharedObjects();
   for await (const { record, index } of records) {
     const judged = analyzer.add(record, index);
-    if (judged) servers.push(prepareServer(judged.analysis, judged.record, shared, probes));
+    if (judged) servers.push(prepareServer(judged.analysis, shared, probes));
   }
   return servers.sort((a, b) => byServerName(a.analysis.server, b.analysis.server));
 }

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { FleetAnalyzer } from '../findings/analyze.js';
 import type { Policy } from '../findings/policy.js';
 import type { FindingsDocument } from '../findings/types.js';
-import { readInventoryStream } from '../inventory/read.js';
-import type { InventoryRecord } from '../inventory/types.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { toolVersion } from '../util/version.js';
 import { fleetContext, serverContext, type AnalysisHead, type ServerInput } from './context.js';
@@ -13,7 +11,7 @@ import { RunbookDataError } from './errors.js';
 import { FolderNamer } from './folder-names.js';
 import { indexFleet } from './maintenance.js';
 import { needsRunbook } from './plan.js';
-import { prepareRecords, prepareServer } from './prepare.js';
+import { prepareRecords, prepareServer, SharedObjects } from './prepare.js';
 import { writeSummaryCsv } from './summary-csv.js';
 import { ProbeIndex } from './probes.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -26,8 +24,6 @@ export interface RenderOptions {
   outDir: string;
   /** a folder whose templates replace the built-ins of the same file name */
   templatesDir?: string;
-  /** inventory records, for what the findings do not carry (cluster membership) */
-  inventory?: readonly InventoryRecord[];
   /** fixed timestamp for reproducible output (default: now) */
   generatedAt?: string;
   /** at most this many servers per rollout wave (0: no limit) */
@@ -86,9 +82,9 @@ function serverFile(templates: TemplateSet, name: string, ctx: ServerContext, bo
 /** Renders every output for `findings` into options.outDir. Throws with the server and template named. */
 export async function renderRunbooks(findings: unknown, options: RenderOptions): Promise<RenderResult> {
   const doc = checkFindings(findings);
-  const records = new Map((options.inventory ?? []).map((r) => [r.server.toLowerCase(), r]));
   const probes = options.probes ? new ProbeIndex(options.probes) : undefined;
-  const servers = doc.servers.map((s) => prepareServer(s, records.get(s.server.toLowerCase()), undefined, probes));
+  const shared = new SharedObjects();
+  const servers = doc.servers.map((s) => prepareServer(s, shared, probes));
   const templates = loadTemplates(options.templatesDir);
   const run = planRun(servers, options);
   writeServerFiles(doc, run, templates, options);
@@ -96,16 +92,17 @@ export async function renderRunbooks(findings: unknown, options: RenderOptions):
 }
 
 /**
- * Analyse an inventory file one server at a time and render everything, keeping per server only what the
- * templates and the report read (PreparedServer): memory stays flat however large the fleet. The fleet checks
- * run after the servers' files are written (only the report needs them), and what they kept goes right after.
+ * Analyse inventory records one server at a time (the same analysis as `extls analyze`) and render everything,
+ * keeping per server only what the templates and the report read (PreparedServer): memory stays flat however
+ * large the fleet. The fleet checks run after the servers' files are written (only the report needs them), and
+ * what they kept goes right after.
  */
-export async function renderRunbooksFromInventory(
-  inventoryFile: string,
+export async function renderRunbooksFromRecords(
+  head: FindingsDocument['inventory'],
+  records: AsyncIterable<{ record: unknown; index: number }>,
   policies: (Policy | string)[],
   options: RenderOptions & { referenceTime?: Date },
 ): Promise<{ findings: FindingsDocument; result: RenderResult }> {
-  const { head, records } = await readInventoryStream(inventoryFile);
   let analyzer: FleetAnalyzer | null = new FleetAnalyzer(policies, { referenceTime: options.referenceTime });
   // templates first: a broken user template should fail before minutes of analysis
   const templates = loadTemplates(options.templatesDir);

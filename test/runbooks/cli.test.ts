@@ -1,6 +1,6 @@
 // `extls runbooks` end to end, in process: analysis by the findings engine, then rendering; --findings; errors.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { jest } from '@jest/globals';
 import { main } from '../../src/cli.js';
 import { packageRoot } from '../../src/util/paths.js';
@@ -89,6 +89,25 @@ describe('extls runbooks', () => {
     const broken = await run(['runbooks', inv, '--findings', findings, '--out', join(dir, 'c')]);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(`server ${doc.servers[0].server}: findings do not match`);
+  });
+
+  test('a findings document alone renders the same files as the run from the inventory', async () => {
+    const dir = runDir('cli');
+    const inv = inventoryFile(dir);
+    const findings = join(dir, 'findings.json');
+    const policies = ['--policy', 'tls12-ready', '--policy', 'legacy-off'];
+    expect((await run(['analyze', inv, ...policies, '--format', 'json', '--out', findings])).code).toBe(0);
+    expect((await run(['runbooks', inv, ...policies, '--out', join(dir, 'from-inventory')])).code).toBe(0);
+    const alone = await run(['runbooks', findings, '--out', join(dir, 'from-findings')]);
+    expect(alone.stderr).not.toContain('extls:');
+    expect(alone.code).toBe(0);
+    const files = (root: string): string[] =>
+      readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath, e.name))).sort();
+    const a = files(join(dir, 'from-inventory'));
+    expect(files(join(dir, 'from-findings'))).toEqual(a);
+    expect(a).toEqual(expect.arrayContaining(['report.html', 'summary.csv', join('EX01', 'remediate.ps1')]));
+    const timeless = (f: string) => readFileSync(f, 'utf8').replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>');
+    for (const f of a) expect([f, timeless(join(dir, 'from-findings', f))]).toEqual([f, timeless(join(dir, 'from-inventory', f))]);
   });
 
   test('--probes quotes each server\'s last STARTTLS probe in its pre- and post-checks', async () => {

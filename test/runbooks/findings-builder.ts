@@ -81,6 +81,8 @@ export interface ServerSpec {
   site?: string | null;
   role?: string | null;
   edge?: boolean;
+  /** the Windows cluster the collector found */
+  cluster?: string;
   exchange?: boolean;
   changes?: RegistryChange[];
   blockers?: Blocker[];
@@ -109,11 +111,13 @@ export function server(spec: ServerSpec): ServerAnalysis {
   if (spec.failed) {
     return {
       server: spec.name,
-      groups: { dag: spec.dag ?? null, site: spec.site ?? null, role: spec.role ?? null },
+      address: spec.name.toLowerCase(),
+      groups: { dag: spec.dag ?? null, site: spec.site ?? null, role: spec.role ?? null, edge: spec.edge ?? false },
       status: 'failed',
       failure: { category: 'unreachable', message: 'WinRM: the server did not answer' },
       host: null,
       protocols: [],
+      settings: [],
       verdicts: [{ policy: 'tls12-ready', policyTitle: 'TLS 1.2 ready', verdict: 'not-judged', display: 'not judged', findingIds: [], manualFindingIds: [], changes: [], restartRequired: false, blockers: [] }],
       findings: [],
       counts: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
@@ -142,7 +146,8 @@ export function server(spec: ServerSpec): ServerAnalysis {
   const verdict = blockers.length > 0 ? 'blocked' : findings.length > 0 ? 'fail' : 'pass';
   return {
     server: spec.name,
-    groups: { dag: spec.dag ?? null, site: spec.site ?? null, role: spec.role ?? (spec.edge ? 'edge' : 'mailbox') },
+    address: spec.name.toLowerCase(),
+    groups: { dag: spec.dag ?? null, site: spec.site ?? null, role: spec.role ?? (spec.edge ? 'edge' : 'mailbox'), edge: spec.edge ?? false },
     status: 'ok',
     failure: null,
     host: {
@@ -162,8 +167,10 @@ export function server(spec: ServerSpec): ServerAnalysis {
       },
       dotNet: { release: 528040, version: '4.8', display: '.NET Framework 4.8' },
       pendingReboot: blockers.some((b) => b.kind === 'reboot-pending'),
+      cluster: { member: Boolean(spec.cluster), name: spec.cluster ?? null },
     },
     protocols: [protocol('TLS 1.0', 'on'), protocol('TLS 1.1', 'on'), protocol('TLS 1.2', spec.tls12 ?? (changes.length > 0 ? 'off' : 'on')), protocol('TLS 1.3', 'off')],
+    settings: [],
     verdicts: [
       {
         policy: 'tls12-ready',

@@ -1,4 +1,4 @@
-import { UsageError } from '../util/errors.js';
+import { UsageError } from './errors.js';
 
 /**
  * What splitTopLevel finds in a JSON object, in order: its members (parsed), except the one array it is told to

@@ -1,0 +1,42 @@
+// What a server is within the fleet, decided once per server by the analysis: later stages (fleet checks,
+// runbooks, report) read these and never look at the raw record again.
+import type { InventoryRecord } from '../inventory/types.js';
+import type { ServerAnalysis } from './types.js';
+import { displayValue } from './registry.js';
+import { standardProtocols } from './effective-state.js';
+
+/**
+ * The fleet file's DAG, site and role win; else the collector's view: an Edge server (Exchange roles, or the role
+ * the fleet file gives) has no DAG; another server in a Windows cluster is in the DAG of that name (a DAG is a
+ * cluster); the role is Edge or Mailbox when Exchange is installed.
+ */
+export function serverGroups(record: InventoryRecord): ServerAnalysis['groups'] {
+  const given = record.groups;
+  const exchange = record.data?.exchange;
+  const cluster = record.data?.cluster;
+  const edge = Boolean(exchange?.isEdge || exchange?.roles.some((r) => /edge/i.test(r)) || /^edge$/i.test(given.role ?? ''));
+  const dag = edge ? null : (given.dag ?? (cluster?.member && cluster.clusterName ? cluster.clusterName : null));
+  const role = given.role ?? (exchange?.installed ? (edge ? 'Edge' : 'Mailbox') : null);
+  return { dag, site: given.site, role, edge };
+}
+
+/**
+ * The settings DAG and site members should share: effective SCHANNEL states (0xffffffff and 1 are the same "on"),
+ * raw .NET and WinHTTP values. Extra protocol keys (PCT 1.0, Multi-Protocol Unified Hello) exist on some servers
+ * only: comparing them is noise.
+ */
+export function tlsSettings(protocols: ServerAnalysis['protocols'], record: InventoryRecord): ServerAnalysis['settings'] {
+  const out: ServerAnalysis['settings'] = [];
+  for (const p of protocols) {
+    if (!standardProtocols.includes(p.protocol)) continue;
+    out.push({ setting: `${p.protocol} Client`, value: p.client.state }, { setting: `${p.protocol} Server`, value: p.server.state });
+  }
+  for (const f of record.data?.dotNet.frameworks ?? []) {
+    out.push(
+      { setting: `.NET ${f.version} ${f.view} SystemDefaultTlsVersions`, value: displayValue(f.systemDefaultTlsVersions) },
+      { setting: `.NET ${f.version} ${f.view} SchUseStrongCrypto`, value: displayValue(f.schUseStrongCrypto) },
+    );
+  }
+  for (const w of record.data?.winHttp ?? []) out.push({ setting: `WinHTTP ${w.view} DefaultSecureProtocols`, value: displayValue(w.defaultSecureProtocols) });
+  return out;
+}

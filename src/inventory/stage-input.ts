@@ -1,0 +1,43 @@
+// What a later stage was given: a findings document (parsed whole: it is the analysis' output) or an inventory
+// (streamed one server at a time). Told apart by the members before "servers", whatever the JSON layout.
+import { createReadStream } from 'node:fs';
+import { UsageError } from '../util/errors.js';
+import { splitTopLevel } from '../util/json-split.js';
+import { readJsonInput } from '../util/read-json.js';
+import { inventoryFromDocument, readInventoryStream, type InventoryStream } from './read.js';
+
+export type StageInput =
+  | { kind: 'findings'; doc: unknown }
+  | ({ kind: 'inventory' } & InventoryStream);
+
+function kindOf(members: Record<string, unknown>): 'findings' | 'inventory' | null {
+  if ('referenceTime' in members && 'inventory' in members) return 'findings';
+  if ('source' in members) return 'inventory';
+  return null;
+}
+
+export async function readStageInput(file: string): Promise<StageInput> {
+  if (file === '-') {
+    const doc = await readJsonInput(file, 'input');
+    const kind = doc && typeof doc === 'object' ? kindOf(doc as Record<string, unknown>) : null;
+    if (kind === 'findings') return { kind, doc };
+    return { kind: 'inventory', ...inventoryFromDocument(doc, 'stdin') };
+  }
+  const members: Record<string, unknown> = {};
+  const input = createReadStream(file, { encoding: 'utf8' });
+  try {
+    for await (const part of splitTopLevel(input, 'servers', file)) {
+      if (part.kind !== 'member') break;
+      members[part.key] = part.value;
+    }
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw err;
+  } finally {
+    input.destroy();
+  }
+  const kind = kindOf(members);
+  if (kind === 'findings') return { kind, doc: await readJsonInput(file, 'findings') };
+  if (kind === 'inventory') return { kind, ...(await readInventoryStream(file)) };
+  throw new UsageError(`${file}: neither an extls findings document nor an inventory`);
+}
