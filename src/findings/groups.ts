@@ -1,24 +1,9 @@
-// What a server is within the fleet, decided once per server by the analysis: later stages (fleet checks,
-// runbooks, report) read these and never look at the raw record again.
+// The settings fleet checks compare, taken once per server by the analysis: later stages read them from the
+// findings and never look at the raw record again.
 import type { InventoryRecord } from '../inventory/types.js';
 import type { ServerAnalysis } from './types.js';
 import { displayValue } from './registry.js';
 import { standardProtocols } from './effective-state.js';
-
-/**
- * The fleet file's DAG, site and role win; else the collector's view: an Edge server (Exchange roles, or the role
- * the fleet file gives) has no DAG; another server in a Windows cluster is in the DAG of that name (a DAG is a
- * cluster); the role is Edge or Mailbox when Exchange is installed.
- */
-export function serverGroups(record: InventoryRecord): ServerAnalysis['groups'] {
-  const given = record.groups;
-  const exchange = record.data?.exchange;
-  const cluster = record.data?.cluster;
-  const edge = Boolean(exchange?.isEdge || exchange?.roles.some((r) => /edge/i.test(r)) || /^edge$/i.test(given.role ?? ''));
-  const dag = edge ? null : (given.dag ?? (cluster?.member && cluster.clusterName ? cluster.clusterName : null));
-  const role = given.role ?? (exchange?.installed ? (edge ? 'Edge' : 'Mailbox') : null);
-  return { dag, site: given.site, role, edge };
-}
 
 /**
  * The settings DAG and site members should share: effective SCHANNEL states (0xffffffff and 1 are the same "on"),

@@ -4,7 +4,8 @@ import { unhandled } from '../util/exhaustive.js';
 import { finding, hostFacts, serverContext, type RuleResult, type ServerContext } from './context.js';
 import type { Knowledge } from './knowledge.js';
 import type { Policy, PolicyRule } from './policy.js';
-import { serverGroups, tlsSettings } from './groups.js';
+import { serverGroups } from '../inventory/groups.js';
+import { tlsSettings } from './groups.js';
 import { changeKey } from './registry.js';
 import { dotNetReleaseRule, dotNetValueRule } from './rules-dotnet.js';
 import { exchangeBuildRule, exchangeFacts, exchangeSupportRule } from './rules-exchange.js';
@@ -96,7 +97,7 @@ export function analyzeFailedServer(record: InventoryRecord, policies: Policy[])
   return {
     server: record.server,
     address: record.address,
-    groups: serverGroups(record),
+    groups: serverGroups(record.groups, record.data),
     status: 'failed',
     failure: record.failure,
     host: null,
@@ -155,7 +156,7 @@ export function analyzeServer(record: InventoryRecord, policies: Policy[], refer
   return {
     server: record.server,
     address: record.address,
-    groups: serverGroups(record),
+    groups: serverGroups(record.groups, record.data),
     status: 'ok',
     failure: null,
     host: hostFacts(ctx),

@@ -1,3 +1,4 @@
+import { serverGroups } from './groups.js';
 import type { FleetServer } from '../fleet/types.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import type { CollectorOutput, FailureCategory, InventoryRecord } from './types.js';
@@ -40,9 +41,10 @@ export function parseCollectorOutput(text: string): { data: CollectorOutput } | 
   return { data };
 }
 
-/** The record keeps the fleet file's groups as given; the analysis decides DAG, role and Edge from them and the data. */
+/** Fill in the groups the fleet file left empty from what the collector found (one rule: serverGroups). */
 export function okRecord(target: Target, data: CollectorOutput, startedAt: string, durationMs: number): InventoryRecord {
-  const groups = { ...target.groups };
+  const { dag, site, role } = serverGroups(target.groups, data);
+  const groups = { dag, site, role };
   return {
     schemaVersion: 1,
     server: target.name,

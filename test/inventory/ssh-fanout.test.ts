@@ -92,9 +92,8 @@ describe('inventory over PowerShell SSH remoting', () => {
       const tls12 = r.data!.schannel.protocols.find((p) => p.protocol === 'TLS 1.2' && p.side === 'Server')!;
       expect(tls12.enabled).toEqual({ present: true, type: 'REG_DWORD', value: 1 });
     }
-    // the records keep the fleet file's groups and the collector's cluster; the analysis decides the DAG
-    expect(records.get('SSH-A')!.groups).toEqual({ dag: null, site: 'Lab', role: null });
-    expect(records.get('SSH-A')!.data!.cluster).toEqual({ member: true, clusterName: 'DAG01' });
+    // grouping: the fleet file wins; otherwise the cluster name the collector found is the DAG
+    expect(records.get('SSH-A')!.groups).toEqual({ dag: 'DAG01', site: 'Lab', role: 'Mailbox' });
     expect(records.get('SSH-B')!.groups.dag).toBe('DAG-FLEET');
   });
 
