@@ -79,18 +79,19 @@ $worker = {
         }
     }
 
-    $transport = [string](Get-Prop $Server 'transport' 'winrm')
-    $address = [string](Get-Prop $Server 'address' $Server.name)
-    $optionsJson = (Get-Prop $Server 'collectorOptions' (New-Object PSObject)) | ConvertTo-Json -Depth 10 -Compress
+    # The job arrives complete (Node resolved every default): read values, decide none.
+    $transport = [string]$Server.transport
+    $address = [string]$Server.address
+    $optionsJson = $Server.collectorOptions | ConvertTo-Json -Depth 10 -Compress
     $collector = $null
     if (-not $PlanOnly) { $collector = [scriptblock]::Create($CollectorText) }
-    $connectTimeout = [int](Get-Prop $Server 'connectTimeoutSeconds' 30)
+    $connectTimeout = [int]$Server.connectTimeoutSeconds
 
     $invoke = @{ ScriptBlock = $collector; ArgumentList = @($optionsJson, $null) }
     if ($transport -eq 'ssh') {
         if ($PSVersionTable.PSVersion.Major -lt 7) { throw (New-Object System.NotSupportedException 'SSH remoting needs PowerShell 7 on the control node') }
-        $ssh = Get-Prop $Server 'ssh'
-        $port = [int](Get-Prop $ssh 'port' (Get-Prop $Server 'port' 22))
+        $ssh = $Server.ssh
+        $port = [int]$Server.port
         if (-not $PlanOnly) {
             $problem = Test-Endpoint $address $port ($connectTimeout * 1000) $true
             if ($problem) { return $problem }
@@ -106,11 +107,9 @@ $worker = {
         if ($extra) { foreach ($p in $extra.PSObject.Properties) { $sshOptions[$p.Name] = [string]$p.Value } }
         $invoke.Options = $sshOptions
     } elseif ($transport -eq 'winrm') {
-        $winrm = Get-Prop $Server 'winrm'
-        $useSsl = [bool](Get-Prop $winrm 'useSsl' $false)
-        $defaultPort = 5985
-        if ($useSsl) { $defaultPort = 5986 }
-        $port = [int](Get-Prop $winrm 'port' (Get-Prop $Server 'port' $defaultPort))
+        $winrm = $Server.winrm
+        $useSsl = [bool]$winrm.useSsl
+        $port = [int]$Server.port
         if (-not $PlanOnly) {
             $problem = Test-Endpoint $address $port ($connectTimeout * 1000) $false
             if ($problem) { return $problem }
@@ -120,7 +119,7 @@ $worker = {
         if ($useSsl) { $invoke.UseSSL = $true }
         $auth = Get-Prop $winrm 'authentication'
         if ($auth) { $invoke.Authentication = [string]$auth }
-        if ($Credential -and [bool](Get-Prop $winrm 'useCredential' $true)) { $invoke.Credential = $Credential }
+        if ($Credential -and [bool]$winrm.useCredential) { $invoke.Credential = $Credential }
         # New-Object rather than New-PSSessionOption: the cmdlet lacks -OpenTimeout off Windows.
         $sessionOption = New-Object System.Management.Automation.Remoting.PSSessionOption
         $sessionOption.OpenTimeout = [TimeSpan]::FromSeconds($connectTimeout)
@@ -176,7 +175,7 @@ function Get-FailureMessage($ErrorRecord, [string]$Category) {
 
 $job = [Console]::In.ReadToEnd() | ConvertFrom-Json
 $collectorText = [IO.File]::ReadAllText([string]$job.collectorPath).TrimStart([char]0xFEFF)
-$throttle = [int](Get-Prop $job 'throttle' 32)
+$throttle = [int]$job.throttle
 $credential = $null
 $credentialData = Get-Prop $job 'credential'
 if ($credentialData) {
@@ -195,8 +194,8 @@ foreach ($s in @($job.servers)) {
     $pending.Enqueue(@{
         json = ($s | ConvertTo-Json -Depth 20 -Compress)
         name = [string]$s.name
-        transport = [string](Get-Prop $s 'transport' 'winrm')
-        timeoutMs = [double](Get-Prop $s 'timeoutSeconds' 300) * 1000
+        transport = [string]$s.transport
+        timeoutMs = [double]$s.timeoutSeconds * 1000
     })
 }
 $running = New-Object System.Collections.ArrayList

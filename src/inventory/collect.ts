@@ -25,21 +25,30 @@ export interface CollectOptions {
 }
 
 /** What the driver reads on stdin. Exported so tests can check exactly what each transport is given. */
+/**
+ * The driver's whole job, every default resolved here (ports, time-outs, WinRM options): the PowerShell driver
+ * reads values and never decides one.
+ */
 export function buildDriverJob(fleet: Fleet, options: Pick<CollectOptions, 'throttle' | 'timeoutSeconds' | 'credential'>) {
   return {
     collectorPath: collectorScript,
     throttle: options.throttle ?? fleet.throttle,
     credential: options.credential ?? null,
-    servers: fleet.servers.map((s) => ({
-      name: s.name,
-      transport: s.transport,
-      address: s.address,
-      timeoutSeconds: options.timeoutSeconds ?? s.timeoutSeconds,
-      connectTimeoutSeconds: s.ssh.connectTimeoutSeconds ?? Math.min(30, Math.ceil(options.timeoutSeconds ?? s.timeoutSeconds)),
-      winrm: s.winrm,
-      ssh: s.ssh,
-      collectorOptions: { computerName: s.name, ...s.collector },
-    })),
+    servers: fleet.servers.map((s) => {
+      const timeoutSeconds = options.timeoutSeconds ?? s.timeoutSeconds;
+      const useSsl = s.winrm.useSsl ?? false;
+      return {
+        name: s.name,
+        transport: s.transport,
+        address: s.address,
+        port: s.transport === 'ssh' ? (s.ssh.port ?? 22) : s.transport === 'winrm' ? (s.winrm.port ?? (useSsl ? 5986 : 5985)) : null,
+        timeoutSeconds,
+        connectTimeoutSeconds: s.ssh.connectTimeoutSeconds ?? Math.min(30, Math.ceil(timeoutSeconds)),
+        winrm: { useSsl, authentication: s.winrm.authentication ?? null, useCredential: s.winrm.useCredential ?? true },
+        ssh: { userName: s.ssh.userName ?? null, keyFilePath: s.ssh.keyFilePath ?? null, options: s.ssh.options ?? {} },
+        collectorOptions: { computerName: s.name, ...s.collector },
+      };
+    }),
   };
 }
 

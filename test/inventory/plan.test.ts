@@ -93,3 +93,17 @@ describe('driver parameters per transport (-PlanOnly)', () => {
     expect(job.throttle).toBe(32);
   });
 });
+
+describe('the driver job', () => {
+  it('arrives complete: every default resolved by the fleet loader, none left to the driver', () => {
+    const job = buildDriverJob(parseFleet('servers:\n  - name: A\n  - name: B\n    transport: ssh\n  - name: C\n    transport: local\n', 'f.yaml', '/'), {});
+    expect(job.throttle).toBe(32);
+    expect(job.servers).toEqual([
+      expect.objectContaining({ name: 'A', transport: 'winrm', address: 'A', port: 5985, timeoutSeconds: 300, connectTimeoutSeconds: 30, winrm: { useSsl: false, authentication: null, useCredential: true } }),
+      expect.objectContaining({ name: 'B', transport: 'ssh', port: 22, ssh: { userName: null, keyFilePath: null, options: {} } }),
+      expect.objectContaining({ name: 'C', transport: 'local', port: null }),
+    ]);
+    const ssl = buildDriverJob(parseFleet('defaults: { winrm: { useSsl: true }, timeoutSeconds: 10 }\nservers: [{ name: A }]\n', 'f.yaml', '/'), {});
+    expect(ssl.servers[0]).toMatchObject({ port: 5986, timeoutSeconds: 10, connectTimeoutSeconds: 10 });
+  });
+});
