@@ -1,56 +1,12 @@
-/** Fleet file as written by the admin (schemas/fleet.schema.json). */
-export type Transport = 'winrm' | 'ssh' | 'local';
+// The fleet file's contract is schemas/fleet.schema.json; these names are views of the types generated from it.
+import type * as C from '../contracts/fleet.js';
 
-export interface WinRmOptions {
-  useSsl?: boolean;
-  port?: number;
-  authentication?: string;
-  useCredential?: boolean;
-}
-
-export interface SshOptions {
-  userName?: string;
-  keyFilePath?: string;
-  port?: number;
-  connectTimeoutSeconds?: number;
-  options?: Record<string, string>;
-}
-
-export interface CollectorOptions {
-  registryExports?: string[];
-  exchangeInstallPath?: string;
-  protocolLogPaths?: string[];
-  logDays?: number;
-  logByteBudget?: number;
-  referenceTime?: string;
-  scanLogs?: boolean;
-}
-
-export interface FleetServerEntry {
-  name: string;
-  address?: string;
-  transport?: Transport;
-  port?: number;
-  dag?: string;
-  site?: string;
-  role?: string;
-  timeoutSeconds?: number;
-  winrm?: WinRmOptions;
-  ssh?: SshOptions;
-  collector?: CollectorOptions;
-}
-
-export interface FleetFile {
-  defaults?: {
-    transport?: Transport;
-    throttle?: number;
-    timeoutSeconds?: number;
-    winrm?: WinRmOptions;
-    ssh?: SshOptions;
-    collector?: CollectorOptions;
-  };
-  servers: FleetServerEntry[];
-}
+export type Transport = C.Transport;
+export type WinRmOptions = C.Winrm;
+export type SshOptions = C.Ssh;
+export type CollectorOptions = C.Collector;
+export type FleetServerEntry = C.Server;
+export type FleetFile = C.ExtlsFleetFile;
 
 /** A server with the defaults applied: what the fan-out works from. */
 export interface FleetServer {
