@@ -19,7 +19,7 @@ $exTlsExchange = Invoke-ExTlsSection 'exchange' { Get-ExTlsExchange -InstallPath
 $exTlsPending = Invoke-ExTlsSection 'pendingReboot' { Get-ExTlsPendingReboot }
 $exTlsCluster = Invoke-ExTlsSection 'cluster' { Get-ExTlsCluster }
 
-# Protocol-log evidence (issue 3) lives in 50-ProtocolLogs.ps1 when that part is bundled.
+# Protocol-log evidence lives in 50-ProtocolLogs.ps1 when that part is bundled.
 $exTlsProtocolLogs = $null
 if (Get-Command -Name 'Get-ExTlsProtocolLogEvidence' -CommandType Function -ErrorAction SilentlyContinue) {
     # With .reg exports the registry's install path belongs to another server: only an explicit option counts.
