@@ -2,6 +2,9 @@
 // the file that is sent to servers or dropped on them (GPO, SCCM, scheduled task). Same idea as
 // CSS-Exchange's HealthChecker build: many small source files, one shipped script.
 //
+// PowerShell shared with the generated scripts lives in ps/shared: a part dot-sources it with the line
+// `. (Join-Path $PSScriptRoot '../shared/<File>.ps1')   # extls:inline` (so the parts also run unbundled), and the
+// bundle gets the file's text in place of that line.
 // C# that a part compiles with Add-Type lives in real .cs files beside the parts (so the compiler sees it in the
 // tests): a part names a folder of them with the line `// extls:include-csharp <folder>` inside a single-quoted
 // here-string, and the bundle gets the folder's files there, their using directives gathered at the top.
@@ -49,10 +52,20 @@ function inlineCsharp(part, body) {
   });
 }
 
+function inlinePowerShell(part, body) {
+  return body.replace(/^\. \(Join-Path \$PSScriptRoot '([^']+)'\)[ \t]*# extls:inline[ \t]*$/gm, (_, rel) => {
+    const file = join(srcDir, rel);
+    if (!/^\.\.\/shared\/[\w-]+\.ps1$/.test(rel)) throw new Error(`${part}: extls:inline takes ../shared/<File>.ps1, not ${rel}`);
+    return `# ---- ps/shared/${rel.slice('../shared/'.length)} ----\n${read(file).trimEnd()}`;
+  });
+}
+
 const parts = readdirSync(srcDir).filter((f) => f.endsWith('.ps1')).sort();
 let text = '';
 for (const part of parts) {
-  let body = inlineCsharp(part, read(join(srcDir, part)));
+  let body = inlineCsharp(part, inlinePowerShell(part, read(join(srcDir, part))));
+  const left = /^.*extls:(inline|include-csharp).*$/m.exec(body);
+  if (left) throw new Error(`${part}: a line the build could not inline: ${left[0]}`);
   body = body.replaceAll('__EXTLS_VERSION__', version);
   text += `# ---- ${part} ----\r\n${body.replace(/\r?\n/g, '\r\n').trimEnd()}\r\n\r\n`;
 }

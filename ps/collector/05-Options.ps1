@@ -1,5 +1,6 @@
 # Options arrive as a JSON string (data, never script text). ConvertFrom-Json gives a PSCustomObject on both
 # 5.1 and 7 (no -AsHashtable on 5.1), so every read goes through PSObject.Properties to stay StrictMode-safe.
+. (Join-Path $PSScriptRoot '../shared/Json.ps1')   # extls:inline
 
 $script:ExTlsKnownOptions = @('registryExports', 'exchangeInstallPath', 'protocolLogPaths', 'logDays', 'logByteBudget',
     'referenceTime', 'scanLogs', 'computerName')
@@ -16,7 +17,7 @@ function ConvertFrom-ExTlsOptions {
     param([string]$Json)
     if ($null -eq $Json -or $Json.Trim() -eq '') { $Json = '{}' }
     try {
-        $raw = ConvertFrom-Json -InputObject $Json
+        $raw = ConvertFrom-ExTlsJson $Json
     } catch {
         throw "OptionsJson is not valid JSON: $($_.Exception.Message)"
     }

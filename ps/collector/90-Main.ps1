@@ -8,7 +8,7 @@ if ((Get-Command -Name 'Initialize-ExTlsProtocolLogScanner' -CommandType Functio
     -not ($exTlsOptions.Raw.PSObject.Properties['scanLogs'] -and $exTlsOptions.Raw.scanLogs -eq $false)) {
     try { Initialize-ExTlsProtocolLogScanner } catch { Add-ExTlsWarning -Section 'protocolLogs' -Message $_.Exception.Message }
 }
-Open-ExTlsRegistry -Files $exTlsOptions.RegistryExports
+Open-ExTlsRegistry -Files $exTlsOptions.RegistryExports -Hint 'give registryExports (.reg files)'
 
 $exTlsSchannel = Invoke-ExTlsSection 'schannel' { Get-ExTlsSchannel }
 $exTlsDotNet = Invoke-ExTlsSection 'dotNet' { Get-ExTlsDotNet }

@@ -2,11 +2,13 @@
 // (strict mode) and renders with errors that name the template or partial, the line and the field.
 //   <dir>/<name>.<kind>.hbs            a template (kind: md, ps1, html)
 //   <dir>/partials/<name>.<kind>.hbs   a partial, used as {{> name}} from templates of the same kind
+//   ps/shared/<Name>.ps1               PowerShell shared with the collector, used as {{> shared/<Name>}} from .ps1
+//                                      templates: included as is (not a template), so it exists once
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { UsageError } from '../util/errors.js';
-import { templatesDir } from '../util/paths.js';
+import { psDir, templatesDir } from '../util/paths.js';
 import { registerHelpers, type OutputKind } from './helpers.js';
 import { checkTemplate, TemplateCheckError } from './template-ast.js';
 import { annotate, RunbookTemplateError } from './template-errors.js';
@@ -15,12 +17,14 @@ import { TemplateStreamer, type ChunkSink } from './template-stream.js';
 export type { ChunkSink } from './template-stream.js';
 
 export interface TemplateSource {
-  /** file name as the user sees it, e.g. runbook.md.hbs or partials/registry-layer.ps1.hbs */
+  /** file name as the user sees it, e.g. runbook.md.hbs or partials/plan-common.ps1.hbs or ps/shared/Registry.ps1 */
   label: string;
   file: string;
   kind: OutputKind;
   /** true when a --templates folder replaced the built-in */
   overridden: boolean;
+  /** PowerShell from ps/shared: text included as is, never read as a template */
+  verbatim?: boolean;
 }
 
 export interface TemplateSet {
@@ -52,6 +56,14 @@ function collect(into: Map<string, TemplateSource>, dir: string, sub: '' | 'part
   }
 }
 
+/** ps/shared/<Name>.ps1 as partials named shared/<Name>. */
+function collectSharedPowerShell(into: Map<string, TemplateSource>): void {
+  const dir = join(psDir, 'shared');
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ps1')).sort()) {
+    into.set(`shared/${f.slice(0, -'.ps1'.length)}`, { label: `ps/shared/${f}`, file: join(dir, f), kind: 'ps1', overridden: false, verbatim: true });
+  }
+}
+
 /** The built-in templates with `userDir` laid over them (same file name wins). */
 export function loadTemplates(userDir?: string): TemplateSet {
   if (userDir && !(existsSync(userDir) && statSync(userDir).isDirectory())) {
@@ -61,6 +73,7 @@ export function loadTemplates(userDir?: string): TemplateSet {
   const partials = new Map<string, TemplateSource>();
   collect(templates, templatesDir, '', false);
   collect(partials, templatesDir, 'partials', false);
+  collectSharedPowerShell(partials);
   if (userDir) {
     collect(templates, userDir, '', true);
     collect(partials, userDir, 'partials', true);
@@ -104,6 +117,10 @@ export function loadTemplates(userDir?: string): TemplateSet {
   };
 
   for (const [name, src] of partials) {
+    if (src.verbatim) {
+      hb.registerPartial(name, streamer.staticPartial(readFileSync(src.file, 'utf8').replace(/^\ufeff/, '').replace(/\r?\n/g, '\r\n')));
+      continue;
+    }
     const { render, fixed } = compileOne(src);
     hb.registerPartial(name, fixed ? streamer.staticPartial(render({})) : streamer.partial(render));
   }

@@ -83,8 +83,8 @@ describe('streamed rendering', () => {
   test('the built-in scripts share their registry layer and backup format as bytes', () => {
     const ctxFor = (name: string) => ({ server: { name }, tool: { version: '1' }, generatedAt: 'g', findingsCreatedAt: 'f', planJson: '{}' });
     const { text, shared } = streamed(templateDir({}), 'rollback.ps1.hbs', ctxFor('EX01'));
-    expect(shared).toBe(2);
-    expect(text).toContain('function New-RbValue');
+    expect(shared).toBe(5);
+    expect(text).toContain('function New-ExTlsRegItem');
     expect(text).toContain("$PlanJson = '{}'");
   });
 

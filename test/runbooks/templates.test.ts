@@ -73,7 +73,7 @@ describe('escaping rules are enforced at load time', () => {
     ['report.html.hbs', '{{psLiteral generatedAt}}', 'helper "psLiteral" escapes for ps1/md and must not be used in a .html template'],
     ['runbook.md.hbs', '{{nohelper server.name}}', 'unknown helper "nohelper"'],
     ['runbook.md.hbs', '{{> nopartial}}', 'unknown partial "nopartial"'],
-    ['runbook.md.hbs', '{{> registry-layer}}', 'partial "registry-layer" is a .ps1 partial, used in a .md template'],
+    ['runbook.md.hbs', '{{> shared/Registry}}', 'partial "shared/Registry" is a .ps1 partial, used in a .md template'],
     ['runbook.md.hbs', '{{#if x}}\n{{/each}}', "line 1: if doesn't match each"],
     ['runbook.md.hbs', 'ok\n{{#if }', 'runbook.md.hbs line 2: parse error'],
   ])('%s: %s', async (file, text, message) => {
