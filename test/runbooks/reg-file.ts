@@ -1,8 +1,21 @@
-// A small, independent .reg reader/writer for the tests (the scripts under test have their own, in PowerShell):
-// writes regedit's format (UTF-16LE with BOM, CRLF) and reads it back into comparable values.
-import { readFileSync, writeFileSync } from 'node:fs';
+// .reg files for the tests: an independent writer of regedit's format (UTF-16LE with BOM, CRLF), the bytes the
+// scripts under test must write back, and the product's own reader (ps/shared/RegFile.ps1) to read them.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { locatePowerShell } from '../../src/powershell/locate.js';
+import { psDir } from '../../src/util/paths.js';
 
-export type RegData = { type: 'REG_DWORD'; value: number } | { type: 'REG_SZ'; value: string } | { type: 'REG_MULTI_SZ'; value: string[] } | { type: 'hex'; value: string };
+const reader = fileURLToPath(new URL('../helpers/Read-RegFile.ps1', import.meta.url));
+const sharedDir = join(psDir, 'shared');
+
+/** Values as the reader reports them; `hex` only for writing (the data part as is, e.g. hex(b):...). */
+export type RegData =
+  | { type: 'REG_DWORD'; value: number }
+  | { type: 'REG_SZ' | 'REG_EXPAND_SZ' | 'REG_QWORD' | 'REG_BINARY' | 'REG_NONE' | 'REG_OTHER'; value: string }
+  | { type: 'REG_MULTI_SZ'; value: string[] }
+  | { type: 'hex'; value: string };
 /** key path as written (HKEY_LOCAL_MACHINE\...) → value name → data; insertion order kept */
 export type RegModel = Map<string, Map<string, RegData>>;
 
@@ -19,6 +32,8 @@ function formatData(d: RegData): string {
       return `hex(7):${utf16Hex(d.value.map((s) => `${s}\0`).join('') + '\0')}`;
     case 'hex':
       return d.value;
+    default:
+      throw new Error(`write ${d.type} as { type: 'hex', value: '<data part>' }`);
   }
 }
 
@@ -36,57 +51,17 @@ export function writeReg(file: string, model: RegModel): void {
   writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(regText(model), 'utf16le')]));
 }
 
-function unquote(text: string, start: number): { text: string; end: number } {
-  let out = '';
-  for (let i = start + 1; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\') {
-      out += text[++i];
-      continue;
-    }
-    if (c === '"') return { text: out, end: i };
-    out += c;
-  }
-  throw new Error(`unterminated string in ${text}`);
-}
-
-/** Reads a UTF-16LE (BOM) or UTF-8 .reg file; keys compared case-sensitively as written, values by name. */
+/**
+ * Reads a .reg file with the product's reader (ps/shared/RegFile.ps1, through pwsh): keys as they would be written
+ * back (HKEY_LOCAL_MACHINE\...), values by name, file order kept.
+ */
 export function readReg(file: string): RegModel {
-  const bytes = readFileSync(file);
-  const text = bytes[0] === 0xff && bytes[1] === 0xfe ? bytes.subarray(2).toString('utf16le') : bytes.toString('utf8').replace(/^\ufeff/, '');
-  const model: RegModel = new Map();
-  let current: Map<string, RegData> | undefined;
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!.trim();
-    if (line === '' || line.startsWith(';') || line.startsWith('Windows Registry Editor') || line === 'REGEDIT4') continue;
-    if (line.startsWith('[')) {
-      current = new Map();
-      model.set(line.slice(1, -1), current);
-      continue;
-    }
-    while (line.endsWith('\\') && /=hex/i.test(line)) line = line.slice(0, -1) + lines[++i]!.trim();
-    let name: string;
-    let rest: string;
-    if (line.startsWith('@')) {
-      name = '';
-      rest = line.slice(1);
-    } else {
-      const q = unquote(line, 0);
-      name = q.text;
-      rest = line.slice(q.end + 1);
-    }
-    const data = rest.replace(/^\s*=\s*/, '');
-    let parsed: RegData;
-    if (/^dword:/i.test(data)) parsed = { type: 'REG_DWORD', value: parseInt(data.slice(6), 16) };
-    else if (data.startsWith('"')) parsed = { type: 'REG_SZ', value: unquote(data, 0).text };
-    else if (/^hex\(7\):/i.test(data)) {
-      const bytes = Buffer.from(data.slice(7).split(',').filter(Boolean).map((h) => parseInt(h, 16)));
-      parsed = { type: 'REG_MULTI_SZ', value: bytes.toString('utf16le').replace(/\0+$/, '').split('\0') };
-    } else parsed = { type: 'hex', value: data.toLowerCase() };
-    current!.set(name, parsed);
-  }
-  return model;
+  const stdout = execFileSync(locatePowerShell().path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', reader, '-SharedDir', sharedDir, '-Path', file], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const keys = JSON.parse(stdout) as [string, [string, RegData][]][];
+  return new Map(keys.map(([key, values]) => [key, new Map(values)]));
 }
 
 /** Plain object view for toEqual: { key: { name: data } } */
