@@ -1,12 +1,7 @@
 // What the scan keeps: peers, error groups, samples and file errors.
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.Globalization;
-using System.IO;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace ExTlsProtocolLogs1
 {

@@ -1,12 +1,9 @@
 // Discovery and selection: the folders, their .LOG files, and the files the byte budget allows.
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace ExTlsProtocolLogs1
 {

@@ -1,12 +1,8 @@
 // The result: the protocolLogs object (schemas/protocol-logs.schema.json) as JSON text.
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace ExTlsProtocolLogs1
 {

@@ -1,12 +1,8 @@
 // Reading: lines, CSV fields, TLS events and error signatures.
 using System;
-using System.Collections;
-using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace ExTlsProtocolLogs1
 {

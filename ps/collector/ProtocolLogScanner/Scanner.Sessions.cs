@@ -1,12 +1,7 @@
 // Sessions and peers: a session closes into its peer.
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.Globalization;
-using System.IO;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace ExTlsProtocolLogs1
 {

@@ -1,11 +1,9 @@
 // The scan: Run() reads the logs, ToJson() writes the protocolLogs object. Its parts: Scanner.Discovery.cs
 // (folders and files), Scanner.Reading.cs (lines and fields), Scanner.Sessions.cs, Scanner.Json.cs (the result).
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text;
 
