@@ -8,7 +8,8 @@
     Reads SCHANNEL protocol settings, .NET and WinHTTP TLS settings, cipher suite order, Windows and Exchange
     build levels, pending-reboot state and failover-cluster membership, from the live registry (Windows) or from
     regedit export files (.reg; offline mode, any OS). Values are reported raw (schemas/collector-output.schema.json);
-    judging them is the findings stage's job. No Exchange shell is needed.
+    judging them is the findings stage's job. No Exchange shell is needed; where it is available, Exchange
+    certificates and connectors are read with it (read-only), otherwise the LocalMachine\My certificates.
 
     Runs on Windows PowerShell 5.1 and PowerShell 7. Version __EXTLS_VERSION__.
 
@@ -18,6 +19,9 @@
       exchangeInstallPath  string    Exchange install folder, overrides the setup key's MsiInstallPath
       protocolLogPaths, logDays, logByteBudget, referenceTime, scanLogs   protocol-log scan (issue 3)
       computerName         string    name to report (default: this computer's name)
+      exchangeConfigExports object   Export-Clixml files read instead of the Exchange Management Shell:
+                                     {certificates, internalTransportCertificate, receiveConnectors, sendConnectors}
+      readExchangeConfig   bool      false: do not read certificates and connectors on this server
 
 .PARAMETER OutFile
     Write the JSON to this file (UTF-8, written to a temporary file and then moved into place) instead of

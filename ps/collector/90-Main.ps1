@@ -18,6 +18,16 @@ $exTlsOs = Invoke-ExTlsSection 'os' { Get-ExTlsOs }
 $exTlsExchange = Invoke-ExTlsSection 'exchange' { Get-ExTlsExchange -InstallPathOverride $exTlsOptions.ExchangeInstallPath }
 $exTlsPending = Invoke-ExTlsSection 'pendingReboot' { Get-ExTlsPendingReboot }
 $exTlsCluster = Invoke-ExTlsSection 'cluster' { Get-ExTlsCluster }
+# Certificates and connectors (45-ExchangeConfig.ps1): a failure is a warning and the section says "not read".
+$exTlsExchangeConfig = $null
+if (Get-Command -Name 'Get-ExTlsExchangeConfig' -CommandType Function -ErrorAction SilentlyContinue) {
+    try {
+        $exTlsExchangeConfig = Get-ExTlsExchangeConfig -Options $exTlsOptions.Raw -ComputerName $exTlsOptions.ComputerName
+    } catch {
+        Add-ExTlsWarning -Section 'exchangeConfig' -Message $_.Exception.Message
+        $exTlsExchangeConfig = New-ExTlsExchangeConfig -Source 'not-read' -Message "not read: $($_.Exception.Message)"
+    }
+}
 
 # Protocol-log evidence lives in 50-ProtocolLogs.ps1 when that part is bundled.
 $exTlsProtocolLogs = $null
@@ -57,6 +67,7 @@ $exTlsResult = [ordered]@{
     pendingReboot    = $exTlsPending
     cluster          = $exTlsCluster
     protocolLogs     = $exTlsProtocolLogs
+    exchangeConfig   = $exTlsExchangeConfig
     warnings         = $script:ExTlsWarnings.ToArray()
 }
 # The scanner hands protocolLogs over as JSON text (no object tree for ConvertTo-Json to wrap): the rest is

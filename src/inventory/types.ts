@@ -13,3 +13,10 @@ export type ProtocolLogs = ExtlsSMTPProtocolLogEvidence;
 export type InventoryRecord = ExtlsInventoryRecord;
 export type FailureCategory = NonNullable<InventoryRecord['failure']>['category'];
 export type Inventory = ExtlsInventory;
+
+// schemas/exchange-config.schema.json: certificates and connectors as Exchange reports them.
+import type { ExtlsExchangeCertificatesAndConnectors } from '../contracts/exchange-config.js';
+export type ExchangeConfig = ExtlsExchangeCertificatesAndConnectors;
+export type ExchangeCertificate = NonNullable<ExchangeConfig['certificates']>[number];
+export type ReceiveConnector = NonNullable<ExchangeConfig['receiveConnectors']>[number];
+export type SendConnector = NonNullable<ExchangeConfig['sendConnectors']>[number];

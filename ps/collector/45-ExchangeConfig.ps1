@@ -1,0 +1,384 @@
+# Exchange certificates and connectors (schemas/exchange-config.schema.json), read-only.
+# Sources, first that applies:
+#   exports       the exchangeConfigExports option: Export-Clixml files of Get-ExchangeCertificate, the internal
+#                 transport certificate, Get-ReceiveConnector and Get-SendConnector (a server you cannot reach)
+#   not-read      .reg exports without exchangeConfigExports: this machine's Exchange is some other server's
+#   exchange-shell  the Exchange Management Shell is loaded or its snap-in can be added (2013 and later, or 2010)
+#   certificate-store  Windows without the shell: LocalMachine\My through .NET; connectors not read
+# Values are reported raw; judging them is the findings stage's job.
+
+function Get-ExTlsProp {
+    param($Object, [string]$Name)
+    if ($null -eq $Object) { return $null }
+    $p = $Object.PSObject.Properties[$Name]
+    if ($null -eq $p) { return $null }
+    return $p.Value
+}
+
+# A (possibly deserialized) value as text; $null and '' stay $null.
+function ConvertTo-ExTlsText {
+    param($Value)
+    if ($null -eq $Value) { return $null }
+    $s = [string]$Value
+    if ($s -eq '') { return $null }
+    return $s
+}
+
+# Multi-valued properties (ArrayList after deserialization, MultiValuedProperty live, a flags enum shown as
+# "A, B") as a string array.
+function ConvertTo-ExTlsTextList {
+    param($Value, [switch]$SplitFlags)
+    $out = New-Object System.Collections.Generic.List[string]
+    if ($null -eq $Value) { return , $out.ToArray() }
+    $items = @($Value)
+    if ($Value -is [string]) { $items = @($Value) }
+    foreach ($i in $items) {
+        if ($null -eq $i) { continue }
+        $s = [string]$i
+        if ($SplitFlags) {
+            foreach ($part in ($s -split ',')) { $t = $part.Trim(); if ($t -ne '') { $out.Add($t) } }
+        } elseif ($s -ne '') {
+            $out.Add($s)
+        }
+    }
+    return , $out.ToArray()
+}
+
+function ConvertTo-ExTlsBool {
+    param($Value)
+    if ($null -eq $Value) { return $null }
+    if ($Value -is [bool]) { return $Value }
+    $s = [string]$Value
+    if ($s -eq 'True') { return $true }
+    if ($s -eq 'False') { return $false }
+    return $null
+}
+
+function ConvertTo-ExTlsIsoTime {
+    param($Value)
+    if ($null -eq $Value) { return $null }
+    try {
+        $d = [DateTime]$Value
+    } catch {
+        return $null
+    }
+    return $d.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [Globalization.CultureInfo]::InvariantCulture)
+}
+
+# The X509Certificate2 behind a live ExchangeCertificate, a rehydrated one, or a deserialized object's RawData.
+function Get-ExTlsX509 {
+    param($Object)
+    $base = $Object
+    if ($Object -is [psobject]) { $base = $Object.PSObject.BaseObject }
+    if ($base -is [System.Security.Cryptography.X509Certificates.X509Certificate2]) { return $base }
+    $raw = Get-ExTlsProp $Object 'RawData'
+    if ($null -eq $raw) { return $null }
+    try {
+        return New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList (, [byte[]]@($raw))
+    } catch {
+        return $null
+    }
+}
+
+# KeySize through the base class: PowerShell 7's adapter reports it as write-only on the OpenSSL-backed key types.
+function Get-ExTlsKeySize {
+    param($Key)
+    return [int]([System.Security.Cryptography.AsymmetricAlgorithm].GetProperty('KeySize').GetValue($Key, $null))
+}
+
+function Get-ExTlsCertKeyInfo {
+    param([System.Security.Cryptography.X509Certificates.X509Certificate2]$Cert)
+    $info = @{ algorithm = $null; size = $null }
+    $oid = $Cert.PublicKey.Oid
+    if ($null -ne $oid) {
+        $info.algorithm = [string]$oid.FriendlyName
+        if (-not $info.algorithm) { $info.algorithm = [string]$oid.Value }
+    }
+    try {
+        if ($oid.Value -eq '1.2.840.113549.1.1.1') {
+            $k = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPublicKey($Cert)
+            if ($null -ne $k) { $info.size = Get-ExTlsKeySize $k }
+        } elseif ($oid.Value -eq '1.2.840.10045.2.1') {
+            $k = [System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPublicKey($Cert)
+            if ($null -ne $k) { $info.size = Get-ExTlsKeySize $k }
+        }
+    } catch {
+        $info.size = $null
+    }
+    return $info
+}
+
+# DNS names of the subject alternative name extension (Windows prints "DNS Name=x", other platforms "DNS:x").
+function Get-ExTlsCertDnsNames {
+    param([System.Security.Cryptography.X509Certificates.X509Certificate2]$Cert)
+    $names = New-Object System.Collections.Generic.List[string]
+    foreach ($ext in $Cert.Extensions) {
+        if ($ext.Oid.Value -ne '2.5.29.17') { continue }
+        $text = $ext.Format($false)
+        foreach ($m in [regex]::Matches($text, '(?:DNS Name=|DNS:)\s*([^,\s]+)')) { $names.Add($m.Groups[1].Value) }
+    }
+    return , $names.ToArray()
+}
+
+# One certificate record. $ExchangeFacts: whether Services/Status/HasPrivateKey on $Object are Exchange's (live
+# shell, or a deserialized export that carries them); a bare X509Certificate2 rebuilt from RawData knows no key.
+function ConvertTo-ExTlsCertificate {
+    param($Object, [bool]$PrivateKeyKnown, [string]$InternalThumbprint)
+    $x = Get-ExTlsX509 $Object
+    $thumb = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Thumbprint')
+    if ($null -ne $x) { $thumb = $x.Thumbprint }
+    if ($null -eq $thumb) { throw 'a certificate without a thumbprint' }
+    $thumb = $thumb.ToUpperInvariant()
+
+    $domains = ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'DnsNameList')
+    if ($domains.Count -eq 0 -and $null -ne $x) { $domains = Get-ExTlsCertDnsNames $x }
+
+    $servicesValue = Get-ExTlsProp $Object 'Services'
+    $services = $null
+    if ($null -ne $servicesValue) {
+        $services = @(ConvertTo-ExTlsTextList $servicesValue -SplitFlags | Where-Object { $_ -ne 'None' })
+    }
+
+    $hasKey = $null
+    if ($PrivateKeyKnown) { $hasKey = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'HasPrivateKey') }
+    $selfSigned = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'IsSelfSigned')
+
+    $key = @{ algorithm = $null; size = $null }
+    $sigOid = $null; $sigName = $null
+    if ($null -ne $x) {
+        $key = Get-ExTlsCertKeyInfo $x
+        $sigOid = [string]$x.SignatureAlgorithm.Value
+        $sigName = ConvertTo-ExTlsText $x.SignatureAlgorithm.FriendlyName
+        if ($null -eq $selfSigned) { $selfSigned = ($x.Subject -eq $x.Issuer) }
+    }
+    $subject = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Subject')
+    $issuer = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Issuer')
+    $notBefore = ConvertTo-ExTlsIsoTime (Get-ExTlsProp $Object 'NotBefore')
+    $notAfter = ConvertTo-ExTlsIsoTime (Get-ExTlsProp $Object 'NotAfter')
+    if ($null -ne $x) {
+        $subject = $x.Subject; $issuer = $x.Issuer
+        $notBefore = ConvertTo-ExTlsIsoTime $x.NotBefore; $notAfter = ConvertTo-ExTlsIsoTime $x.NotAfter
+    }
+    return [ordered]@{
+        thumbprint          = $thumb
+        subject             = $subject
+        issuer              = $issuer
+        friendlyName        = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'FriendlyName')
+        domains             = [string[]]$domains
+        notBefore           = $notBefore
+        notAfter            = $notAfter
+        services            = $services
+        status              = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Status')
+        hasPrivateKey       = $hasKey
+        isSelfSigned        = $selfSigned
+        keyAlgorithm        = $key.algorithm
+        keySize             = $key.size
+        signatureAlgorithm  = [ordered]@{ oid = $sigOid; name = $sigName }
+        internalTransport   = ($null -ne $InternalThumbprint -and $thumb -eq $InternalThumbprint)
+    }
+}
+
+function ConvertTo-ExTlsReceiveConnector {
+    param($Object)
+    return [ordered]@{
+        name                  = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Name')
+        identity              = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Identity')
+        server                = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Server')
+        enabled               = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'Enabled')
+        transportRole         = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TransportRole')
+        bindings              = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'Bindings'))
+        fqdn                  = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Fqdn')
+        authMechanism         = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'AuthMechanism') -SplitFlags)
+        permissionGroups      = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'PermissionGroups') -SplitFlags)
+        requireTls            = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'RequireTLS')
+        tlsCertificateName    = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsCertificateName')
+        tlsDomainCapabilities = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'TlsDomainCapabilities'))
+    }
+}
+
+function ConvertTo-ExTlsSendConnector {
+    param($Object)
+    $port = Get-ExTlsProp $Object 'Port'
+    if ($null -ne $port) { try { $port = [int]$port } catch { $port = $null } }
+    return [ordered]@{
+        name                     = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Name')
+        identity                 = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Identity')
+        guid                     = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Guid')
+        enabled                  = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'Enabled')
+        addressSpaces            = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'AddressSpaces'))
+        smartHosts               = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'SmartHosts'))
+        dnsRoutingEnabled        = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'DNSRoutingEnabled')
+        port                     = $port
+        fqdn                     = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Fqdn')
+        requireTls               = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'RequireTLS')
+        ignoreStartTls           = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'IgnoreSTARTTLS')
+        tlsAuthLevel             = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsAuthLevel')
+        tlsDomain                = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsDomain')
+        tlsCertificateName       = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsCertificateName')
+        cloudServicesMailEnabled = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'CloudServicesMailEnabled')
+        sourceTransportServers   = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'SourceTransportServers'))
+    }
+}
+
+function New-ExTlsExchangeConfig {
+    param([string]$Source, $Message = $null)
+    return [ordered]@{
+        source                         = $Source
+        message                        = $Message
+        files                          = [string[]]@()
+        certificates                   = $null
+        internalTransportThumbprint    = $null
+        receiveConnectors              = $null
+        sendConnectors                 = $null
+    }
+}
+
+# Converts each object; one bad object is a warning, not the end of the list.
+function ConvertTo-ExTlsList {
+    param([object[]]$Objects, [scriptblock]$Convert, [string]$What)
+    $out = New-Object System.Collections.Generic.List[object]
+    foreach ($o in $Objects) {
+        if ($null -eq $o) { continue }
+        try { $out.Add((& $Convert $o)) } catch { Add-ExTlsWarning -Section 'exchangeConfig' -Message "${What}: $($_.Exception.Message)" }
+    }
+    return , $out.ToArray()
+}
+
+function Import-ExTlsClixmlList {
+    param([string[]]$Files, $Result)
+    $objects = New-Object System.Collections.Generic.List[object]
+    foreach ($f in $Files) {
+        $Result.files += , $f
+        foreach ($o in @(Import-Clixml -LiteralPath $f)) { if ($null -ne $o) { $objects.Add($o) } }
+    }
+    return , $objects.ToArray()
+}
+
+# The exchangeConfigExports option: { certificates, internalTransportCertificate, receiveConnectors, sendConnectors },
+# each an array of Export-Clixml files. A file that cannot be read leaves its list null ("not read") with a warning.
+function Read-ExTlsExchangeConfigExports {
+    param($Exports)
+    $result = New-ExTlsExchangeConfig -Source 'exports' -Message $null
+    $lists = @{}
+    foreach ($name in @('certificates', 'internalTransportCertificate', 'receiveConnectors', 'sendConnectors')) {
+        $value = Get-ExTlsProp $Exports $name
+        if ($null -eq $value) { continue }
+        $files = @($value)
+        foreach ($f in $files) {
+            if ($f -isnot [string] -or $f.Trim() -eq '') { throw "option exchangeConfigExports.$name must be an array of Export-Clixml file paths" }
+        }
+        try {
+            $lists[$name] = Import-ExTlsClixmlList -Files ([string[]]$files) -Result $result
+        } catch {
+            Add-ExTlsWarning -Section 'exchangeConfig' -Message "exchangeConfigExports.${name}: $($_.Exception.Message)"
+        }
+    }
+    if ($lists.ContainsKey('internalTransportCertificate')) {
+        foreach ($o in $lists['internalTransportCertificate']) {
+            $x = Get-ExTlsX509 $o
+            $t = ConvertTo-ExTlsText (Get-ExTlsProp $o 'Thumbprint')
+            if ($null -ne $x) { $t = $x.Thumbprint }
+            if ($null -ne $t) { $result.internalTransportThumbprint = $t.ToUpperInvariant(); break }
+        }
+    }
+    $itt = $result.internalTransportThumbprint
+    if ($lists.ContainsKey('certificates')) {
+        # A rebuilt X509Certificate2 (the capture held only its RawData) says nothing about the private key.
+        $result.certificates = ConvertTo-ExTlsList $lists['certificates'] {
+            param($o)
+            $known = ($o.PSObject.BaseObject -isnot [System.Security.Cryptography.X509Certificates.X509Certificate2]) -and ($null -ne $o.PSObject.Properties['HasPrivateKey'])
+            ConvertTo-ExTlsCertificate -Object $o -PrivateKeyKnown $known -InternalThumbprint $itt
+        }.GetNewClosure() 'certificate'
+    }
+    if ($lists.ContainsKey('receiveConnectors')) { $result.receiveConnectors = ConvertTo-ExTlsList $lists['receiveConnectors'] { param($o) ConvertTo-ExTlsReceiveConnector $o } 'receive connector' }
+    if ($lists.ContainsKey('sendConnectors')) { $result.sendConnectors = ConvertTo-ExTlsList $lists['sendConnectors'] { param($o) ConvertTo-ExTlsSendConnector $o } 'send connector' }
+    $missing = @(@('certificates', 'receiveConnectors', 'sendConnectors') | Where-Object { $null -eq $result[$_] })
+    if ($missing.Count -gt 0) { $result.message = "not in the exports: $($missing -join ', ')" }
+    return $result
+}
+
+# Loads the Exchange Management Shell snap-in when it is installed but not loaded (Windows PowerShell only).
+function Test-ExTlsExchangeShell {
+    if (Get-Command -Name 'Get-ExchangeCertificate' -ErrorAction SilentlyContinue) { return $true }
+    if (-not (Get-Command -Name 'Add-PSSnapin' -ErrorAction SilentlyContinue)) { return $false }
+    foreach ($snapIn in @('Microsoft.Exchange.Management.PowerShell.SnapIn', 'Microsoft.Exchange.Management.PowerShell.E2010')) {
+        $registered = @(Get-PSSnapin -Registered -Name $snapIn -ErrorAction SilentlyContinue)
+        if ($registered.Count -eq 0) { continue }
+        try {
+            Add-PSSnapin -Name $snapIn -ErrorAction Stop
+            return $true
+        } catch {
+            Add-ExTlsWarning -Section 'exchangeConfig' -Message "cannot load ${snapIn}: $($_.Exception.Message)"
+        }
+    }
+    return [bool](Get-Command -Name 'Get-ExchangeCertificate' -ErrorAction SilentlyContinue)
+}
+
+function Read-ExTlsExchangeConfigLive {
+    param([string]$Server)
+    $result = New-ExTlsExchangeConfig -Source 'exchange-shell' -Message $null
+    $notRead = New-Object System.Collections.Generic.List[string]
+    try {
+        $transport = $null
+        if (Get-Command -Name 'Get-TransportService' -ErrorAction SilentlyContinue) { $transport = Get-TransportService -Identity $Server -ErrorAction Stop }
+        elseif (Get-Command -Name 'Get-TransportServer' -ErrorAction SilentlyContinue) { $transport = Get-TransportServer -Identity $Server -ErrorAction Stop }
+        $t = ConvertTo-ExTlsText (Get-ExTlsProp $transport 'InternalTransportCertificateThumbprint')
+        if ($null -ne $t) { $result.internalTransportThumbprint = $t.ToUpperInvariant() }
+    } catch {
+        Add-ExTlsWarning -Section 'exchangeConfig' -Message "internal transport certificate: $($_.Exception.Message)"
+    }
+    $itt = $result.internalTransportThumbprint
+    try {
+        $certs = @(Get-ExchangeCertificate -Server $Server -ErrorAction Stop)
+        $result.certificates = ConvertTo-ExTlsList $certs { param($o) ConvertTo-ExTlsCertificate -Object $o -PrivateKeyKnown $true -InternalThumbprint $itt }.GetNewClosure() 'certificate'
+    } catch {
+        Add-ExTlsWarning -Section 'exchangeConfig' -Message "Get-ExchangeCertificate: $($_.Exception.Message)"; $notRead.Add('certificates')
+    }
+    try {
+        $rc = @(Get-ReceiveConnector -Server $Server -ErrorAction Stop)
+        $result.receiveConnectors = ConvertTo-ExTlsList $rc { param($o) ConvertTo-ExTlsReceiveConnector $o } 'receive connector'
+    } catch {
+        Add-ExTlsWarning -Section 'exchangeConfig' -Message "Get-ReceiveConnector: $($_.Exception.Message)"; $notRead.Add('receiveConnectors')
+    }
+    try {
+        $sc = @(Get-SendConnector -ErrorAction Stop)
+        $result.sendConnectors = ConvertTo-ExTlsList $sc { param($o) ConvertTo-ExTlsSendConnector $o } 'send connector'
+    } catch {
+        Add-ExTlsWarning -Section 'exchangeConfig' -Message "Get-SendConnector: $($_.Exception.Message)"; $notRead.Add('sendConnectors')
+    }
+    if ($notRead.Count -gt 0) { $result.message = "not read: $($notRead.ToArray() -join ', ')" }
+    return $result
+}
+
+function Read-ExTlsCertificateStore {
+    $result = New-ExTlsExchangeConfig -Source 'certificate-store' -Message 'Exchange Management Shell not available: certificates read from LocalMachine\My, connectors not read'
+    $store = New-Object System.Security.Cryptography.X509Certificates.X509Store -ArgumentList @('My', 'LocalMachine')
+    try {
+        $store.Open([System.Security.Cryptography.X509Certificates.OpenFlags]'ReadOnly, OpenExistingOnly')
+        $result.certificates = ConvertTo-ExTlsList @($store.Certificates) { param($o) ConvertTo-ExTlsCertificate -Object $o -PrivateKeyKnown $true -InternalThumbprint $null } 'certificate'
+    } finally {
+        $store.Close()
+    }
+    return $result
+}
+
+function Get-ExTlsExchangeConfig {
+    param($Options, [string]$ComputerName)
+    $exports = Get-ExTlsOption $Options 'exchangeConfigExports'
+    if ($null -ne $exports) {
+        if ($exports -isnot [psobject] -or $exports -is [string] -or $exports -is [array]) {
+            throw 'option exchangeConfigExports must be an object: {"certificates":[...],"internalTransportCertificate":[...],"receiveConnectors":[...],"sendConnectors":[...]}'
+        }
+        return Read-ExTlsExchangeConfigExports $exports
+    }
+    if ($script:ExTlsReg.Kind -ne 'live') {
+        return New-ExTlsExchangeConfig -Source 'not-read' -Message 'offline (.reg exports) without exchangeConfigExports: certificates and connectors were not read'
+    }
+    if ((Get-ExTlsOption $Options 'readExchangeConfig' $true) -eq $false) {
+        return New-ExTlsExchangeConfig -Source 'not-read' -Message 'readExchangeConfig is false'
+    }
+    if (Test-ExTlsExchangeShell) { return Read-ExTlsExchangeConfigLive -Server $ComputerName }
+    $onWindows = [Environment]::OSVersion.Platform -eq [PlatformID]::Win32NT
+    if ($onWindows) { return Read-ExTlsCertificateStore }
+    return New-ExTlsExchangeConfig -Source 'not-read' -Message 'Exchange Management Shell not available and no Windows certificate store: certificates and connectors were not read'
+}
