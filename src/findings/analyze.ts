@@ -4,6 +4,7 @@ import { UsageError } from '../util/errors.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { toolVersion } from '../util/version.js';
 import { fleetFindingsOf, fleetMember, StringPool, type FleetMember } from './fleet.js';
+import { SendConnectorFleet } from './fleet-connectors.js';
 import { loadKnowledge, type Knowledge } from './knowledge.js';
 import { loadPolicy, type Policy } from './policy.js';
 import { analyzeServer } from './server.js';
@@ -75,6 +76,7 @@ export class FleetAnalyzer {
   private readonly recordValidate = validatorFor<InventoryRecord>('inventory-record.schema.json');
   private readonly members: FleetMember[] = [];
   private readonly strings = new StringPool();
+  private readonly sendConnectors = new SendConnectorFleet();
   private readonly verdictCounts: Map<string, { pass: number; fail: number; blocked: number; notJudged: number }>;
   private readonly severityCounts: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   readonly inputErrors: InputError[] = [];
@@ -106,6 +108,7 @@ export class FleetAnalyzer {
   judge(record: InventoryRecord): { analysis: ServerAnalysis; record: InventoryRecord } {
     const analysis = analyzeServer(record, this.policies, this.referenceTime, this.knowledge);
     this.members.push(fleetMember(analysis, this.strings));
+    this.sendConnectors.add(record);
     if (analysis.status === 'ok') this.ok++;
     else this.failed++;
     for (const v of analysis.verdicts) {
@@ -123,7 +126,7 @@ export class FleetAnalyzer {
   /** The findings document around the given (possibly empty) list of analyses. */
   finish(inventory: { source: string; createdAt: string | null }, servers: ServerAnalysis[], now?: Date): FindingsDocument {
     this.members.sort((a, b) => byServerName(a.server, b.server));
-    const fleet = fleetFindingsOf(this.members);
+    const fleet = [...fleetFindingsOf(this.members), ...this.sendConnectors.findings()];
     const byPolicy: PolicySummary[] = this.policies.map((p) => {
       const c = this.verdictCounts.get(p.id)!;
       return {

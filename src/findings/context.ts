@@ -78,6 +78,9 @@ export function finding(f: {
   evidence?: Evidence[];
   changes?: Finding['changes'];
   restartRequired?: boolean;
+  connector?: string | null;
+  causes?: string[];
+  byHand?: Finding['byHand'];
 }): Finding {
   const changes = f.changes ?? [];
   return {
@@ -91,6 +94,9 @@ export function finding(f: {
     changes,
     restartRequired: f.restartRequired ?? changes.length > 0,
     blockers: [],
+    causes: f.causes ?? [],
+    connector: f.connector ?? null,
+    ...(f.byHand ? { byHand: f.byHand } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import { exchangeBuildRule, exchangeFacts, exchangeSupportRule } from './rules-e
 import { osFacts, rebootPending } from './rules-host.js';
 import { legacyPeersRule } from './rules-legacy-peers.js';
 import { m365CipherRule } from './rules-ciphers.js';
+import { certificatesRule } from './rules-certificates.js';
+import { connectorsRule } from './rules-connectors.js';
 import { schannelHygiene, schannelProtocolRule } from './rules-schannel.js';
 import { winHttpRule } from './rules-winhttp.js';
 import {
@@ -28,6 +30,8 @@ export function runRule(ctx: ServerContext, rule: PolicyRule): RuleResult {
     case 'exchange-support': return exchangeSupportRule(ctx, rule);
     case 'legacy-peers': return legacyPeersRule(ctx, rule);
     case 'm365-cipher-suites': return m365CipherRule(ctx, rule);
+    case 'exchange-certificates': return certificatesRule(ctx, rule);
+    case 'exchange-connectors': return connectorsRule(ctx, rule);
     default: return unhandled(rule, 'policy rule kind');
   }
 }

@@ -32,3 +32,7 @@ export type FleetDifference = FleetFinding['differences'][number];
 export type FindingsDocument = C.ExtlsFindings;
 export type PolicySummary = FindingsDocument['summary']['byPolicy'][number];
 export type InputError = FindingsDocument['inputErrors'][number];
+export type ShellParameter = C.ShellParameter;
+export type ShellCommand = C.ShellCommand;
+export type HandStepLine = C.HandStepLine;
+export type HandChange = C.HandChange;

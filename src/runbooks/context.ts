@@ -139,6 +139,8 @@ const CATEGORY_COLUMNS: Readonly<Record<FindingCategory, string | null>> = {
   reboot: 'Reboot',
   'protocol-logs': 'Legacy peers',
   collection: null,
+  certificate: 'Certificates',
+  connector: 'Connectors',
 };
 const CATEGORY_CHECKS = (Object.entries(CATEGORY_COLUMNS) as [FindingCategory, string | null][])
   .filter((e): e is [FindingCategory, string] => e[1] !== null)

@@ -50,7 +50,9 @@ export const needsRunbook = (p: ServerPlan): boolean => p.changes.length > 0 || 
 
 function manualSteps(s: ServerAnalysis, verdicts: PolicyVerdict[]): ManualStep[] {
   const ids = new Set(verdicts.flatMap((v) => v.manualFindingIds));
-  return s.findings.filter((f) => ids.has(f.id)).map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation }));
+  return s.findings
+    .filter((f) => ids.has(f.id))
+    .map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, connector: f.connector ?? null, byHand: f.byHand ?? null }));
 }
 
 export function planFor(s: ServerAnalysis): ServerPlan {

@@ -1,0 +1,120 @@
+// Reading the collector's exchangeConfig section: certificate lookups by TlsCertificateName, Exchange Online
+// connectors, and the Exchange Management Shell commands the runbook's "Changes by hand" steps print.
+import type { ExchangeCertificate, ExchangeConfig, SendConnector } from '../inventory/types.js';
+import type { Evidence, HandStepLine, ShellCommand, ShellParameter } from './types.js';
+
+export function exchangeConfigOf(data: { exchangeConfig?: ExchangeConfig | null }): ExchangeConfig | null {
+  const c = data.exchangeConfig;
+  return c && typeof c === 'object' ? c : null;
+}
+
+/** Parameter builders: values stay data (templates quote them with psLiteral). */
+export const p = {
+  text: (name: string, text: string): ShellParameter => ({ name, text, list: null, flag: null, setNull: false }),
+  list: (name: string, list: string[]): ShellParameter => ({ name, text: null, list, flag: null, setNull: false }),
+  flag: (name: string, flag: boolean): ShellParameter => ({ name, text: null, list: null, flag, setNull: false }),
+  null: (name: string): ShellParameter => ({ name, text: null, list: null, flag: null, setNull: true }),
+  switch: (name: string): ShellParameter => ({ name, text: null, list: null, flag: null, setNull: false }),
+};
+
+export function cmd(cmdlet: string, parameters: ShellParameter[], pipeTo: ShellCommand['pipeTo'] = null): ShellCommand {
+  return { cmdlet, parameters, pipeTo };
+}
+
+export const formatList = (...properties: string[]) => ({ cmdlet: 'Format-List', parameters: [p.list('Property', properties)] });
+
+export const line = (text: string, command: ShellCommand | null = null): HandStepLine => ({ text, command });
+
+/** "<I>issuer<S>subject" → its parts (HealthChecker's rule: <I> and <S> markers, case-insensitive); null when not in that form. */
+export function parseTlsCertificateName(value: string): { issuer: string; subject: string } | null {
+  const m = /^\s*<I>(.*)<S>(.*)$/is.exec(value);
+  if (!m) return null;
+  return { issuer: m[1]!.trim(), subject: m[2]!.trim() };
+}
+
+/** X.500 names compared the way Exchange users write them: case and the spaces after separators do not matter. */
+export function sameName(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return false;
+  const norm = (s: string) => s.trim().replace(/\s*([,;+=])\s*/g, '$1').toLowerCase();
+  return norm(a) === norm(b);
+}
+
+export function tlsCertificateNameOf(c: ExchangeCertificate): string {
+  return `<I>${c.issuer ?? ''}<S>${c.subject ?? ''}`;
+}
+
+export function certificatesNamed(value: string, certs: ExchangeCertificate[]): ExchangeCertificate[] {
+  const n = parseTlsCertificateName(value);
+  if (!n) return [];
+  return certs.filter((c) => sameName(c.issuer, n.issuer) && sameName(c.subject, n.subject));
+}
+
+export function expiresAt(c: ExchangeCertificate): Date | null {
+  if (!c.notAfter) return null;
+  const d = new Date(c.notAfter);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function isExpired(c: ExchangeCertificate, at: Date): boolean {
+  const d = expiresAt(c);
+  return d !== null && d.getTime() <= at.getTime();
+}
+
+/** Whole days left, truncated as HealthChecker's (NotAfter - now).Days; negative once expired. */
+export function daysLeft(c: ExchangeCertificate, at: Date): number | null {
+  const d = expiresAt(c);
+  return d === null ? null : Math.trunc((d.getTime() - at.getTime()) / 86_400_000);
+}
+
+export const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'unknown date');
+
+export function certLabel(c: ExchangeCertificate): string {
+  return `${c.subject ?? c.friendlyName ?? '(no subject)'} (${c.thumbprint})`;
+}
+
+export function certEvidence(c: ExchangeCertificate, name: string, raw: string | number | null, display: string): Evidence {
+  return { kind: 'certificate', path: null, name, raw, display: `${certLabel(c)}: ${display}` };
+}
+
+export function connectorEvidence(connector: string, name: string, raw: string | number | null, display: string): Evidence {
+  return { kind: 'connector', path: null, name, raw, display: `${connector}: ${display}` };
+}
+
+/** The short (NetBIOS) name Exchange lists servers by: "EX01" of "ex01.contoso.com". */
+export const shortName = (s: string) => s.split('.')[0]!.trim().toLowerCase();
+
+export function isSourceServer(sc: SendConnector, server: string, computerName: string | null): boolean {
+  const names = new Set([shortName(server), ...(computerName ? [shortName(computerName)] : [])]);
+  return sc.sourceTransportServers.some((s) => names.has(shortName(s)));
+}
+
+/** The address of an address space as Exchange prints it: "SMTP:*.contoso.com;1" → "*.contoso.com". */
+export function addressOf(space: string): string {
+  const noType = space.includes(':') ? space.slice(space.indexOf(':') + 1) : space;
+  const cost = noType.lastIndexOf(';');
+  return (cost >= 0 ? noType.slice(0, cost) : noType).trim();
+}
+
+/** Exchange Online's inbound endpoints (Microsoft Learn: "Configure mail flow using connectors in Exchange Online"). */
+export const EXO_DOMAIN = 'mail.protection.outlook.com';
+const isExoHost = (h: string) => {
+  const x = h.trim().toLowerCase().replace(/^\*\./, '');
+  return x === EXO_DOMAIN || x.endsWith(`.${EXO_DOMAIN}`);
+};
+
+/** A send connector to Exchange Online: its address space or smart host is *.mail.protection.outlook.com, or CloudServicesMailEnabled. */
+export function isExoConnector(sc: SendConnector): boolean {
+  return sc.cloudServicesMailEnabled === true || sc.addressSpaces.some((a) => isExoHost(addressOf(a))) || sc.smartHosts.some(isExoHost);
+}
+
+/** TlsDomain values that match Exchange Online's certificate (mail.protection.outlook.com, or a name under it). */
+export const isExoTlsDomain = (d: string | null) => d !== null && isExoHost(d);
+
+/** An upper-case id fragment from a connector name ("Outbound to Office 365" → OUTBOUND-TO-OFFICE-365). */
+export function idSlug(name: string): string {
+  const s = name.toUpperCase().replace(/[^A-Z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
+  if (s) return s;
+  let h = 0;
+  for (const ch of name) h = (Math.imul(h, 31) + ch.codePointAt(0)!) >>> 0;
+  return `X${h.toString(16).toUpperCase()}`;
+}

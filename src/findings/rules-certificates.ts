@@ -1,0 +1,167 @@
+// The server's SMTP certificates (collector section exchangeConfig). Lifetime thresholds as HealthChecker's
+// (CSS-Exchange Diagnostics/HealthChecker/Analyzer/Security/Invoke-AnalyzerSecurityExchangeCertificates.ps1:
+// 60 days and more fine, 30 to 59 a warning, under 30 red, negative expired), and its weak signature OIDs
+// (Get-ExchangeCertificateCustomObject.ps1, from MS-GPNAP's OID table).
+import type { ExchangeCertificate } from '../inventory/types.js';
+import { finding, type RuleResult, type ServerContext } from './context.js';
+import {
+  certEvidence, certificatesNamed, certLabel, cmd, day, daysLeft, exchangeConfigOf, formatList, isExpired, isSourceServer, line, p,
+} from './exchange-config.js';
+import type { PolicyRule } from './policy.js';
+import type { HandChange, Severity } from './types.js';
+
+type CertRule = Extract<PolicyRule, { rule: 'exchange-certificates' }>;
+
+/** Signature algorithm OIDs HealthChecker calls weak (SHA-1, MD5, MD4, MD2). */
+const WEAK_SIGNATURES = new Map<string, string>([
+  ['1.2.840.113549.1.1.5', 'sha1RSA'], ['1.2.840.113549.1.1.4', 'md5RSA'], ['1.2.840.10040.4.3', 'sha1DSA'],
+  ['1.3.14.3.2.29', 'sha1RSA'], ['1.3.14.3.2.15', 'shaRSA'], ['1.3.14.3.2.3', 'md5RSA'], ['1.2.840.113549.1.1.2', 'md2RSA'],
+  ['1.2.840.113549.1.1.3', 'md4RSA'], ['1.3.14.3.2.2', 'md4RSA'], ['1.3.14.3.2.4', 'md4RSA'], ['1.3.14.7.2.3.1', 'md2RSA'],
+  ['1.3.14.3.2.13', 'sha1DSA'], ['1.3.14.3.2.27', 'dsaSHA1'], ['1.3.14.3.2.26', 'sha1'], ['1.2.840.113549.2.5', 'md5'],
+  ['1.2.840.10045.4.1', 'sha1ECDSA'],
+]);
+const ECC_KEY = /^(ECC|ECDSA|ECDH|1\.2\.840\.10045\.2\.1)$/i;
+
+const hasSmtp = (c: ExchangeCertificate) => (c.services ?? []).some((s) => s.toUpperCase() === 'SMTP');
+
+/** Connector names whose TlsCertificateName names the certificate (receive connectors here, send connectors this server sources). */
+function namingConnectors(ctx: ServerContext, c: ExchangeCertificate): string[] {
+  const cfg = exchangeConfigOf(ctx.data)!;
+  const names: string[] = [];
+  for (const rc of cfg.receiveConnectors ?? []) {
+    if (rc.tlsCertificateName && certificatesNamed(rc.tlsCertificateName, [c]).length) names.push(rc.name ?? rc.identity ?? '(unnamed)');
+  }
+  for (const sc of cfg.sendConnectors ?? []) {
+    if (!isSourceServer(sc, ctx.record.server, ctx.data.computerName)) continue;
+    if (sc.tlsCertificateName && certificatesNamed(sc.tlsCertificateName, [c]).length) names.push(sc.name ?? sc.identity ?? '(unnamed)');
+  }
+  return [...new Set(names)].sort();
+}
+
+function checkLines(server: string, c: ExchangeCertificate) {
+  return [
+    line('The certificate Exchange uses for SMTP is valid and enabled for SMTP (Services shows SMTP, NotAfter is months away, HasPrivateKey is True):',
+      cmd('Get-ExchangeCertificate', [p.text('Server', server)], formatList('Thumbprint', 'Subject', 'Services', 'NotAfter', 'HasPrivateKey', 'Status'))),
+    line(`Run the collector again and analyse it: the finding about ${c.thumbprint} is gone.`),
+  ];
+}
+
+function renewal(server: string, c: ExchangeCertificate, connectors: string[], why: string): HandChange {
+  const steps = c.isSelfSigned
+    ? [line(`Renew the self-signed certificate (${why}); Exchange creates a new one with a new thumbprint:`,
+        cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], { cmdlet: 'New-ExchangeCertificate', parameters: [p.flag('PrivateKeyExportable', true)] }))]
+    : [
+        line(`Request the renewal from the issuing CA (${why}); the request text goes to the CA:`,
+          cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], { cmdlet: 'New-ExchangeCertificate', parameters: [p.switch('GenerateRequest'), p.flag('PrivateKeyExportable', true)] })),
+        line('Complete the request with the CA\'s answer: Import-ExchangeCertificate on this server (Exchange admin center: Servers > Certificates > Complete).'),
+      ];
+  steps.push(line('Enable the renewed certificate for SMTP (its thumbprint is in Get-ExchangeCertificate\'s list; answer No when asked to replace the default SMTP certificate only if it should not become the internal transport certificate):',
+    cmd('Enable-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', '<thumbprint of the renewed certificate>'), p.list('Services', ['SMTP'])])));
+  if (connectors.length) {
+    steps.push(line(`Connectors name it by issuer and subject (${connectors.join(', ')}): they keep working when the renewed certificate has the same issuer and subject; otherwise set their TlsCertificateName to the new one's (see their findings).`));
+  }
+  return {
+    steps,
+    check: checkLines(server, c),
+    undo: [line('Enable the old certificate for SMTP again (only while it is still valid); the renewed one stays installed and can be removed later:',
+      cmd('Enable-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint), p.list('Services', ['SMTP'])]))],
+  };
+}
+
+export function certificatesRule(ctx: ServerContext, rule: CertRule): RuleResult {
+  const out: RuleResult = { findings: [], blockers: [] };
+  const cfg = exchangeConfigOf(ctx.data);
+  if (!cfg) return out;
+  if (cfg.source === 'not-read' || cfg.certificates === null) {
+    out.findings.push(finding({
+      id: 'EXCHANGE-CERTIFICATES-NOT-READ', severity: 'info', category: 'certificate',
+      title: 'Exchange certificates and connectors were not read',
+      explanation: `${cfg.message ?? 'No certificate list.'} Collect on the server with the Exchange Management Shell, or pass Export-Clixml files of Get-ExchangeCertificate and the connectors (collector option exchangeConfigExports).`,
+      evidence: [{ kind: 'collection', path: null, name: 'exchangeConfig.source', raw: cfg.source, display: `source: ${cfg.source}${cfg.message ? ` (${cfg.message})` : ''}` }],
+    }));
+    return out;
+  }
+  const server = ctx.data.computerName || ctx.record.server;
+  const warnDays = rule.warnDays ?? 60;
+  const failDays = rule.failDays ?? 30;
+  for (const c of cfg.certificates) {
+    const connectors = namingConnectors(ctx, c);
+    const smtp = hasSmtp(c) || c.internalTransport || connectors.length > 0;
+    const servicesUnknown = c.services === null;
+    if (!smtp && !servicesUnknown) continue;
+    // With its services unknown the certificate may not carry SMTP at all: noted, never failed.
+    const cap = (s: Severity): Severity => (smtp ? s : 'low');
+    const role = smtp
+      ? [hasSmtp(c) ? 'enabled for SMTP' : null, c.internalTransport ? 'the internal transport certificate' : null, connectors.length ? `named by ${connectors.join(', ')}` : null].filter(Boolean).join(', ')
+      : 'services unknown (the export did not carry them)';
+    const connector = connectors[0] ?? null;
+    const add = (f: Parameters<typeof finding>[0]) => out.findings.push(finding({ ...f, connector }));
+    const left = daysLeft(c, ctx.referenceTime);
+    if (left !== null && isExpired(c, ctx.referenceTime)) {
+      add({
+        id: `CERT-EXPIRED-${c.thumbprint}`, severity: cap(rule.severity), category: 'certificate',
+        title: `SMTP certificate ${certLabel(c)} expired on ${day(c.notAfter)}`,
+        explanation: `The certificate (${role}) is no longer valid. Partners and Exchange Online that validate it refuse STARTTLS with it; a connector naming it fails with "TLS negotiation failed with error UnknownCredentials". Renew it and enable the renewed one for SMTP.`,
+        evidence: [certEvidence(c, 'NotAfter', c.notAfter, `NotAfter ${c.notAfter} (${Math.max(0, -left)} day(s) ago)`)],
+        byHand: renewal(server, c, connectors, `expired ${day(c.notAfter)}`),
+      });
+    } else if (left !== null && left < warnDays) {
+      const failing = left < failDays;
+      add({
+        id: `CERT-EXPIRING-${c.thumbprint}`, severity: cap(failing ? 'medium' : 'low'), category: 'certificate',
+        title: `SMTP certificate ${certLabel(c)} expires in ${left} day(s), on ${day(c.notAfter)}`,
+        explanation: `The certificate (${role}) expires within ${failing ? failDays : warnDays} days (HealthChecker: under ${failDays} days red, under ${warnDays} yellow). When it does, STARTTLS with it fails for peers that validate it. Renew it before ${day(c.notAfter)} and enable the renewed one for SMTP.`,
+        evidence: [certEvidence(c, 'NotAfter', c.notAfter, `NotAfter ${c.notAfter} (${left} day(s) after ${ctx.referenceTime.toISOString()})`)],
+        byHand: renewal(server, c, connectors, `expires ${day(c.notAfter)}`),
+      });
+    }
+    if (c.hasPrivateKey === false) {
+      add({
+        id: `CERT-NO-PRIVATE-KEY-${c.thumbprint}`, severity: cap(rule.severity), category: 'certificate',
+        title: `SMTP certificate ${certLabel(c)} has no private key`,
+        explanation: `Exchange cannot offer STARTTLS with a certificate whose private key is missing (${role}); sessions that need it fail with "TLS negotiation failed with error NoCredentials". Restore the key (certutil -repairstore my <thumbprint> when the key is still on the server) or import the certificate again with its key (.pfx).`,
+        evidence: [certEvidence(c, 'HasPrivateKey', 'False', 'HasPrivateKey False')],
+        byHand: {
+          steps: [
+            line(`If the key is still on the server, repair the link to it (elevated command prompt): certutil -repairstore my ${c.thumbprint}`),
+            line('Otherwise import the certificate with its private key (.pfx, Import-ExchangeCertificate -FileData ... -Password ...) and enable it for SMTP:',
+              cmd('Enable-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint), p.list('Services', ['SMTP'])])),
+          ],
+          check: [line('HasPrivateKey is True:', cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], formatList('Thumbprint', 'HasPrivateKey', 'Services', 'Status')))],
+          undo: [line('Nothing to undo: restoring the private key changes no Exchange setting.')],
+        },
+      });
+    }
+    const weakKey = c.keySize !== null && c.keySize < 2048 && !ECC_KEY.test(c.keyAlgorithm ?? '');
+    const weakSig = c.signatureAlgorithm.oid !== null ? WEAK_SIGNATURES.get(c.signatureAlgorithm.oid) : undefined;
+    if (weakKey || weakSig) {
+      const what = [weakKey ? `a ${c.keySize}-bit key` : null, weakSig ? `a ${weakSig} signature` : null].filter(Boolean).join(' and ');
+      add({
+        id: weakKey ? `CERT-WEAK-KEY-${c.thumbprint}` : `CERT-SHA1-SIGNATURE-${c.thumbprint}`,
+        severity: cap(weakKey ? 'medium' : 'low'), category: 'certificate',
+        title: `SMTP certificate ${certLabel(c)} has ${what}`,
+        explanation: `HealthChecker flags keys under 2048 bits (red) and SHA-1/MD5 signatures (yellow); TLS 1.2 peers with current security levels refuse such certificates. Replace it with a certificate with a 2048-bit (or larger) key and a SHA-256 signature for the same names (${c.domains.join(', ') || c.subject || 'its names'}).`,
+        evidence: [
+          ...(weakKey ? [certEvidence(c, 'KeySize', c.keySize, `${c.keyAlgorithm ?? 'key'} ${c.keySize} bits`)] : []),
+          ...(weakSig ? [certEvidence(c, 'SignatureAlgorithm', c.signatureAlgorithm.oid, `signature ${c.signatureAlgorithm.name ?? weakSig} (${c.signatureAlgorithm.oid})`)] : []),
+        ],
+        byHand: {
+          steps: [
+            line('Request a replacement with a 2048-bit key (the CA signs it with SHA-256), for the same names; a self-signed one is created at once:',
+              cmd('New-ExchangeCertificate', [
+                p.text('Server', server), p.text('KeySize', '2048'), p.flag('PrivateKeyExportable', true),
+                ...(c.subject ? [p.text('SubjectName', c.subject)] : []), ...(c.domains.length ? [p.list('DomainName', c.domains)] : []),
+                ...(c.isSelfSigned ? [] : [p.switch('GenerateRequest')]),
+              ])),
+            ...(c.isSelfSigned ? [] : [line('Complete the request with the CA\'s answer: Import-ExchangeCertificate on this server.')]),
+            line('Enable the replacement for SMTP:', cmd('Enable-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', '<thumbprint of the replacement>'), p.list('Services', ['SMTP'])])),
+          ],
+          check: checkLines(server, c),
+          undo: [line('Enable the old certificate for SMTP again:', cmd('Enable-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint), p.list('Services', ['SMTP'])]))],
+        },
+      });
+    }
+  }
+  return out;
+}
+
