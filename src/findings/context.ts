@@ -78,8 +78,8 @@ export function finding(f: {
   evidence?: Evidence[];
   changes?: Finding['changes'];
   restartRequired?: boolean;
-  connector?: string | null;
   causes?: string[];
+  connector?: string | null;
   byHand?: Finding['byHand'];
 }): Finding {
   const changes = f.changes ?? [];

@@ -139,6 +139,7 @@ const CATEGORY_COLUMNS: Readonly<Record<FindingCategory, string | null>> = {
   reboot: 'Reboot',
   'protocol-logs': 'Legacy peers',
   collection: null,
+  'mail-flow': null,
   certificate: 'Certificates',
   connector: 'Connectors',
 };
@@ -258,6 +259,8 @@ export function fleetContext(
       explanation: f.explanation,
       group: `${f.group.kind} ${f.group.name}`,
       servers: f.servers,
+      connector: f.connector ?? null,
+      byHand: f.byHand ?? null,
     })),
   };
 }
