@@ -136,7 +136,9 @@ function ConvertTo-ExTlsCertificate {
     $servicesValue = Get-ExTlsProp $Object 'Services'
     $services = $null
     if ($null -ne $servicesValue) {
-        $services = @(ConvertTo-ExTlsTextList $servicesValue -SplitFlags | Where-Object { $_ -ne 'None' })
+        # Assign first: the helper returns its array wrapped (,$array), which a pipeline would pass as one item.
+        $all = ConvertTo-ExTlsTextList $servicesValue -SplitFlags
+        $services = [string[]]@($all | Where-Object { $_ -ne 'None' })
     }
 
     $hasKey = $null
@@ -233,13 +235,29 @@ function New-ExTlsExchangeConfig {
     }
 }
 
-# Converts each object; one bad object is a warning, not the end of the list.
+# Converts each object ($Kind: certificate, receive, send); one bad object is a warning, not the end of the list.
+# (No script block callbacks: a closure made with GetNewClosure loses the collector's functions in some hosts.)
 function ConvertTo-ExTlsList {
-    param([object[]]$Objects, [scriptblock]$Convert, [string]$What)
+    param([object[]]$Objects, [string]$Kind, [string]$InternalThumbprint = $null, [switch]$FromExport)
     $out = New-Object System.Collections.Generic.List[object]
     foreach ($o in $Objects) {
         if ($null -eq $o) { continue }
-        try { $out.Add((& $Convert $o)) } catch { Add-ExTlsWarning -Section 'exchangeConfig' -Message "${What}: $($_.Exception.Message)" }
+        try {
+            switch ($Kind) {
+                'certificate' {
+                    # A rebuilt X509Certificate2 (the export held only its RawData) says nothing about the private key.
+                    $known = $true
+                    if ($FromExport) {
+                        $known = ($o.PSObject.BaseObject -isnot [System.Security.Cryptography.X509Certificates.X509Certificate2]) -and ($null -ne $o.PSObject.Properties['HasPrivateKey'])
+                    }
+                    $out.Add((ConvertTo-ExTlsCertificate -Object $o -PrivateKeyKnown $known -InternalThumbprint $InternalThumbprint))
+                }
+                'receive' { $out.Add((ConvertTo-ExTlsReceiveConnector $o)) }
+                'send' { $out.Add((ConvertTo-ExTlsSendConnector $o)) }
+            }
+        } catch {
+            Add-ExTlsWarning -Section 'exchangeConfig' -Message "${Kind}: $($_.Exception.Message)"
+        }
     }
     return , $out.ToArray()
 }
@@ -282,16 +300,9 @@ function Read-ExTlsExchangeConfigExports {
         }
     }
     $itt = $result.internalTransportThumbprint
-    if ($lists.ContainsKey('certificates')) {
-        # A rebuilt X509Certificate2 (the capture held only its RawData) says nothing about the private key.
-        $result.certificates = ConvertTo-ExTlsList $lists['certificates'] {
-            param($o)
-            $known = ($o.PSObject.BaseObject -isnot [System.Security.Cryptography.X509Certificates.X509Certificate2]) -and ($null -ne $o.PSObject.Properties['HasPrivateKey'])
-            ConvertTo-ExTlsCertificate -Object $o -PrivateKeyKnown $known -InternalThumbprint $itt
-        }.GetNewClosure() 'certificate'
-    }
-    if ($lists.ContainsKey('receiveConnectors')) { $result.receiveConnectors = ConvertTo-ExTlsList $lists['receiveConnectors'] { param($o) ConvertTo-ExTlsReceiveConnector $o } 'receive connector' }
-    if ($lists.ContainsKey('sendConnectors')) { $result.sendConnectors = ConvertTo-ExTlsList $lists['sendConnectors'] { param($o) ConvertTo-ExTlsSendConnector $o } 'send connector' }
+    if ($lists.ContainsKey('certificates')) { $result.certificates = ConvertTo-ExTlsList -Objects $lists['certificates'] -Kind 'certificate' -InternalThumbprint $itt -FromExport }
+    if ($lists.ContainsKey('receiveConnectors')) { $result.receiveConnectors = ConvertTo-ExTlsList -Objects $lists['receiveConnectors'] -Kind 'receive' }
+    if ($lists.ContainsKey('sendConnectors')) { $result.sendConnectors = ConvertTo-ExTlsList -Objects $lists['sendConnectors'] -Kind 'send' }
     $missing = @(@('certificates', 'receiveConnectors', 'sendConnectors') | Where-Object { $null -eq $result[$_] })
     if ($missing.Count -gt 0) { $result.message = "not in the exports: $($missing -join ', ')" }
     return $result
@@ -330,19 +341,19 @@ function Read-ExTlsExchangeConfigLive {
     $itt = $result.internalTransportThumbprint
     try {
         $certs = @(Get-ExchangeCertificate -Server $Server -ErrorAction Stop)
-        $result.certificates = ConvertTo-ExTlsList $certs { param($o) ConvertTo-ExTlsCertificate -Object $o -PrivateKeyKnown $true -InternalThumbprint $itt }.GetNewClosure() 'certificate'
+        $result.certificates = ConvertTo-ExTlsList -Objects $certs -Kind 'certificate' -InternalThumbprint $itt
     } catch {
         Add-ExTlsWarning -Section 'exchangeConfig' -Message "Get-ExchangeCertificate: $($_.Exception.Message)"; $notRead.Add('certificates')
     }
     try {
         $rc = @(Get-ReceiveConnector -Server $Server -ErrorAction Stop)
-        $result.receiveConnectors = ConvertTo-ExTlsList $rc { param($o) ConvertTo-ExTlsReceiveConnector $o } 'receive connector'
+        $result.receiveConnectors = ConvertTo-ExTlsList -Objects $rc -Kind 'receive'
     } catch {
         Add-ExTlsWarning -Section 'exchangeConfig' -Message "Get-ReceiveConnector: $($_.Exception.Message)"; $notRead.Add('receiveConnectors')
     }
     try {
         $sc = @(Get-SendConnector -ErrorAction Stop)
-        $result.sendConnectors = ConvertTo-ExTlsList $sc { param($o) ConvertTo-ExTlsSendConnector $o } 'send connector'
+        $result.sendConnectors = ConvertTo-ExTlsList -Objects $sc -Kind 'send'
     } catch {
         Add-ExTlsWarning -Section 'exchangeConfig' -Message "Get-SendConnector: $($_.Exception.Message)"; $notRead.Add('sendConnectors')
     }
@@ -355,7 +366,7 @@ function Read-ExTlsCertificateStore {
     $store = New-Object System.Security.Cryptography.X509Certificates.X509Store -ArgumentList @('My', 'LocalMachine')
     try {
         $store.Open([System.Security.Cryptography.X509Certificates.OpenFlags]'ReadOnly, OpenExistingOnly')
-        $result.certificates = ConvertTo-ExTlsList @($store.Certificates) { param($o) ConvertTo-ExTlsCertificate -Object $o -PrivateKeyKnown $true -InternalThumbprint $null } 'certificate'
+        $result.certificates = ConvertTo-ExTlsList -Objects @($store.Certificates) -Kind 'certificate'
     } finally {
         $store.Close()
     }

@@ -51,6 +51,12 @@ function resolveServer(entry: FleetFile['servers'][number], fleet: FleetFile, ba
     const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
     if (collector.registryExports) collector.registryExports = collector.registryExports.map(abs).flatMap(expandRegFolder);
     if (collector.protocolLogPaths) collector.protocolLogPaths = collector.protocolLogPaths.map(abs);
+    const ex = collector.exchangeConfigExports;
+    if (ex) {
+      collector.exchangeConfigExports = Object.fromEntries(
+        Object.entries(ex).map(([k, files]) => [k, (files as string[]).map(abs)]),
+      ) as typeof ex;
+    }
   }
   const ssh = { ...d.ssh, ...entry.ssh };
   const winrm = { ...d.winrm, ...entry.winrm };

@@ -1,0 +1,152 @@
+// The collector's Exchange section (ps/collector/45-ExchangeConfig.ps1) in the real pwsh: HealthChecker's
+// Export-Clixml captures through the offline path (exchangeConfigExports), the live path driven by stand-in
+// Exchange cmdlets (ExchangeStandIn.psm1), and a server without the Exchange Management Shell.
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { locatePowerShell } from '../../src/powershell/locate.js';
+import { psDir } from '../../src/util/paths.js';
+import { describeErrors, validatorFor } from '../../src/util/schemas.js';
+import type { ExchangeConfig } from '../../src/inventory/types.js';
+import { runCollector } from '../helpers/collector.js';
+import { expectValidOutput } from './util.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/exchange-config/', import.meta.url));
+const hc = (name: string) => join(fixtures, `CSS-Exchange_HealthChecker_${name}.xml`);
+const reg = fileURLToPath(new URL('../fixtures/reg/ms-docs_exchange-tls-configuration/TLS12-Enable.reg', import.meta.url));
+const harness = fileURLToPath(new URL('./Invoke-ExchangeConfigPart.ps1', import.meta.url));
+
+const e19 = {
+  certificates: [hc('E19_GetExchangeCertificate')],
+  internalTransportCertificate: [hc('E19_GetInternalTransportCertificateFromServer')],
+  receiveConnectors: [hc('E19_GetReceiveConnector')],
+  sendConnectors: [hc('E19_GetSendConnector')],
+};
+
+async function collect(extra: object) {
+  const run = await runCollector({ registryExports: [reg], computerName: 'WIN-CTD3L0RGEN4', scanLogs: false, ...extra });
+  if (run.exitCode !== 0) throw new Error(`collector failed (${run.exitCode}): ${run.stderr}`);
+  return expectValidOutput(run.json);
+}
+
+function expectValidSection(section: unknown): ExchangeConfig {
+  const validate = validatorFor<ExchangeConfig>('exchange-config.schema.json');
+  expect(validate(section) ? [] : describeErrors(validate.errors)).toEqual([]);
+  return section as ExchangeConfig;
+}
+
+async function part(args: string[]) {
+  const run = await execa(locatePowerShell().path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', harness, '-CollectorDir', join(psDir, 'collector'), '-FixtureDir', fixtures, ...args], {
+    reject: false, env: { NO_COLOR: '1' },
+  });
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout) as { section: unknown; warnings: { section: string; message: string }[]; calls: string[] };
+}
+
+describe('offline: HealthChecker captures through exchangeConfigExports', () => {
+  it('Exchange 2019 certificates, internal transport certificate, receive and send connectors become schema-valid output', async () => {
+    const out = await collect({ exchangeConfigExports: e19 });
+    expect(out.warnings).toEqual([]);
+    const x = out.exchangeConfig!;
+    expect(x.source).toBe('exports');
+    expect(x.message).toBeNull();
+    expect(x.files).toEqual([...e19.certificates, ...e19.internalTransportCertificate, ...e19.receiveConnectors, ...e19.sendConnectors]);
+    expect(x.internalTransportThumbprint).toBe('D003810EBE1624145889D031FBB77ED2BD280FD3');
+    expect(x.certificates!.map((c) => c.thumbprint)).toEqual([
+      'C3EDCF181EF4F9B53D01768ECA99564014BCA6E7', '6C7DE09FB39A40144F57EFEBC3DF0148E3A9AB28', '38247AD2B76244411748274C508D13446311830B',
+    ]);
+    expect(x.certificates![1]).toEqual({
+      thumbprint: '6C7DE09FB39A40144F57EFEBC3DF0148E3A9AB28', subject: 'CN=Solo-E19A', issuer: 'CN=Solo-E19A', friendlyName: null,
+      domains: ['Solo-E19A', 'Solo-E19A.Solo.com'], notBefore: '2019-12-03T22:45:58Z', notAfter: '2024-12-03T22:45:58Z',
+      // the capture holds RawData and Exchange's binary SerializationData only: unknown, never false
+      services: null, status: null, hasPrivateKey: null,
+      isSelfSigned: true, keyAlgorithm: 'RSA', keySize: 2048, signatureAlgorithm: { oid: '1.2.840.113549.1.1.5', name: 'sha1RSA' }, internalTransport: false,
+    });
+    expect(x.certificates![2]!.signatureAlgorithm.oid).toBe('1.2.840.113549.1.1.11');
+
+    expect(x.receiveConnectors!.map((r) => r.name)).toEqual([
+      'Default WIN-CTD3L0RGEN4', 'Client Proxy WIN-CTD3L0RGEN4', 'Default Frontend WIN-CTD3L0RGEN4', 'Outbound Proxy Frontend WIN-CTD3L0RGEN4', 'Client Frontend WIN-CTD3L0RGEN4',
+    ]);
+    expect(x.receiveConnectors![2]).toMatchObject({
+      identity: 'WIN-CTD3L0RGEN4\\Default Frontend WIN-CTD3L0RGEN4', server: 'WIN-CTD3L0RGEN4', transportRole: 'FrontendTransport',
+      bindings: ['[::]:25', '0.0.0.0:25'], fqdn: 'WIN-CTD3L0RGEN4.exlab.dom', requireTls: false,
+      authMechanism: ['Tls', 'Integrated', 'BasicAuth', 'BasicAuthRequireTLS', 'ExchangeServer'],
+      tlsCertificateName: '<I>CN=WIN-CTD3L0RGEN4<S>CN=WIN-CTD3L0RGEN4', tlsDomainCapabilities: ['fabrikam.com:AcceptCloudServicesMail'],
+    });
+    expect(x.sendConnectors).toEqual([{
+      name: 'Mail to O365', identity: 'Mail to O365', guid: '0292c782-9804-4d8b-ae0e-e1c7ab90852b', enabled: true,
+      addressSpaces: ['SMTP:*;1'], smartHosts: ['microsoft-com.mail.protection.outlook.com'], dnsRoutingEnabled: false, port: 25, fqdn: null,
+      requireTls: false, ignoreStartTls: false, tlsAuthLevel: null, tlsDomain: null, tlsCertificateName: '<I>CN=localhost<S>CN=localhost',
+      cloudServicesMailEnabled: true, sourceTransportServers: ['WIN-CTD3L0RGEN4'],
+    }]);
+  });
+
+  it('the Exchange 2016 certificate capture alone: connectors not in the exports are null and the message says so', async () => {
+    const out = await collect({ exchangeConfigExports: { certificates: [hc('E16_GetExchangeCertificate')] } });
+    const x = out.exchangeConfig!;
+    expect(x.certificates!.map((c) => c.thumbprint)).toContain('92E196F3C8D3D753FCFC5B7690C3173AA1C0ABE3');
+    expect(x).toMatchObject({ internalTransportThumbprint: null, receiveConnectors: null, sendConnectors: null });
+    expect(x.message).toBe('not in the exports: receiveConnectors, sendConnectors');
+    expect(out.warnings).toEqual([]);
+  });
+
+  it('an export that cannot be read is a warning and that list stays null; the rest is read and the run succeeds', async () => {
+    const out = await collect({ exchangeConfigExports: { ...e19, sendConnectors: [join(fixtures, 'missing.xml')] } });
+    expect(out.exchangeConfig!.sendConnectors).toBeNull();
+    expect(out.exchangeConfig!.receiveConnectors).toHaveLength(5);
+    expect(out.warnings).toEqual([expect.objectContaining({ section: 'exchangeConfig', message: expect.stringContaining('exchangeConfigExports.sendConnectors') })]);
+  });
+
+  it('.reg exports without exchangeConfigExports: nothing of this machine is read, the section says so', async () => {
+    const out = await collect({});
+    expect(out.exchangeConfig).toEqual({
+      source: 'not-read', message: expect.stringContaining('without exchangeConfigExports'), files: [],
+      certificates: null, internalTransportThumbprint: null, receiveConnectors: null, sendConnectors: null,
+    });
+    expect(out.warnings).toEqual([]);
+  });
+
+  it('a malformed exchangeConfigExports option is a warning, not a failed collection', async () => {
+    const out = await collect({ exchangeConfigExports: ['a.xml'] });
+    expect(out.exchangeConfig).toMatchObject({ source: 'not-read', certificates: null });
+    expect(out.warnings).toEqual([expect.objectContaining({ section: 'exchangeConfig', message: expect.stringContaining('must be an object') })]);
+  });
+});
+
+describe('live', () => {
+  it('with the Exchange Management Shell (stand-in cmdlets): certificates of this server, its receive connectors, the organisation\'s send connectors; nothing changed', async () => {
+    const out = await part(['-StandIn']);
+    const x = expectValidSection(out.section);
+    expect(out.warnings).toEqual([]);
+    expect(x.source).toBe('exchange-shell');
+    expect(x.message).toBeNull();
+    expect(x.internalTransportThumbprint).toBe('D003810EBE1624145889D031FBB77ED2BD280FD3');
+    expect(x.certificates!.map((c) => [c.subject, c.services, c.status, c.hasPrivateKey])).toEqual([
+      ['CN=Microsoft Exchange Server Auth Certificate', ['SMTP'], 'Valid', false],
+      ['CN=Solo-E19A', ['IIS', 'SMTP'], 'Valid', false],
+      ['CN=WMSvc-WIN-K300A9DA9VA', ['IIS', 'SMTP'], 'Valid', false],
+    ]);
+    expect(x.receiveConnectors).toHaveLength(5);
+    expect(x.sendConnectors!.map((s) => s.name)).toEqual(['Mail to O365']);
+    expect(out.calls).toEqual([
+      'Get-TransportService -Identity WIN-CTD3L0RGEN4',
+      'Get-ExchangeCertificate -Server WIN-CTD3L0RGEN4',
+      'Get-ReceiveConnector -Server WIN-CTD3L0RGEN4',
+      'Get-SendConnector',
+    ]);
+  });
+
+  it('without the Exchange Management Shell (and no Windows certificate store here): the section says connectors were not read, nothing fails', async () => {
+    const out = await part([]);
+    const x = expectValidSection(out.section);
+    expect(out.warnings).toEqual([]);
+    expect(x).toMatchObject({ source: 'not-read', certificates: null, receiveConnectors: null, sendConnectors: null });
+    expect(x.message).toMatch(/Exchange Management Shell not available.*connectors were not read/);
+  });
+
+  it('readExchangeConfig false: the shell is not asked', async () => {
+    const out = await part(['-StandIn', '-Options', '{"computerName":"EX01","readExchangeConfig":false}']);
+    expect(expectValidSection(out.section)).toMatchObject({ source: 'not-read', message: 'readExchangeConfig is false' });
+    expect(out.calls).toEqual([]);
+  });
+});
