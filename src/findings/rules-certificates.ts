@@ -55,7 +55,7 @@ function renewal(server: string, c: ExchangeCertificate, connectors: string[], w
           cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], { cmdlet: 'New-ExchangeCertificate', parameters: [p.switch('GenerateRequest'), p.flag('PrivateKeyExportable', true)] })),
         line('Complete the request with the CA\'s answer: Import-ExchangeCertificate on this server (Exchange admin center: Servers > Certificates > Complete).'),
       ];
-  steps.push(line('Enable the renewed certificate for SMTP (its thumbprint is in Get-ExchangeCertificate\'s list; answer No when asked to replace the default SMTP certificate only if it should not become the internal transport certificate):',
+  steps.push(line(`Enable the renewed certificate for SMTP (its thumbprint is in Get-ExchangeCertificate's list). To "Overwrite the existing default SMTP certificate?" answer ${c.internalTransport ? 'Yes: the old one is the internal transport certificate' : 'No: the old one is not the internal transport certificate'}:`,
     cmd('Enable-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', '<thumbprint of the renewed certificate>'), p.list('Services', ['SMTP'])])));
   if (connectors.length) {
     steps.push(line(`Connectors name it by issuer and subject (${connectors.join(', ')}): they keep working when the renewed certificate has the same issuer and subject; otherwise set their TlsCertificateName to the new one's (see their findings).`));
