@@ -105,6 +105,10 @@ function Get-ExTlsCertKeyInfo {
     } catch {
         $info.size = $null
     }
+    if ($null -eq $info.size -and $oid.Value -eq '1.2.840.113549.1.1.1') {
+        # .NET Framework before 4.6 has no GetRSAPublicKey; PublicKey.Key is its RSA provider there.
+        try { $info.size = [int]$Cert.PublicKey.Key.KeySize } catch { $info.size = $null }
+    }
     return $info
 }
 

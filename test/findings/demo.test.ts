@@ -76,6 +76,27 @@ describe('demo fleet findings', () => {
     expect(verdict('EX07', 'legacy-off').blockers.map((b) => b.kind)).toContain('reboot-pending');
   });
 
+  it('EX06: its SMTP certificate expires within 14 days of the reference time (category certificate, a step by hand)', () => {
+    const certs = server('EX06').findings.filter((f) => f.category === 'certificate');
+    expect(certs.map((f) => [f.id.replace(/-[0-9A-F]{40}$/, ''), f.severity])).toEqual([['CERT-EXPIRING', 'medium']]);
+    expect(certs[0]!.title).toMatch(/^SMTP certificate CN=mail\.contoso\.com, O=Contoso, C=NL \([0-9A-F]{40}\) expires in 10 day\(s\), on 2026-12-08$/);
+    expect(verdict('EX06', 'tls12-ready').manualFindingIds).toContain(certs[0]!.id);
+  });
+
+  it('EX03: its send connector names a certificate that is gone (category connector), and its send log shows UnknownCredentials on that connector', () => {
+    const f = server('EX03').findings.find((x) => x.category === 'connector')!;
+    expect(f).toMatchObject({ id: 'SENDCONN-OUTBOUND-TO-OFFICE-365-CERT-NOT-FOUND', severity: 'high', connector: 'Outbound to Office 365' });
+    expect(verdict('EX03', 'tls12-ready').manualFindingIds).toContain(f.id);
+    const record = (inventory as { servers: { server: string; data: { protocolLogs: { errors: { signature: string; connector: string; direction: string; count: number }[] } } }[] }).servers.find((s) => s.server === 'EX03')!;
+    const failures = record.data.protocolLogs.errors.filter((e) => e.signature === 'TLS negotiation failed with error UnknownCredentials');
+    expect(failures.length).toBeGreaterThan(0);
+    expect(new Set(failures.map((e) => `${e.direction} ${e.connector}`))).toEqual(new Set(['send Outbound to Office 365']));
+    // a mail-flow finding about those failures names the connector finding as their cause
+    for (const m of server('EX03').findings.filter((x) => x.category === 'mail-flow' && x.connector === f.connector && /UnknownCredentials/.test(x.title + x.explanation))) {
+      expect(m.causes).toContain(f.id);
+    }
+  });
+
   it('EX08: unreachable, not judged', () => {
     expect(ids('EX08')).toEqual(['COLLECTION-FAILED']);
     expect(server('EX08').verdicts.map((v) => v.verdict)).toEqual(['not-judged', 'not-judged']);
