@@ -9,10 +9,13 @@ import {
 } from './exchange-config.js';
 import type { FleetDifference, FleetFinding, HandChange } from './types.js';
 
+/** The settings the findings compare, as one server reported them (every server repeats the organisation's list). */
+type Reported = Pick<SendConnector, 'tlsAuthLevel' | 'tlsDomain' | 'requireTls'>;
+
 interface Seen {
   connector: SendConnector;
-  /** servers whose collection reported the connector, and the values they saw */
-  reports: { server: string; connector: SendConnector }[];
+  /** servers whose collection reported the connector, and the values they saw (no full copy per server) */
+  reports: { server: string; values: Reported }[];
 }
 
 const keyOf = (c: SendConnector) => (c.guid ?? c.identity ?? c.name ?? '').toLowerCase();
@@ -30,8 +33,9 @@ export class SendConnectorFleet {
       const k = keyOf(c);
       if (!k) continue;
       const s = this.seen.get(k);
-      if (s) s.reports.push({ server: record.server, connector: c });
-      else this.seen.set(k, { connector: c, reports: [{ server: record.server, connector: c }] });
+      const values: Reported = { tlsAuthLevel: c.tlsAuthLevel, tlsDomain: c.tlsDomain, requireTls: c.requireTls };
+      if (s) s.reports.push({ server: record.server, values });
+      else this.seen.set(k, { connector: c, reports: [{ server: record.server, values }] });
     }
   }
 
@@ -60,10 +64,10 @@ export class SendConnectorFleet {
     };
     const sourcesText = sources.length ? sources.join(', ') : '(none listed)';
     const target = [...c.smartHosts, ...c.addressSpaces.map(addressOf)].join(', ');
-    const diff = (setting: string, value: (x: SendConnector) => string | boolean | null): FleetDifference => {
+    const diff = (setting: string, value: (x: Reported) => string | boolean | null): FleetDifference => {
       const byValue = new Map<string, string[]>();
       for (const r of s.reports) {
-        const v = shown(value(r.connector));
+        const v = shown(value(r.values));
         byValue.set(v, [...(byValue.get(v) ?? []), r.server]);
       }
       return { setting, values: [...byValue.entries()].map(([v, list]) => ({ value: v, servers: list, display: `${v}: reported by ${list.join(', ')}` })) };
