@@ -33,10 +33,19 @@ export function parseTlsCertificateName(value: string): { issuer: string; subjec
 }
 
 /** X.500 names compared the way Exchange users write them: case and the spaces after separators do not matter. */
+const normalized = new Map<string, string>();
+function norm(s: string): string {
+  let n = normalized.get(s);
+  if (n === undefined) {
+    if (normalized.size >= 10_000) normalized.clear();
+    normalized.set(s, (n = s.trim().replace(/\s*([,;+=])\s*/g, '$1').toLowerCase()));
+  }
+  return n;
+}
+
 export function sameName(a: string | null, b: string | null): boolean {
   if (a === null || b === null) return false;
-  const norm = (s: string) => s.trim().replace(/\s*([,;+=])\s*/g, '$1').toLowerCase();
-  return norm(a) === norm(b);
+  return a === b || norm(a) === norm(b);
 }
 
 export function tlsCertificateNameOf(c: ExchangeCertificate): string {
@@ -81,11 +90,20 @@ export function connectorEvidence(connector: string, name: string, raw: string |
 }
 
 /** The short (NetBIOS) name Exchange lists servers by: "EX01" of "ex01.contoso.com". */
-export const shortName = (s: string) => s.split('.')[0]!.trim().toLowerCase();
+export function shortName(s: string): string {
+  const dot = s.indexOf('.');
+  return (dot >= 0 ? s.slice(0, dot) : s).trim().toLowerCase();
+}
 
-export function isSourceServer(sc: SendConnector, server: string, computerName: string | null): boolean {
-  const names = new Set([shortName(server), ...(computerName ? [shortName(computerName)] : [])]);
-  return sc.sourceTransportServers.some((s) => names.has(shortName(s)));
+/** The organisation's send connectors this server is a source of; worked out once per collector output. */
+const sourced = new WeakMap<object, SendConnector[]>();
+export function sendConnectorsSourcedBy(data: { exchangeConfig?: ExchangeConfig | null; computerName: string }, server: string): SendConnector[] {
+  const known = sourced.get(data);
+  if (known) return known;
+  const names = new Set([shortName(server), shortName(data.computerName)]);
+  const list = (exchangeConfigOf(data)?.sendConnectors ?? []).filter((sc) => sc.sourceTransportServers.some((s) => names.has(shortName(s))));
+  sourced.set(data, list);
+  return list;
 }
 
 /** The address of an address space as Exchange prints it: "SMTP:*.contoso.com;1" → "*.contoso.com". */

@@ -5,7 +5,7 @@
 import type { ExchangeCertificate } from '../inventory/types.js';
 import { finding, type RuleResult, type ServerContext } from './context.js';
 import {
-  certEvidence, certificatesNamed, certLabel, cmd, day, daysLeft, exchangeConfigOf, formatList, isExpired, isSourceServer, line, p,
+  certEvidence, certificatesNamed, certLabel, cmd, day, daysLeft, exchangeConfigOf, formatList, isExpired, sendConnectorsSourcedBy, line, p,
 } from './exchange-config.js';
 import type { PolicyRule } from './policy.js';
 import type { HandChange, Severity } from './types.js';
@@ -31,8 +31,7 @@ function namingConnectors(ctx: ServerContext, c: ExchangeCertificate): string[] 
   for (const rc of cfg.receiveConnectors ?? []) {
     if (rc.tlsCertificateName && certificatesNamed(rc.tlsCertificateName, [c]).length) names.push(rc.name ?? rc.identity ?? '(unnamed)');
   }
-  for (const sc of cfg.sendConnectors ?? []) {
-    if (!isSourceServer(sc, ctx.record.server, ctx.data.computerName)) continue;
+  for (const sc of sendConnectorsSourcedBy(ctx.data, ctx.record.server)) {
     if (sc.tlsCertificateName && certificatesNamed(sc.tlsCertificateName, [c]).length) names.push(sc.name ?? sc.identity ?? '(unnamed)');
   }
   return [...new Set(names)].sort();

@@ -5,7 +5,7 @@
 import type { ExchangeCertificate, ReceiveConnector, SendConnector } from '../inventory/types.js';
 import { finding, type RuleResult, type ServerContext } from './context.js';
 import {
-  certificatesNamed, cmd, connectorEvidence, day, exchangeConfigOf, formatList, idSlug, isExpired, isSourceServer, line, p,
+  certificatesNamed, cmd, connectorEvidence, day, exchangeConfigOf, formatList, idSlug, isExpired, sendConnectorsSourcedBy, line, p,
   parseTlsCertificateName, tlsCertificateNameOf,
 } from './exchange-config.js';
 import type { PolicyRule } from './policy.js';
@@ -51,7 +51,7 @@ function repoint(t: Target, server: string, to: ExchangeCertificate | null): Han
   };
 }
 
-function targets(ctx: ServerContext, receive: ReceiveConnector[], send: SendConnector[]): Target[] {
+function targets(receive: ReceiveConnector[], send: SendConnector[]): Target[] {
   const out: Target[] = [];
   for (const rc of receive) {
     if (!rc.tlsCertificateName || rc.enabled === false) continue;
@@ -59,7 +59,7 @@ function targets(ctx: ServerContext, receive: ReceiveConnector[], send: SendConn
     out.push({ kind: 'receive', name, identity: rc.identity ?? name, tlsCertificateName: rc.tlsCertificateName });
   }
   for (const sc of send) {
-    if (!sc.tlsCertificateName || sc.enabled === false || !isSourceServer(sc, ctx.record.server, ctx.data.computerName)) continue;
+    if (!sc.tlsCertificateName || sc.enabled === false) continue;
     const name = sc.name ?? sc.identity ?? '(unnamed)';
     out.push({ kind: 'send', name, identity: sc.identity ?? name, tlsCertificateName: sc.tlsCertificateName });
   }
@@ -82,7 +82,7 @@ export function connectorsRule(ctx: ServerContext, rule: ConnRule): RuleResult {
   if (cfg.certificates === null) return out; // nothing to look the names up in: the certificate rule said so
   const server = ctx.data.computerName || ctx.record.server;
   const used = new Set<string>();
-  for (const t of targets(ctx, cfg.receiveConnectors ?? [], cfg.sendConnectors ?? [])) {
+  for (const t of targets(cfg.receiveConnectors ?? [], sendConnectorsSourcedBy(ctx.data, ctx.record.server))) {
     let slug = `${t.kind === 'send' ? 'SENDCONN' : 'RECVCONN'}-${idSlug(t.name)}`;
     for (let i = 2; used.has(slug); i++) slug = `${slug}-${i}`;
     used.add(slug);
