@@ -78,6 +78,8 @@ export function finding(f: {
   evidence?: Evidence[];
   changes?: Finding['changes'];
   restartRequired?: boolean;
+  causes?: string[];
+  connector?: string | null;
 }): Finding {
   const changes = f.changes ?? [];
   return {
@@ -91,6 +93,8 @@ export function finding(f: {
     changes,
     restartRequired: f.restartRequired ?? changes.length > 0,
     blockers: [],
+    causes: f.causes ?? [],
+    connector: f.connector ?? null,
   };
 }
 

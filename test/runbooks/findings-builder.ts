@@ -103,6 +103,8 @@ const manualFinding: ServerAnalysis['findings'][number] = {
   changes: [],
   restartRequired: true,
   blockers: [],
+  causes: [],
+  connector: null,
 };
 
 export function server(spec: ServerSpec): ServerAnalysis {
@@ -139,6 +141,8 @@ export function server(spec: ServerSpec): ServerAnalysis {
             changes,
             restartRequired: changes.length > 0,
             blockers,
+            causes: [],
+            connector: null,
           },
         ]
       : []),
