@@ -11,6 +11,7 @@ import { dotNetReleaseRule, dotNetValueRule } from './rules-dotnet.js';
 import { exchangeBuildRule, exchangeFacts, exchangeSupportRule } from './rules-exchange.js';
 import { osFacts, rebootPending } from './rules-host.js';
 import { legacyPeersRule } from './rules-legacy-peers.js';
+import { mailFlowFindings } from './rules-mail-flow.js';
 import { m365CipherRule } from './rules-ciphers.js';
 import { schannelHygiene, schannelProtocolRule } from './rules-schannel.js';
 import { winHttpRule } from './rules-winhttp.js';
@@ -152,6 +153,9 @@ export function analyzeServer(record: InventoryRecord, policies: Policy[], refer
   for (const f of [...schannelHygiene(ctx, covered), ...exchangeFacts(ctx), ...osFacts(ctx), ...(reboot ? [reboot.finding] : [])]) {
     if (!merged.has(f.id)) merged.set(f.id, f);
   }
+  // failure rules last: they pick their probable causes among every other finding of this server
+  const failingNowDays = policies.find((p) => p.failingNowDays !== undefined)?.failingNowDays;
+  for (const f of mailFlowFindings(ctx, [...merged.values()], { failingNowDays })) if (!merged.has(f.id)) merged.set(f.id, f);
   const findings = sortFindings([...merged.values()]);
   return {
     server: record.server,
