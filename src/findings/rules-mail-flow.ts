@@ -232,7 +232,8 @@ export function mailFlowFindings(ctx: ServerContext, others: Finding[], options:
 
   const out: Finding[] = [];
   for (const g of groups.values()) {
-    const errors = [...g.errors].sort((a, b) => (b.count ?? 0) - (a.count ?? 0));
+    // most frequent first; on a tie the TLS line, which says more than the 421 that follows it
+    const errors = [...g.errors].sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || Number(b.kind === 'tls-negotiation-failed') - Number(a.kind === 'tls-negotiation-failed'));
     // one failed session logs several of these lines (TLS negotiation failed, then 421 4.4.2): count the largest
     const count = Math.max(g.starttlsWithoutHandshake, ...errors.map((e) => (typeof e.count === 'number' ? e.count : 0)));
     const failingNow = g.lastSeen !== null && g.lastSeen >= nowFrom;
