@@ -14,6 +14,7 @@ import { legacyPeersRule } from './rules-legacy-peers.js';
 import { mailFlowFindings } from './rules-mail-flow.js';
 import { m365CipherRule } from './rules-ciphers.js';
 import { schannelHygiene, schannelProtocolRule } from './rules-schannel.js';
+import { tls13SupportRule } from './rules-tls13.js';
 import { winHttpRule } from './rules-winhttp.js';
 import {
   severities, type Blocker, type Finding, type PolicyVerdict, type RegistryChange, type ServerAnalysis, type Severity, type SeverityCounts,
@@ -29,6 +30,7 @@ export function runRule(ctx: ServerContext, rule: PolicyRule): RuleResult {
     case 'exchange-support': return exchangeSupportRule(ctx, rule);
     case 'legacy-peers': return legacyPeersRule(ctx, rule);
     case 'm365-cipher-suites': return m365CipherRule(ctx, rule);
+    case 'tls13-support': return tls13SupportRule(ctx, rule);
     default: return unhandled(rule, 'policy rule kind');
   }
 }
