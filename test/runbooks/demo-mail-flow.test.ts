@@ -27,7 +27,7 @@ beforeAll(async () => {
   const a = await runCli(['analyze', inv, ...policies, '--out', findings]);
   expect(a.stderr).toBe('');
   analyzeTable = (await runCli(['analyze', inv, ...policies, '--format', 'table'])).stdout;
-  const r = await runCli(['runbooks', inv, '--findings', findings, '--out', join(out, 'runbooks')]);
+  const r = await runCli(['runbooks', findings, '--out', join(out, 'runbooks')]);
   expect(r.exitCode).toBe(0);
   browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'extls-chromium-')), {
     executablePath: CHROMIUM,
