@@ -212,15 +212,21 @@ export function mailFlowFindings(ctx: ServerContext, others: Finding[], options:
   }
   // Peers that issued STARTTLS and never completed a handshake, or carried mail in plaintext, belong to the TLS
   // failures already grouped for them; STARTTLS without a handshake and no logged error is a handshake failure too.
+  const peerKey = (d: string | undefined, connector: string | undefined, remote: string | null | undefined) => `${dirOf(d)}\u0000${connector ?? ''}\u0000${remote ?? ''}`;
+  const tlsGroupOf = new Map<string, Group>();
+  for (const g of groups.values()) {
+    const k = peerKey(g.direction, g.connector, g.remote);
+    if (g.cls !== 'network' && !tlsGroupOf.has(k)) tlsGroupOf.set(k, g);
+  }
   for (const p of Array.isArray(logs.peers) ? logs.peers : []) {
     if (!isObject(p)) continue;
     const stalled = typeof p.starttlsWithoutHandshake === 'number' ? p.starttlsWithoutHandshake : 0;
     const plain = typeof p.mailWithoutTls === 'number' ? p.mailWithoutTls : 0;
     if (stalled <= 0 && plain <= 0) continue;
-    const same = [...groups.values()].filter((g) => g.cls !== 'network' && g.direction === dirOf(p.direction) && g.connector === (p.connector ?? '') && g.remote === (p.remoteAddress ?? null));
-    if (same.length) {
-      same[0]!.starttlsWithoutHandshake += stalled;
-      same[0]!.mailWithoutTls += plain;
+    const same = tlsGroupOf.get(peerKey(p.direction, p.connector, p.remoteAddress));
+    if (same) {
+      same.starttlsWithoutHandshake += stalled;
+      same.mailWithoutTls += plain;
     } else if (stalled > 0) {
       const g = groupFor('tls-handshake', p.direction, p.service, p.connector, p.remoteAddress);
       g.starttlsWithoutHandshake += stalled;

@@ -66,12 +66,14 @@ const documentedErrorsAfterPhase1: Record<string, string> = {
   'E19-2 TLS 1.0 Misconfigured': 'same data as E19-1',
 };
 
-async function importClixml(file: string): Promise<HcData> {
+/** All fixtures in one pwsh (each start costs seconds on a busy machine); the paths travel as JSON in the environment, never in script text. */
+async function importClixml(files: readonly string[]): Promise<HcData[]> {
   const pwsh = locatePowerShell().path;
-  // the path travels in the environment, never in script text
-  const script = '$o = Import-Clixml -LiteralPath $env:EXTLS_HC_FIXTURE; [ordered]@{ TLS = $o.Registry.TLS; NET = $o.Registry.NET } | ConvertTo-Json -Depth 5 -Compress';
+  const script =
+    '$out = foreach ($p in ($env:EXTLS_HC_FIXTURES | ConvertFrom-Json)) { $o = Import-Clixml -LiteralPath $p; [ordered]@{ TLS = $o.Registry.TLS; NET = $o.Registry.NET } }; ' +
+    'ConvertTo-Json -InputObject @($out) -Depth 5 -Compress';
   const r = await execa(pwsh, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', script], {
-    env: { EXTLS_HC_FIXTURE: join(packageRoot, 'test', 'fixtures', 'healthchecker', file) },
+    env: { EXTLS_HC_FIXTURES: JSON.stringify(files.map((f) => join(packageRoot, 'test', 'fixtures', 'healthchecker', f))) },
   });
   return JSON.parse(r.stdout);
 }
@@ -155,13 +157,14 @@ describe('extls verdicts vs HealthChecker on its own fixtures', () => {
   const results: { name: string; hc: HcData; server: ServerAnalysis; output: CollectorOutput }[] = [];
 
   beforeAll(async () => {
-    for (const fx of fixtures) {
-      const hc = await importClixml(fx.file);
+    const all = await importClixml(fixtures.map((f) => f.file));
+    for (const [i, fx] of fixtures.entries()) {
+      const hc = all[i]!;
       const output = toCollectorOutput(hc, fx);
       const doc = analyzeInventory(inventory([record(structuredClone(output), fx.name)]), ['tls12-ready', 'legacy-off'], { referenceTime });
       results.push({ name: fx.name, hc, server: doc.servers[0]!, output });
     }
-  });
+  }, 240_000);
 
   it('reads -1 from the CliXml as 0xffffffff', () => {
     const e19 = results.find((r) => r.name === 'E19-1')!;
