@@ -1,27 +1,11 @@
 // Mail-flow failures (findings of category mail-flow) as rows for the report, summary.csv and the runbooks.
-import type { Finding } from '../findings/types.js';
+import type * as C from '../contracts/runbook-context.js';
+import { severityRank, type Finding, type Severity } from '../findings/types.js';
 
-export interface MailFlowRow {
-  findingId: string;
-  severity: string;
-  failingNow: boolean;
-  direction: string;
-  service: string;
-  connector: string;
-  remote: string;
-  /** the most frequent signature */
-  error: string;
-  /** every signature of the group, as logged (numbers after the code shown as #) */
-  signatures: string[];
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  /** cause finding ids joined, or a plain statement */
-  probableCause: string;
-  causes: string[];
-}
-
-const rank: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+/** One failure group as the templates see it (schemas/runbook-context.schema.json, definition mailFlowRow). */
+export type MailFlowRow = C.MailFlowRow;
+/** A server's failures: the runbook's baseline and post-check signatures. */
+export type ServerMailFlow = C.ServerContext['mailFlow'];
 
 export function mailFlowRows(findings: readonly Pick<Finding, 'id' | 'severity' | 'category' | 'evidence' | 'causes'>[]): MailFlowRow[] {
   const rows: MailFlowRow[] = [];
@@ -46,7 +30,7 @@ export function mailFlowRows(findings: readonly Pick<Finding, 'id' | 'severity' 
       causes: [...(f.causes ?? [])],
     });
   }
-  return rows.sort((a, b) => Number(b.failingNow) - Number(a.failingNow) || (rank[a.severity] ?? 9) - (rank[b.severity] ?? 9) || b.count - a.count || a.connector.localeCompare(b.connector) || a.remote.localeCompare(b.remote));
+  return rows.sort((a, b) => Number(b.failingNow) - Number(a.failingNow) || severityRank[a.severity as Severity] - severityRank[b.severity as Severity] || b.count - a.count || a.connector.localeCompare(b.connector) || a.remote.localeCompare(b.remote));
 }
 
 /**
@@ -56,15 +40,6 @@ export function mailFlowRows(findings: readonly Pick<Finding, 'id' | 'severity' 
 export function searchPattern(signature: string): string {
   const cut = signature.indexOf('#');
   return (cut >= 0 ? signature.slice(0, cut) : signature).trimEnd();
-}
-
-export interface ServerMailFlow {
-  failures: MailFlowRow[];
-  failingNow: number;
-  /** failed attempts over all groups in the log window */
-  errorCount: number;
-  /** distinct texts that must stop appearing after the change */
-  patterns: string[];
 }
 
 export function serverMailFlow(rows: MailFlowRow[]): ServerMailFlow {
