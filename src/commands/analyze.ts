@@ -23,8 +23,25 @@ export function serverColumns(doc: FindingsDocument): Column<ServerAnalysis>[] {
     { header: 'Windows', value: (s) => s.host?.os.name ?? s.host?.os.display ?? '' },
     { header: 'Exchange', value: (s) => (s.host ? (s.host.exchange.buildName ?? s.host.exchange.display) : '') },
     ...doc.policies.map((p): Column<ServerAnalysis> => ({ header: p.id, value: (s) => s.verdicts.find((v) => v.policy === p.id)?.display ?? '' })),
+    { header: 'Mail flow', value: mailFlowCell },
     { header: 'Findings', value: (s) => s.findings.filter((f) => f.severity !== 'info').map((f) => `${f.severity.toUpperCase()} ${f.id}`).join('\n') },
   ];
+}
+
+const failures = (s: ServerAnalysis) => s.findings.flatMap((f) => (f.category === 'mail-flow' ? f.evidence.filter((e) => e.failure).map((e) => ({ f, m: e.failure! })) : []));
+
+/** "FAILING NOW: 14 × TLS negotiation failed ... (Outbound to Office 365) ← TLS12-CLIENT-DISABLED", one line per group */
+function mailFlowCell(s: ServerAnalysis): string {
+  return failures(s)
+    .sort((a, b) => Number(b.m.failingNow) - Number(a.m.failingNow) || b.m.count - a.m.count)
+    .map(({ f, m }) => `${m.failingNow ? 'FAILING NOW' : 'earlier'}: ${m.count} × ${m.error} (${m.connector} ${m.direction === 'receive' ? '←' : '→'} ${m.remote ?? '?'})${f.causes.length ? ` ← ${f.causes.join(', ')}` : ''}`)
+    .join('\n');
+}
+
+/** Servers whose mail is failing now first, then those with earlier failures, each group in the document's order. */
+export function failingFirst(servers: ServerAnalysis[]): ServerAnalysis[] {
+  const rank = (s: ServerAnalysis) => { const l = failures(s); return l.some((x) => x.m.failingNow) ? 0 : l.length ? 1 : 2; };
+  return servers.map((s, i) => ({ s, i, r: rank(s) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.s);
 }
 
 interface FindingRow { server: string; status: string; verdicts: string; finding: Finding }
@@ -41,6 +58,8 @@ const findingColumns: Column<FindingRow>[] = [
   { header: 'Changes', value: (r) => r.finding.changes.map((c) => `${c.fullPath}\\${c.name}: ${c.currentDisplay} -> ${c.desiredDisplay}`).join('; ') },
   { header: 'RestartRequired', value: (r) => r.finding.restartRequired },
   { header: 'Blockers', value: (r) => r.finding.blockers.map((b) => b.kind).join(' ') },
+  { header: 'Connector', value: (r) => r.finding.connector ?? '' },
+  { header: 'Causes', value: (r) => r.finding.causes.join(' ') },
 ];
 
 const fleetColumns: Column<FleetFinding>[] = [
@@ -62,7 +81,7 @@ export function renderFindings(doc: FindingsDocument, format: Format): string {
       return formatRows(rows, findingColumns, 'csv');
     }
     case 'table': {
-      let text = formatRows(doc.servers, serverColumns(doc), 'table');
+      let text = formatRows(failingFirst(doc.servers), serverColumns(doc), 'table');
       if (doc.fleetFindings.length) text += formatRows(doc.fleetFindings, fleetColumns, 'table');
       text += doc.summary.byPolicy.map((p) => p.display).join('\n') + '\n';
       return text;

@@ -11,10 +11,12 @@ import { dotNetReleaseRule, dotNetValueRule } from './rules-dotnet.js';
 import { exchangeBuildRule, exchangeFacts, exchangeSupportRule } from './rules-exchange.js';
 import { osFacts, rebootPending } from './rules-host.js';
 import { legacyPeersRule } from './rules-legacy-peers.js';
+import { mailFlowFindings } from './rules-mail-flow.js';
 import { m365CipherRule } from './rules-ciphers.js';
 import { certificatesRule } from './rules-certificates.js';
 import { connectorsRule } from './rules-connectors.js';
 import { schannelHygiene, schannelProtocolRule } from './rules-schannel.js';
+import { tls13SupportRule } from './rules-tls13.js';
 import { winHttpRule } from './rules-winhttp.js';
 import {
   severities, type Blocker, type Finding, type PolicyVerdict, type RegistryChange, type ServerAnalysis, type Severity, type SeverityCounts,
@@ -32,6 +34,7 @@ export function runRule(ctx: ServerContext, rule: PolicyRule): RuleResult {
     case 'm365-cipher-suites': return m365CipherRule(ctx, rule);
     case 'exchange-certificates': return certificatesRule(ctx, rule);
     case 'exchange-connectors': return connectorsRule(ctx, rule);
+    case 'tls13-support': return tls13SupportRule(ctx, rule);
     default: return unhandled(rule, 'policy rule kind');
   }
 }
@@ -156,6 +159,9 @@ export function analyzeServer(record: InventoryRecord, policies: Policy[], refer
   for (const f of [...schannelHygiene(ctx, covered), ...exchangeFacts(ctx), ...osFacts(ctx), ...(reboot ? [reboot.finding] : [])]) {
     if (!merged.has(f.id)) merged.set(f.id, f);
   }
+  // failure rules last: they pick their probable causes among every other finding of this server
+  const failingNowDays = policies.find((p) => p.failingNowDays !== undefined)?.failingNowDays;
+  for (const f of mailFlowFindings(ctx, [...merged.values()], { failingNowDays })) if (!merged.has(f.id)) merged.set(f.id, f);
   const findings = sortFindings([...merged.values()]);
   return {
     server: record.server,

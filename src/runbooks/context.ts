@@ -1,6 +1,7 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
 import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
 import { jsonAscii } from './escape.js';
+import { lastError, mailFlowRows, serverMailFlow, type MailFlowRow } from './mail-flow.js';
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import { needsRunbook, type ServerPlan } from './plan.js';
 import type { ChangePlan, ChangeRow, FleetContext, FleetRow, LastProbe, MatrixCell, ServerContext, Wave } from './types.js';
@@ -35,6 +36,8 @@ export type RunbookServer = Pick<ServerAnalysis, 'server' | 'groups' | 'status' 
   protocols: Pick<ProtocolState, 'protocol' | 'state'>[];
   verdicts: Pick<PolicyVerdict, 'policy' | 'verdict'>[];
   findings: Pick<Finding, 'id' | 'severity' | 'title' | 'explanation' | 'category'>[];
+  /** mail-flow failures from the protocol logs, failing now first */
+  mailFlow: MailFlowRow[];
 };
 
 export function slimAnalysis(s: ServerAnalysis): RunbookServer {
@@ -47,6 +50,7 @@ export function slimAnalysis(s: ServerAnalysis): RunbookServer {
     protocols: s.protocols.map((p) => ({ protocol: p.protocol, state: p.state })),
     verdicts: s.verdicts.map((v) => ({ policy: v.policy, verdict: v.verdict })),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, category: f.category })),
+    mailFlow: mailFlowRows(s.findings),
   };
 }
 
@@ -113,6 +117,7 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     manual: input.plan.manual,
     phases: [...new Set(policies.map((p) => p.phase).filter((p): p is number => p !== null))].sort(),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
+    mailFlow: serverMailFlow(s.mailFlow ?? []),
     probeTarget: input.lastProbe?.endpoint ?? `${s.server}:25`,
     lastProbe: input.lastProbe,
     wave: input.wave,
@@ -139,7 +144,7 @@ const CATEGORY_COLUMNS: Readonly<Record<FindingCategory, string | null>> = {
   reboot: 'Reboot',
   'protocol-logs': 'Legacy peers',
   collection: null,
-  'mail-flow': null,
+  'mail-flow': 'Mail flow',
   certificate: 'Certificates',
   connector: 'Connectors',
 };
@@ -219,7 +224,19 @@ export function fleetContext(
     blockerCount: plan.allBlockers.length,
     wave,
     waveText: wave !== null ? String(wave) : s.status !== 'ok' ? 'n/a' : plan.allBlockers.length > 0 ? 'blocked' : needsRunbook(plan) ? 'n/a' : 'none needed',
+    mailFlowErrors: (s.mailFlow ?? []).reduce((n, r) => n + r.count, 0),
+    mailFlowFailingNow: (s.mailFlow ?? []).some((r) => r.failingNow),
+    lastError: lastError(s.mailFlow ?? []),
   }));
+  // the report opens with these: every failure group seen in the last days of the log window, worst first
+  const mailFlowNow = inputs
+    .flatMap(({ analysis: s, folder, plan }) => (s.mailFlow ?? []).filter((r) => r.failingNow).map((r) => ({
+      ...r,
+      server: s.server,
+      link: needsRunbook(plan) ? `${folder}/runbook.md` : `#server-${s.server}`,
+      probableCause: r.causes.length ? r.causes.join(', ') : r.probableCause,
+    })))
+    .sort((a, b) => (SEVERITY_RANK[b.severity]! - SEVERITY_RANK[a.severity]!) || b.count - a.count || a.server.localeCompare(b.server));
   const collected = inputs.filter((i) => i.analysis.status === 'ok');
   const bySeverity = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   for (const i of collected) for (const f of i.analysis.findings) bySeverity[f.severity]++;
@@ -241,7 +258,10 @@ export function fleetContext(
       changes: collected.reduce((n, i) => n + i.plan.changes.length, 0),
       waves: waves.length,
       bySeverity,
+      mailFlowFailingNow: new Set(mailFlowNow.map((r) => r.server)).size,
+      mailFlowEarlier: inputs.reduce((n, i) => n + (i.analysis.mailFlow ?? []).filter((r) => !r.failingNow).length, 0),
     },
+    mailFlowNow,
     checks: fleetChecks(doc, probed),
     rows,
     blockers: collected.flatMap((i) => i.plan.allBlockers.map((b) => ({ server: i.analysis.server, kind: b.kind, message: b.message }))),

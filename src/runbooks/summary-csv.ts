@@ -8,7 +8,7 @@ import type { FleetContext } from './types.js';
 const BATCH = 256;
 
 export function writeSummaryCsv(fleet: FleetContext, sink: ChunkSink): void {
-  const header = ['server', 'status', 'dag', 'site', 'role', 'wave', 'changes', 'restart', 'blockers', ...fleet.checks.map((c) => c.title), 'folder'];
+  const header = ['server', 'status', 'dag', 'site', 'role', 'wave', 'changes', 'restart', 'blockers', 'mail flow errors', 'last mail flow error', ...fleet.checks.map((c) => c.title), 'folder'];
   const blockersByServer = new Map<string, string[]>();
   for (const b of fleet.blockers) blockersByServer.set(b.server, [...(blockersByServer.get(b.server) ?? []), b.kind]);
   const row = (r: FleetContext['rows'][number]) => [
@@ -21,6 +21,8 @@ export function writeSummaryCsv(fleet: FleetContext, sink: ChunkSink): void {
     r.changeCount,
     r.restartRequired ? 'yes' : 'no',
     [...new Set(blockersByServer.get(r.server) ?? [])].join('; '),
+    r.mailFlowErrors,
+    r.lastError,
     ...r.cells.map((c) => c.text),
     r.folder,
   ];
