@@ -8,6 +8,8 @@ import { recordsFromExports } from '../inventory/offline-exports.js';
 import { createProgress } from '../inventory/progress.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { InventoryWriter } from '../inventory/writer.js';
+import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
+import { oneLine } from '../util/one-line.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { formatRows, formats, type Column, type Format } from '../util/format.js';
 import { readStdin } from '../util/stdin.js';
@@ -90,7 +92,17 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   const source = opts.fleet ? (opts.fleet === '-' ? 'stdin' : opts.fleet) : (opts.from ?? opts.exports!);
   let total = 0;
   let failed = 0;
+  let duplicates = 0;
+  const identities = new ServerIdentities();
   const handle = async (record: InventoryRecord) => {
+    // one record per server: a second record of the same server (two collector files of one computer, EX02 and
+    // ex02) would make later stages write one server's runbook over the other's
+    const dup = identities.claim(record.server, `record ${total + duplicates + 1}`);
+    if (dup) {
+      duplicates++;
+      process.stderr.write(`extls: ${source}: ${oneLine(duplicateMessage(record.server, dup))}; this record was left out\n`);
+      return;
+    }
     total++;
     if (record.status === 'failed') failed++;
     await writer?.add(record);
@@ -152,7 +164,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
     printed.sort((a, b) => a.server.localeCompare(b.server));
     process.stdout.write(formatRows(printed, recordColumns, opts.format));
   }
-  return failed > 0 ? ExitCode.Partial : ExitCode.Ok;
+  return failed > 0 || duplicates > 0 ? ExitCode.Partial : ExitCode.Ok;
 }
 
 function parseCredential(line: string): Credential {

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
 import { UsageError } from '../util/errors.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { DEFAULT_THROTTLE, DEFAULT_TIMEOUT_SECONDS, type Fleet, type FleetFile, type FleetServer } from './types.js';
@@ -20,11 +21,10 @@ export function parseFleet(text: string, source: string, baseDir: string): Fleet
     const lines = describeErrors(validate.errors).map((line) => `  ${withServerName(line, data)}`);
     throw new UsageError(`${source}: invalid fleet file:\n${lines.join('\n')}`);
   }
-  const seen = new Map<string, number>();
+  const identities = new ServerIdentities();
   data.servers.forEach((s, i) => {
-    const key = s.name.toLowerCase();
-    if (seen.has(key)) throw new UsageError(`${source}: servers/${i} (${s.name}): duplicate server name (also servers/${seen.get(key)})`);
-    seen.set(key, i);
+    const dup = identities.claim(s.name, `servers/${i}`);
+    if (dup) throw new UsageError(`${source}: servers/${i} (${s.name}): ${duplicateMessage(s.name, dup)}`);
   });
   return {
     source,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FleetAnalyzer } from '../findings/analyze.js';
 import type { Policy } from '../findings/policy.js';
 import type { FindingsDocument } from '../findings/types.js';
+import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { toolVersion } from '../util/version.js';
 import { fleetContext, serverContext, type AnalysisHead, type ServerInput } from './context.js';
@@ -48,7 +49,15 @@ const BOM = Buffer.from('\ufeff', 'utf8');
 
 function checkFindings(doc: unknown): FindingsDocument {
   const validate = validatorFor<FindingsDocument>('findings.schema.json');
-  if (validate(doc)) return doc;
+  if (validate(doc)) {
+    // two analyses of one server would write the same folder, one over the other
+    const identities = new ServerIdentities();
+    doc.servers.forEach((s, i) => {
+      const dup = identities.claim(s.server, `servers/${i}`);
+      if (dup) throw new RunbookDataError(s.server, `findings servers/${i}: ${duplicateMessage(s.server, dup)}`);
+    });
+    return doc;
+  }
   // Name the first server the errors point at, so the admin knows where to look.
   const first = validate.errors?.find((e) => /^\/servers\/\d+/.test(e.instancePath));
   const index = first ? Number(/^\/servers\/(\d+)/.exec(first.instancePath)![1]) : -1;
