@@ -1,6 +1,6 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
 import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
-import { jsonAscii } from './escape.js';
+import { jsonAscii, psLiteral } from './escape.js';
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import { needsRunbook, type ServerPlan } from './plan.js';
 import type { ChangePlan, ChangeRow, FleetContext, FleetRow, LastProbe, MatrixCell, ServerContext, Wave } from './types.js';
@@ -82,6 +82,7 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     backupFile: FILES.backup,
     changes: changes.map((c) => ({ path: c.path, name: c.name, type: c.type, desired: c.desired })),
   };
+  const probeTarget = input.lastProbe?.endpoint ?? `${s.server}:25`;
   return {
     kind: 'server',
     tool: { name: 'extls', version: toolVersion },
@@ -113,7 +114,8 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     manual: input.plan.manual,
     phases: [...new Set(policies.map((p) => p.phase).filter((p): p is number => p !== null))].sort(),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
-    probeTarget: input.lastProbe?.endpoint ?? `${s.server}:25`,
+    probeTarget,
+    probeCommand: `extls probe ${psLiteral(probeTarget)}`,
     lastProbe: input.lastProbe,
     wave: input.wave,
     files: { ...FILES },
