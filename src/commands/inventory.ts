@@ -10,6 +10,8 @@ import type { InventoryRecord } from '../inventory/types.js';
 import { InventoryWriter } from '../inventory/writer.js';
 import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
 import { oneLine } from '../util/one-line.js';
+import { onInterrupt } from '../util/interrupt.js';
+import { checkOutFile } from '../util/out-path.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { formatRows, formats, type Column, type Format } from '../util/format.js';
 import { readStdin } from '../util/stdin.js';
@@ -72,6 +74,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   const modes = [opts.fleet, opts.from, opts.exports].filter((m) => m !== undefined);
   if (modes.length !== 1) throw new UsageError('give exactly one of --fleet <file>, --from <folder>, --exports <folder>');
   if (!opts.out && !opts.format && !opts.plan) throw new UsageError('give --out <file> and/or --format <format>');
+  if (opts.out && !opts.plan) checkOutFile(opts.out);
 
   // stdin may hold a credential line, then the fleet: read it once.
   let stdin: string | undefined;
@@ -122,8 +125,8 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
       if (opts.out) writer = await InventoryWriter.open(opts.out, source);
       const progress = createProgress(fleet.servers.length, opts);
       const abort = new AbortController();
-      const onSignal = () => abort.abort();
-      process.once('SIGINT', onSignal);
+      // the first SIGINT/SIGTERM stops the driver; the servers done so far are kept, the rest marked interrupted
+      const stopHandling = onInterrupt(() => abort.abort());
       try {
         await collectFleet(fleet, {
           pwsh,
@@ -138,7 +141,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
           },
         });
       } finally {
-        process.off('SIGINT', onSignal);
+        stopHandling();
         progress.stop();
       }
     } else if (opts.from) {

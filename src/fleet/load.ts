@@ -15,7 +15,13 @@ export function parseFleet(text: string, source: string, baseDir: string): Fleet
     const where = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
     throw new UsageError(`${source}${where}: not valid YAML/JSON: ${e.message.split('\n')[0]}`);
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // aliases expanded at most 100 times over: a "billion laughs" file is refused, not expanded until memory runs out
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new UsageError(`${source}: not a usable fleet file: ${(err as Error).message}`);
+  }
   const validate = validatorFor<FleetFile>('fleet.schema.json');
   if (!validate(data)) {
     const lines = describeErrors(validate.errors).map((line) => `  ${withServerName(line, data)}`);
