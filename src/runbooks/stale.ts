@@ -1,6 +1,7 @@
 // Files an earlier `extls runbooks` run wrote into the same folder for servers (or phases) that this run gives no
 // runbook: left in place they would contradict summary.csv ("none needed") next to a remediate.ps1 ready to run.
-// They are moved, never deleted, to _superseded/<time>/<folder>/ (no server folder starts with "_").
+// They are moved, never deleted, to _superseded/<time>/<folder>/ (folder-names.ts never names a server folder so:
+// a leading "_" comes only before a Windows device name).
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,7 +21,7 @@ export function moveSupersededFiles(outDir: string, written: ReadonlySet<string>
   const folders: string[] = [];
   let files = 0;
   for (const entry of readdirSync(outDir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name.startsWith('_') || entry.name.startsWith('.') || written.has(entry.name)) continue;
+    if (!entry.isDirectory() || entry.name === SUPERSEDED_DIR || entry.name.startsWith('.') || written.has(entry.name)) continue;
     const ours = fileNames.filter((f) => existsSync(join(outDir, entry.name, f)));
     if (ours.length === 0) continue;
     const dest = join(outDir, target, entry.name);
