@@ -32,3 +32,22 @@ const byKey = new Map(MANAGED.map((m) => [keyOf(m.path, m.name), Object.freeze(m
 export function managedValue(pathBelowHklm: string, name: string): ManagedValue | null {
   return byKey.get(keyOf(pathBelowHklm, name)) ?? null;
 }
+
+const knownProtocol = new Map(PROTOCOLS.map((p) => [p.toLowerCase(), p]));
+
+/** The SCHANNEL key of a protocol's side, as extls spells it; null for a protocol extls does not manage. */
+export function schannelSidePath(protocol: string, side: string): string | null {
+  const p = knownProtocol.get(protocol.toLowerCase());
+  const s = SIDES.find((x) => x.toLowerCase() === side.toLowerCase());
+  return p && s ? `${SCHANNEL_PROTOCOLS}\\${p}\\${s}` : null;
+}
+
+/** The .NET Framework key of a version in the native or 32-bit (WOW6432Node) view. */
+export function dotNetKeyPath(version: string, view: 'native' | 'wow6432'): string | null {
+  return DOTNET_VERSIONS.includes(version) ? `${VIEWS[view === 'native' ? 0 : 1]}\\.NETFramework\\${version}` : null;
+}
+
+/** The WinHTTP key in the native or 32-bit (WOW6432Node) view. */
+export function winHttpKeyPath(view: 'native' | 'wow6432'): string {
+  return `${VIEWS[view === 'native' ? 0 : 1]}\\Windows\\CurrentVersion\\Internet Settings\\WinHttp`;
+}
