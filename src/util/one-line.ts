@@ -10,5 +10,5 @@ export function stripTerminalCodes(text: string): string {
 
 /** One line: no escape sequences, line breaks and runs of blanks as one space, at most `max` characters. */
 export function oneLine(text: string, max = 2000): string {
-  return stripTerminalCodes(text).replace(/\s*[\r\n\u0085\u2028\u2029]+\s*/g, ' ').trim().slice(0, max);
+  return stripTerminalCodes(text).replace(/\s*[\r\n\u0085\u2028\u2029]+\s*/g, ' ').replace(/\t/g, ' ').trim().slice(0, max);
 }
