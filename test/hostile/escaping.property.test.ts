@@ -97,7 +97,7 @@ describe('Markdown, HTML, one-line messages', () => {
 
 describe('psLiteral', () => {
   it('any text is one line and PowerShell reads back exactly that text, running nothing', async () => {
-    const samples = fc.sample(text, { numRuns: 400, seed: 12 }).filter((s) => s === s.toWellFormed());
+    const samples = fc.sample(text, { numRuns: 400, seed: 12 }).filter((s) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)); // lone surrogates have no UTF-8
     for (const s of samples) expect(LINE_BREAKS.test(psLiteral(s)) || psLiteral(s).includes('\u0000')).toBe(false);
     const dir = runDir('pslit-prop');
     const script = join(dir, 'literals.ps1');

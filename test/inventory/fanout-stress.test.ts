@@ -36,10 +36,11 @@ describe('fan-out driver under load', () => {
       name: `EX${String(i).padStart(3, '0')}`,
       transport: 'local',
       address: `ex${i}.contoso.test`,
+      port: null,
       timeoutSeconds: 120,
       connectTimeoutSeconds: 5,
-      winrm: { port: 5985 },
-      ssh: { port: 22 },
+      winrm: { useSsl: false, authentication: null, useCredential: true },
+      ssh: { userName: null, keyFilePath: null, options: {} },
       collectorOptions: { computerName: `EX${String(i).padStart(3, '0')}`, nested: { marker: `m${i}`, list: Array.from({ length: i % 7 }, (_, k) => ({ k })) } },
     }));
     const job = JSON.stringify({ collectorPath: join(dir, 'fake-collector.ps1'), throttle: THROTTLE, credential: null, servers });

@@ -6,7 +6,7 @@ import { csvCell, mdCode, mdText, psLiteral } from '../../src/runbooks/escape.js
 import { FolderNamer, safeFolderName } from '../../src/runbooks/folder-names.js';
 import { renderRunbooks } from '../../src/runbooks/render.js';
 import { change, findingsDoc, SCHANNEL, server, tls12Changes } from './findings-builder.js';
-import { readReg, writeReg } from './reg-file.js';
+import { readReg, writeReg, type RegData } from './reg-file.js';
 import { parseErrors, PWSH_TIMEOUT, runDir, runScript } from './run-script.js';
 
 const work = runDir('escaping');
@@ -136,7 +136,7 @@ describe('rendered outputs with hostile data', () => {
     const folders = hostile.map((h) => namer.assign(h));
     const dir = join(out, folders[0]!);
     const reg = join(dir, 'target.reg');
-    writeReg(reg, new Map([
+    writeReg(reg, new Map<string, Map<string, RegData>>([
       [`HKEY_LOCAL_MACHINE\\${SCHANNEL}\\TLS 1.2\\Client`, new Map([['Enabled', { type: 'REG_DWORD', value: 0 }]])],
       [`HKEY_LOCAL_MACHINE\\${WINHTTP}`, new Map([['DefaultSecureProtocols', { type: 'REG_SZ', value: regSafe[0]! }]])],
     ]));
