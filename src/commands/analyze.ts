@@ -4,6 +4,7 @@ import { loadPolicy } from '../findings/policy.js';
 import type { Finding, FindingsDocument, FleetFinding, ServerAnalysis } from '../findings/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
+import { checkOutFile } from '../util/out-path.js';
 import { formatRows, formats, parseFormat, type Column, type Format } from '../util/format.js';
 import { readJsonInput } from '../util/read-json.js';
 import { toAsciiJson } from '../util/json.js';
@@ -111,6 +112,7 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
     referenceTime = new Date(opts.referenceTime);
     if (Number.isNaN(referenceTime.getTime())) throw new UsageError(`--reference-time "${opts.referenceTime}" is not a date-time`);
   }
+  if (opts.out) checkOutFile(opts.out);
   const policies = (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
   const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime });
   for (const e of doc.inputErrors) {

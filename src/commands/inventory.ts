@@ -8,6 +8,10 @@ import { recordsFromExports } from '../inventory/offline-exports.js';
 import { createProgress } from '../inventory/progress.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { InventoryWriter } from '../inventory/writer.js';
+import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
+import { oneLine } from '../util/one-line.js';
+import { onInterrupt } from '../util/interrupt.js';
+import { checkOutFile } from '../util/out-path.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { formatRows, formats, type Column, type Format } from '../util/format.js';
 import { readStdin } from '../util/stdin.js';
@@ -70,6 +74,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   const modes = [opts.fleet, opts.from, opts.exports].filter((m) => m !== undefined);
   if (modes.length !== 1) throw new UsageError('give exactly one of --fleet <file>, --from <folder>, --exports <folder>');
   if (!opts.out && !opts.format && !opts.plan) throw new UsageError('give --out <file> and/or --format <format>');
+  if (opts.out && !opts.plan) checkOutFile(opts.out);
 
   // stdin may hold a credential line, then the fleet: read it once.
   let stdin: string | undefined;
@@ -90,7 +95,17 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   const source = opts.fleet ? (opts.fleet === '-' ? 'stdin' : opts.fleet) : (opts.from ?? opts.exports!);
   let total = 0;
   let failed = 0;
+  let duplicates = 0;
+  const identities = new ServerIdentities();
   const handle = async (record: InventoryRecord) => {
+    // one record per server: a second record of the same server (two collector files of one computer, EX02 and
+    // ex02) would make later stages write one server's runbook over the other's
+    const dup = identities.claim(record.server, `record ${total + duplicates + 1}`);
+    if (dup) {
+      duplicates++;
+      process.stderr.write(`extls: ${source}: ${oneLine(duplicateMessage(record.server, dup))}; this record was left out\n`);
+      return;
+    }
     total++;
     if (record.status === 'failed') failed++;
     await writer?.add(record);
@@ -110,8 +125,8 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
       if (opts.out) writer = await InventoryWriter.open(opts.out, source);
       const progress = createProgress(fleet.servers.length, opts);
       const abort = new AbortController();
-      const onSignal = () => abort.abort();
-      process.once('SIGINT', onSignal);
+      // the first SIGINT/SIGTERM stops the driver; the servers done so far are kept, the rest marked interrupted
+      const stopHandling = onInterrupt(() => abort.abort());
       try {
         await collectFleet(fleet, {
           pwsh,
@@ -126,7 +141,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
           },
         });
       } finally {
-        process.off('SIGINT', onSignal);
+        stopHandling();
         progress.stop();
       }
     } else if (opts.from) {
@@ -152,7 +167,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
     printed.sort((a, b) => a.server.localeCompare(b.server));
     process.stdout.write(formatRows(printed, recordColumns, opts.format));
   }
-  return failed > 0 ? ExitCode.Partial : ExitCode.Ok;
+  return failed > 0 || duplicates > 0 ? ExitCode.Partial : ExitCode.Ok;
 }
 
 function parseCredential(line: string): Credential {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
+import { checkOutFile } from '../util/out-path.js';
 import { formatRows, parseFormat, type Format } from '../util/format.js';
 import { probeColumns } from '../probe/columns.js';
 import { DEFAULT_SMTP_PORT, parseEndpoint } from '../probe/endpoints.js';
@@ -72,6 +73,7 @@ export function register(program: Command): void {
           throw new UsageError((err as Error).message);
         }
       }
+      if (opts.out) checkOutFile(opts.out);
       if (opts.fleet) endpoints.push(...(await endpointsFromFleet(opts.fleet, port)));
       if (endpoints.length === 0) throw new UsageError('probe needs at least one endpoint or --fleet <file>');
       const ca: string[] = [];

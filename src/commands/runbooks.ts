@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadPolicy } from '../findings/policy.js';
 import type { FindingsDocument } from '../findings/types.js';
@@ -7,6 +8,7 @@ import { renderRunbooks, renderRunbooksFromRecords, type RenderResult } from '..
 import { RunbookTemplateError } from '../runbooks/template-errors.js';
 import { loadProbeResults } from '../runbooks/probes.js';
 import { ExitCode, UsageError } from '../util/errors.js';
+import { checkOutFolder } from '../util/out-path.js';
 
 export { renderRunbooks } from '../runbooks/render.js';
 
@@ -32,6 +34,7 @@ export interface RunbooksRun {
 export async function runRunbooks(inputFile: string, opts: RunbooksCliOptions): Promise<RunbooksRun> {
   const waveSize = opts.waveSize === undefined ? 0 : Number(opts.waveSize);
   if (!Number.isInteger(waveSize) || waveSize < 0) throw new UsageError(`--wave-size must be a whole number (0: no limit), not "${opts.waveSize}"`);
+  checkOutFolder(opts.out);
   const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
   const renderOptions = { outDir: opts.out, ...(opts.templates ? { templatesDir: opts.templates } : {}), ...(probes ? { probes } : {}), waveSize };
   const source = opts.findings ?? inputFile;
@@ -71,6 +74,10 @@ export function register(program: Command): void {
       );
       // Servers that could not be collected are reported (report.html, rollout.md) like `extls analyze` does: not
       // an error of this stage. Records that were invalid and skipped are: exit 2, the rest was rendered.
+      if (result.superseded) {
+        const { files, folders, movedTo } = result.superseded;
+        process.stderr.write(`runbooks: ${files} file(s) of an earlier run for ${folders.length} server folder(s) that need no runbook now (${folders.join(', ')}) moved to ${join(result.outDir, movedTo)}\n`);
+      }
       const notCollected = findings.summary.failed;
       if (notCollected > 0) process.stderr.write(`runbooks: ${notCollected} server(s) not collected: listed in report.html and rollout.md\n`);
       for (const e of findings.inputErrors) process.stderr.write(`runbooks: server ${e.server} (servers[${e.index}]) skipped: ${e.messages.join('; ')}\n`);

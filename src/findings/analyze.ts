@@ -1,4 +1,5 @@
 // analyzeInventory: the pure function behind `extls analyze` (also used by the runbooks stage and the PowerShell module).
+import { duplicateMessage, serverKey, ServerIdentities } from '../inventory/identity.js';
 import type { Inventory, InventoryRecord } from '../inventory/types.js';
 import { UsageError } from '../util/errors.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
@@ -30,7 +31,9 @@ export interface CheckedInventory {
  */
 export function checkInventory(doc: unknown): CheckedInventory {
   const validate = validatorFor<Inventory>('inventory.schema.json');
-  if (validate(doc)) return { inventory: doc, valid: doc.servers, inputErrors: [] };
+  if (validate(doc) && new Set(doc.servers.map((r) => serverKey(r.server))).size === doc.servers.length) {
+    return { inventory: doc, valid: doc.servers, inputErrors: [] };
+  }
   const errors = validate.errors ?? [];
   const byIndex = new Map<number, typeof errors>();
   const other: typeof errors = [];
@@ -47,16 +50,26 @@ export function checkInventory(doc: unknown): CheckedInventory {
   const recordValidate = validatorFor<InventoryRecord>('inventory-record.schema.json');
   const valid: InventoryRecord[] = [];
   const inputErrors: InputError[] = [];
+  const identities = new ServerIdentities();
   servers.forEach((rec, index) => {
-    if (!byIndex.has(index) && recordValidate(rec)) { valid.push(rec); return; }
+    if (!byIndex.has(index) && recordValidate(rec)) {
+      const dup = identities.claim(rec.server, `servers/${index}`);
+      if (dup) inputErrors.push({ server: rec.server, index, messages: [`servers/${index}: ${duplicateMessage(rec.server, dup)}`] });
+      else valid.push(rec);
+      return;
+    }
     const name = rec && typeof rec === 'object' && typeof (rec as { server?: unknown }).server === 'string' ? (rec as { server: string }).server : `servers[${index}]`;
     recordValidate(rec);
-    const messages = describeErrors(recordValidate.errors).map((l) => (l.startsWith('(top level)') ? l : `servers/${index}/${l}`));
-    inputErrors.push({ server: name, index, messages });
+    inputErrors.push({ server: name, index, messages: recordErrors(recordValidate.errors, index) });
   });
   return { inventory: doc as Inventory, valid, inputErrors };
 }
 
+
+/** A record's schema errors as lines that name the record ("servers/3/data/os: ..."; "servers/3: must have ..."). */
+function recordErrors(errors: Parameters<typeof describeErrors>[0], index: number): string[] {
+  return describeErrors(errors).map((l) => (l.startsWith('(top level)') ? `servers/${index}${l.slice('(top level)'.length)}` : `servers/${index}/${l}`));
+}
 
 /**
  * Server names in natural order (EX2 before EX10). One collator for every comparison: localeCompare with a locale
@@ -80,6 +93,7 @@ export class FleetAnalyzer {
   private readonly verdictCounts: Map<string, { pass: number; fail: number; blocked: number; notJudged: number }>;
   private readonly severityCounts: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   readonly inputErrors: InputError[] = [];
+  private readonly identities = new ServerIdentities();
   private ok = 0;
   private failed = 0;
 
@@ -97,8 +111,12 @@ export class FleetAnalyzer {
   add(raw: unknown, index: number): { analysis: ServerAnalysis; record: InventoryRecord } | null {
     if (!this.recordValidate(raw)) {
       const name = raw && typeof raw === 'object' && typeof (raw as { server?: unknown }).server === 'string' ? (raw as { server: string }).server : `servers[${index}]`;
-      const messages = describeErrors(this.recordValidate.errors).map((l) => (l.startsWith('(top level)') ? `servers/${index}` : `servers/${index}/${l}`));
-      this.inputErrors.push({ server: name, index, messages });
+      this.inputErrors.push({ server: name, index, messages: recordErrors(this.recordValidate.errors, index) });
+      return null;
+    }
+    const dup = this.identities.claim(raw.server, `servers/${index}`);
+    if (dup) {
+      this.inputErrors.push({ server: raw.server, index, messages: [`servers/${index}: ${duplicateMessage(raw.server, dup)}`] });
       return null;
     }
     return this.judge(raw);

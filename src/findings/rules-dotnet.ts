@@ -1,4 +1,5 @@
 // .NET Framework rules: SystemDefaultTlsVersions / SchUseStrongCrypto per version and registry view, and the 4.x Release.
+import { dotNetKeyPath } from './managed-keys.js';
 import { buildEvidence, finding, type RuleResult, type ServerContext } from './context.js';
 import { dotNetMinimumRelease } from './knowledge.js';
 import type { PolicyRule } from './policy.js';
@@ -25,7 +26,7 @@ export function dotNetValueRule(ctx: ServerContext, rule: DotNetValueRule): Rule
     const entries = ctx.data.dotNet.frameworks.filter((f) => f.version === version && (rule.views ?? ['native', 'wow6432']).includes(f.view));
     const bad = entries.filter((f) => dword(f[field[rule.name]]) !== rule.value);
     if (!bad.length) continue;
-    const changes = bad.map((f) => dwordChange(f.path, rule.name, f[field[rule.name]], rule.value)).filter((c): c is RegistryChange => c !== null);
+    const changes = bad.map((f) => dwordChange(dotNetKeyPath(f.version, f.view) ?? f.path, rule.name, f[field[rule.name]], rule.value)).filter((c): c is RegistryChange => c !== null);
     const major = version.startsWith('v2') ? 'NET2' : 'NET4';
     // Exchange 2010 runs on .NET 3.5 (the v2.0.50727 runtime); 2013 and later run on 4.x and do not need the v2 values
     const optional = major === 'NET2' && ctx.exchange.product !== 'Exchange Server 2010';

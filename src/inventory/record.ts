@@ -1,5 +1,6 @@
 import { serverGroups } from './groups.js';
 import type { FleetServer } from '../fleet/types.js';
+import { oneLine } from '../util/one-line.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import type { CollectorOutput, FailureCategory, InventoryRecord } from './types.js';
 
@@ -13,7 +14,7 @@ export function failedRecord(target: Target, category: FailureCategory, message:
     transport: target.transport,
     groups: { ...target.groups },
     status: 'failed',
-    failure: { category, message: oneLine(message) },
+    failure: { category, message: messageLine(message) },
     startedAt,
     durationMs,
     data: null,
@@ -65,6 +66,6 @@ export function recordFromCollectorText(target: Target, text: string, startedAt:
   return okRecord(target, parsed.data, startedAt, durationMs);
 }
 
-function oneLine(message: string): string {
-  return message.replace(/\s*\r?\n\s*/g, ' ').trim().slice(0, 2000) || 'no message';
+function messageLine(message: string): string {
+  return oneLine(message) || 'no message';
 }

@@ -1,6 +1,6 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
 import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
-import { jsonAscii } from './escape.js';
+import { jsonAscii, psLiteral } from './escape.js';
 import { lastError, mailFlowRows, serverMailFlow, type MailFlowRow } from './mail-flow.js';
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import { needsRunbook, type ServerPlan } from './plan.js';
@@ -31,7 +31,7 @@ function changeRow(c: RegistryChange, i: number): ChangeRow {
  * What the templates and the report read of a server's analysis. Kept instead of the whole analysis (registry
  * evidence, per-policy changes) so that thousands of servers fit in little memory; see slimAnalysis.
  */
-export type RunbookServer = Pick<ServerAnalysis, 'server' | 'groups' | 'status' | 'failure'> & {
+export type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'status' | 'failure'> & {
   host: { os: { display: string }; exchange: { display: string }; pendingReboot: boolean } | null;
   protocols: Pick<ProtocolState, 'protocol' | 'state'>[];
   verdicts: Pick<PolicyVerdict, 'policy' | 'verdict'>[];
@@ -43,6 +43,7 @@ export type RunbookServer = Pick<ServerAnalysis, 'server' | 'groups' | 'status' 
 export function slimAnalysis(s: ServerAnalysis): RunbookServer {
   return {
     server: s.server,
+    address: s.address,
     groups: s.groups,
     status: s.status,
     failure: s.failure,
@@ -86,6 +87,7 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     backupFile: FILES.backup,
     changes: changes.map((c) => ({ path: c.path, name: c.name, type: c.type, desired: c.desired })),
   };
+  const probeTarget = input.lastProbe?.endpoint ?? `${s.address}:25`;
   return {
     kind: 'server',
     tool: { name: 'extls', version: toolVersion },
@@ -118,7 +120,8 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     phases: [...new Set(policies.map((p) => p.phase).filter((p): p is number => p !== null))].sort(),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
     mailFlow: serverMailFlow(s.mailFlow ?? []),
-    probeTarget: input.lastProbe?.endpoint ?? `${s.server}:25`,
+    probeTarget,
+    probeCommand: `extls probe ${psLiteral(probeTarget)}`,
     lastProbe: input.lastProbe,
     wave: input.wave,
     files: { ...FILES },

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { FleetAnalyzer } from '../findings/analyze.js';
 import type { Policy } from '../findings/policy.js';
 import type { FindingsDocument } from '../findings/types.js';
+import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { toolVersion } from '../util/version.js';
-import { fleetContext, serverContext, type AnalysisHead, type ServerInput } from './context.js';
+import { FILES, fleetContext, serverContext, type AnalysisHead, type ServerInput } from './context.js';
+import { moveSupersededFiles, type Superseded } from './stale.js';
 import { RunbookDataError } from './errors.js';
 import { FolderNamer } from './folder-names.js';
 import { indexFleet } from './maintenance.js';
@@ -41,6 +43,8 @@ export interface RenderResult {
   runbooks: { server: string; folder: string; blocked: boolean }[];
   files: number;
   waves: number;
+  /** runbook files of an earlier run into the same folder, for servers this run gives none: moved aside */
+  superseded: Superseded | null;
 }
 
 /** Windows PowerShell 5.1 reads a script without BOM as ANSI. (CRLF comes from the templates, see templates.ts.) */
@@ -48,7 +52,15 @@ const BOM = Buffer.from('\ufeff', 'utf8');
 
 function checkFindings(doc: unknown): FindingsDocument {
   const validate = validatorFor<FindingsDocument>('findings.schema.json');
-  if (validate(doc)) return doc;
+  if (validate(doc)) {
+    // two analyses of one server would write the same folder, one over the other
+    const identities = new ServerIdentities();
+    doc.servers.forEach((s, i) => {
+      const dup = identities.claim(s.server, `servers/${i}`);
+      if (dup) throw new RunbookDataError(s.server, `findings servers/${i}: ${duplicateMessage(s.server, dup)}`);
+    });
+    return doc;
+  }
   // Name the first server the errors point at, so the admin knows where to look.
   const first = validate.errors?.find((e) => /^\/servers\/\d+/.test(e.instancePath));
   const index = first ? Number(/^\/servers\/(\d+)/.exec(first.instancePath)![1]) : -1;
@@ -183,11 +195,14 @@ function writeFleetFiles(doc: FindingsDocument, run: Run, templates: TemplateSet
   }
   run.out.writeStreamed(join(options.outDir, 'summary.csv'), (sink) => writeSummaryCsv(fleet, sink));
   const withRunbook = run.inputs.filter((i) => needsRunbook(i.plan));
+  const written = new Set(withRunbook.map((i) => i.folder));
+  const superseded = moveSupersededFiles(options.outDir, written, [FILES.runbook, FILES.remediate, FILES.rollback], run.generatedAt);
   return {
     outDir: options.outDir,
     servers: run.inputs.length,
     runbooks: withRunbook.map((i) => ({ server: i.analysis.server, folder: i.folder, blocked: i.plan.blockers.length > 0 })),
     files: run.files + 3,
     waves: run.waves.length,
+    superseded,
   };
 }

@@ -204,6 +204,18 @@ function Invoke-ExTlsInventory {
     end {
         $pathOf = { param($p) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p) }
 
+        # -OutFile is written after the whole run: a folder that is not there must fail now, not after it.
+        if ($OutFile) {
+            $outCheck = & $pathOf $OutFile
+            $outFolder = Split-Path -Path $outCheck -Parent
+            if (Test-Path -LiteralPath $outCheck -PathType Container) {
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "OutFile '$OutFile' is a folder; give a file name." -ErrorId 'ExTls.OutFileIsFolder' -Category InvalidArgument -TargetObject $OutFile))
+            }
+            if (-not (Test-Path -LiteralPath $outFolder -PathType Container)) {
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "OutFile '$OutFile': the folder '$outFolder' does not exist." -ErrorId 'ExTls.OutFolderNotFound' -Category ObjectNotFound -TargetObject $OutFile -ExceptionType 'System.IO.DirectoryNotFoundException'))
+            }
+        }
+
         # The fleet: data, serialised as JSON and written to the CLI's stdin.
         $total = 0
         if ($PSCmdlet.ParameterSetName -eq 'FleetFile') {
