@@ -55,6 +55,9 @@ function handshake(raw: net.Socket, spec: HandshakeSpec, ctx: AttemptContext): P
       maxVersion: version,
       // we record whether the chain validates instead of refusing the connection
       rejectUnauthorized: false,
+      // chainValid is about the chain alone: Node otherwise folds a name mismatch with the SNI name into
+      // `authorized` (ERR_TLS_CERT_ALTNAME_INVALID); names are judged separately (hostnameMatches, the name check)
+      checkServerIdentity: () => undefined,
       // SNI must be a host name (RFC 6066), never an IP literal
       ...(servername && !net.isIP(servername) ? { servername } : {}),
       ...(ciphers ? { ciphers } : {}),
