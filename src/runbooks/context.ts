@@ -115,6 +115,10 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
     probeTarget: input.lastProbe?.endpoint ?? `${s.server}:25`,
     lastProbe: input.lastProbe,
+    exchangeOnlineProbe: {
+      target: input.lastProbe?.endpoint ?? `${s.server}:25`,
+      expectName: input.lastProbe?.exchangeOnline?.expectName ?? null,
+    },
     wave: input.wave,
     files: { ...FILES },
     planJson: jsonAscii(plan),
