@@ -3,10 +3,11 @@
  * TLS 1.2 client get through, which suite, what the server takes instead, and the certificate as Exchange Online
  * judges it. Needs root and the Debian postfix + openssl packages (CI: scripts/setup.sh --system).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { parse } from 'csv-parse/sync';
 import { main } from '../../src/cli.js';
 import { exchangeOnlineProfile } from '../../src/probe/exchange-online.js';
 import { probeEndpoint } from '../../src/probe/runner.js';
@@ -208,5 +209,25 @@ describe('probe --as exchange-online against Postfix', () => {
     const results = JSON.parse(stdout) as ProbeResult[];
     expect(results.map((r) => r.exchangeOnline?.canDeliver)).toEqual([false, true]);
     expect(results[0]!.exchangeOnline?.serverSuites?.suites).toContain('TLS_DHE_RSA_WITH_AES_256_GCM_SHA384');
+  });
+
+  it('CLI --fleet: the Exchange Online check is on by default, the expected name from the fleet\'s smtpFqdn', async () => {
+    const fleet = join(work, 'fleet.yaml');
+    await writeFile(fleet, ['servers:', '  - name: EX01', '    address: 127.0.0.1', '    smtpFqdn: mail.contoso.test', ''].join('\n'));
+    let stdout = '';
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['node', 'extls', 'probe', '--fleet', fleet, '--port', String(pf.wrongName.port), '--format', 'csv'])).toBe(0);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    const [cells] = parse(stdout, { bom: true, columns: true }) as Record<string, string>[];
+    if (!cells) throw new Error(`no csv row in ${stdout}`);
+    expect(cells['server']).toBe('EX01');
+    expect(cells['Exchange Online']).toBe('yes');
+    expect(cells['cert for EXO']).toContain('not mail.contoso.test (from the fleet file)');
+    expect(cells['thumbprint']).toMatch(/^[0-9A-F]{40}$/);
   });
 });
