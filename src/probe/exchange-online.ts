@@ -139,7 +139,9 @@ export async function checkExchangeOnline(
     ciphers: `${profile.tls12.map((s) => opensslName(s)!).join(':')}:${ANY_LEVEL}`,
     ...(servername ? { servername } : {}),
   };
-  const tls12 = profile.tls12.length ? (await attemptHandshake(tls12Spec, ctx)).result : notTested('TLSv1.2', 'no TLS 1.2 suite in the table');
+  const first = profile.tls12.length ? await attemptHandshake(tls12Spec, ctx) : null;
+  const tls12 = first ? first.result : notTested('TLSv1.2', 'no TLS 1.2 suite in the table');
+  const starttlsRefused = first?.starttlsReply != null && first.starttlsReply.code !== 220;
   const tls13 = profile.tls13.length
     ? (await attemptHandshake({ version: 'TLSv1.3', ciphers: profile.tls13.join(':'), ...(servername ? { servername } : {}) }, ctx)).result
     : notTested('TLSv1.3', 'Exchange Online does not use TLS 1.3 for SMTP according to data/m365-cipher-suites.csv');
@@ -154,8 +156,12 @@ export async function checkExchangeOnline(
   const serverTls12 = result.versions.find((v) => v.version === 'TLSv1.2');
   let reason: string;
   let serverSuites: ServerSuites | null = null;
-  if (tls12.outcome === 'error') {
-    reason = `the handshake did not get an answer (${tls12.step ?? 'handshake'}: ${tls12.reason ?? 'error'})`;
+  if (tls12.outcome === 'error' && starttlsRefused) {
+    reason = `STARTTLS refused (${first!.starttlsReply!.code} ${first!.starttlsReply!.text})`;
+  } else if (tls12.outcome === 'error' || tls12.outcome === 'not-tested') {
+    // a timeout or a dropped connection says nothing about what Exchange Online would get: never a "no"
+    const why = `the handshake got no answer (${tls12.step ?? 'handshake'}: ${tls12.reason ?? 'error'})`;
+    return { ...base, canDeliver: null, display: `unknown: ${why}`, reason: why, tls12, tls13, certificate };
   } else if (serverTls12 && serverTls12.outcome === 'refused') {
     reason = `the server refuses TLS 1.2 (${serverTls12.reason ?? 'refused'})`;
   } else {

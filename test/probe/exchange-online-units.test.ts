@@ -13,6 +13,8 @@ import type { CertificateInfo, ProbeResult } from '../../src/probe/types.js';
 import { dataDir } from '../../src/util/paths.js';
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
+import { probeEndpoint } from '../../src/probe/runner.js';
+import { refusingStarttls, startFake, type FakeServer } from './fake-smtp.js';
 
 describe('IANA and OpenSSL suite names', () => {
   it('maps both ways, with and without the curve suffix older Windows writes', () => {
@@ -168,5 +170,47 @@ describe('joining by SHA-1 thumbprint', () => {
     const find = probesByThumbprint([a, none, b]);
     expect(find(T.toLowerCase())).toEqual([a, b]);
     expect(find('00')).toEqual([]);
+  });
+});
+
+describe('the Exchange Online check when the server does not get as far as a handshake', () => {
+  const fakes: FakeServer[] = [];
+  afterAll(async () => Promise.all(fakes.map((f) => f.close())));
+  const options = { timeoutMs: 400, concurrency: 1, ehloName: 'probe.extls.test', exchangeOnline: true, versions: ['TLSv1.2'] as const };
+
+  it('STARTTLS refused (454): no, with the reply', async () => {
+    const f = await startFake(refusingStarttls);
+    fakes.push(f);
+    const r = await probeEndpoint({ host: '127.0.0.1', port: f.port, server: null }, options);
+    expect(r.exchangeOnline?.canDeliver).toBe(false);
+    expect(r.exchangeOnline?.reason).toBe('STARTTLS refused (454 4.7.0 TLS not available due to local problem)');
+  });
+
+  it('a handshake that times out is unknown, never a no', async () => {
+    const f = await startFake({
+      onConnect: (s) => s.write('220 fake ESMTP\r\n'),
+      onLine: (line, s) => {
+        const cmd = line.toUpperCase();
+        if (cmd.startsWith('EHLO')) s.write('250-fake\r\n250 STARTTLS\r\n');
+        else if (cmd === 'STARTTLS') s.write('220 2.0.0 go ahead\r\n'); // …and then silence
+        else if (cmd.startsWith('MAIL')) s.write('250 2.1.0 Ok\r\n');
+        else if (cmd === 'RSET') s.write('250 2.0.0 Ok\r\n');
+        else if (cmd === 'QUIT') s.end('221 2.0.0 Bye\r\n');
+      },
+    });
+    fakes.push(f);
+    const r = await probeEndpoint({ host: '127.0.0.1', port: f.port, server: null }, options);
+    expect(r.exchangeOnline?.canDeliver).toBeNull();
+    expect(r.exchangeOnline?.display).toMatch(/^unknown: the handshake got no answer \(handshake: TLS handshake did not finish/);
+    expect(r.exchangeOnline?.serverSuites).toBeNull();
+  });
+
+  it('an endpoint that cannot be probed is unknown', async () => {
+    const f = await startFake({});
+    const port = f.port;
+    await f.close();
+    const r = await probeEndpoint({ host: '127.0.0.1', port, server: null }, options);
+    expect(r.status).toBe('failed');
+    expect(r.exchangeOnline?.canDeliver).toBeNull();
   });
 });
