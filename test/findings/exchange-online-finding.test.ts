@@ -103,6 +103,10 @@ describe('the runbook post-check', () => {
     expect(runbook).toContain("extls probe --as exchange-online --expect-name 'mail.o''brien.test' -- 'ex02.contoso.com:25'");
     expect(runbook).toContain('Before the change it accepts TLS 1.2; Exchange Online: no: the server refuses TLS 1.2.');
     expect(runbook).toContain('EXO-CANNOT-DELIVER');
+    // the fleet's probe column says no too, not "TLS 1.2" in green
+    const csv = readFileSync(join(out, 'summary.csv'), 'utf8').split('\r\n');
+    const col = csv[0]!.split(',').indexOf('STARTTLS probe');
+    expect(csv[1]!.split(',')[col]).toBe('Exchange Online: no');
   });
 
   it('without probe results: the probe as Exchange Online on the server name, no expected name', async () => {
