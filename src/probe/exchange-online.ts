@@ -11,11 +11,11 @@ import { attemptHandshake, type AttemptContext, type HandshakeSpec } from './han
 import type { CertificateInfo, Endpoint, ExchangeOnlineCheck, ProbeOptions, ProbeResult, ServerSuites, VersionResult } from './types.js';
 
 /**
- * The status column the mail-flow work adds to data/m365-cipher-suites.csv: rows accepted only until TLS 1.0/1.1
- * were deprecated are not offered. Without the column every row counts as current.
+ * data/m365-cipher-suites.csv's status column: `accepted` (Microsoft's current list) is offered; rows accepted only
+ * until TLS 1.0/1.1 were deprecated (`until-tls10-deprecation`) are not. Without the column every row counts.
  */
 export const SUITE_STATUS_COLUMN = 'status';
-export const CURRENT_SUITE_STATUS = 'current';
+export const CURRENT_SUITE_STATUS = 'accepted';
 
 // Our OpenSSL must not refuse what Schannel would accept (small DH groups, SHA-1 signatures in the key exchange):
 // the verdict is about the suites and the version; the certificate is judged separately.
