@@ -1,8 +1,10 @@
 // A probe saying Exchange Online cannot deliver: a critical finding tied to its SCHANNEL or cipher-suite cause,
 // and the runbook's post-check that runs the same probe (every value through psLiteral).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import { main } from '../../src/cli.js';
+import { packageRoot } from '../../src/util/paths.js';
 import { EXO_CANNOT_DELIVER, withExchangeOnlineFinding } from '../../src/findings/rules-probe.js';
 import type { ServerAnalysis } from '../../src/findings/types.js';
 import type { ExchangeOnlineCheck, ProbeResult, VersionResult } from '../../src/probe/types.js';
@@ -113,5 +115,34 @@ describe('the runbook post-check', () => {
     const out = join(runDir('eo-postcheck'), 'out');
     await renderRunbooks(findingsDoc([server({ name: 'EX02', changes: tls12Changes() })]), { outDir: out, generatedAt: '2026-11-28T08:00:00.000Z' });
     expect(readFileSync(join(out, 'EX02', 'runbook.md'), 'utf8')).toContain("extls probe --as exchange-online -- 'EX02:25'");
+  });
+});
+
+describe('extls analyze --probes', () => {
+  it('adds the finding to the server the probe joins (by fleet name), and leaves the others alone', async () => {
+    const dir = runDir('eo-analyze');
+    const data = JSON.parse(readFileSync(join(packageRoot, 'test', 'fixtures', 'inventory', 'collector-output-ex01.json'), 'utf8'));
+    const record = (server: string) => ({
+      schemaVersion: 1, server, address: `${server.toLowerCase()}.contoso.local`, transport: 'file', groups: { dag: null, site: 'HQ', role: 'mailbox' },
+      status: 'ok', failure: null, startedAt: '2026-01-01T00:00:00Z', durationMs: 1, data: { ...data, computerName: server },
+    });
+    const inv = join(dir, 'inventory.json');
+    writeFileSync(inv, JSON.stringify({ schemaVersion: 1, tool: { name: 'extls', version: 't' }, createdAt: '2026-01-01T00:00:00Z', source: 'test', servers: [record('EX01'), record('EX02')], summary: { total: 2, ok: 2, failed: 0 } }));
+    const probes = join(dir, 'probes.json');
+    writeFileSync(probes, JSON.stringify([probe('EX02', { reason: 'the server refuses TLS 1.2', display: 'no: the server refuses TLS 1.2' })]));
+    let stdout = '';
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['node', 'extls', 'analyze', inv, '--probes', probes, '--format', 'json'])).toBe(0);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    const doc = JSON.parse(stdout) as { servers: ServerAnalysis[]; summary: { bySeverity: { critical: number } } };
+    const byName = Object.fromEntries(doc.servers.map((s) => [s.server, s]));
+    expect(exo(byName['EX01']!)).toBeUndefined();
+    expect(exo(byName['EX02']!)?.severity).toBe('critical');
+    expect(doc.summary.bySeverity.critical).toBeGreaterThanOrEqual(1);
   });
 });
