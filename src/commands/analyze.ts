@@ -8,12 +8,14 @@ import { checkOutFile } from '../util/out-path.js';
 import { formatRows, formats, parseFormat, type Column, type Format } from '../util/format.js';
 import { readJsonInput } from '../util/read-json.js';
 import { toAsciiJson } from '../util/json.js';
+import { loadProbeResults } from '../runbooks/probes.js';
 
 interface AnalyzeCliOptions {
   policy: string[];
   format?: Format;
   out?: string;
   referenceTime?: string;
+  probes?: string;
 }
 
 /** Table: one row per server, one verdict column per policy. */
@@ -100,6 +102,7 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'stdout format (default: table on a terminal, else json)').choices([...formats]))
     .option('--out <file>', 'write the findings document (JSON, schemas/findings.schema.json) here')
     .option('--reference-time <iso>', 'judge product support as of this time (default: now)')
+    .option('--probes <file>', 'results of `extls probe --as exchange-online --format json`: a server Exchange Online cannot deliver to gets a critical finding')
     .action(async (inventoryFile: string, opts: AnalyzeCliOptions) => {
       process.exitCode = await runAnalyze(inventoryFile, opts);
     });
@@ -114,7 +117,8 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
   }
   if (opts.out) checkOutFile(opts.out);
   const policies = (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
-  const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime });
+  const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
+  const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime, ...(probes ? { probes } : {}) });
   for (const e of doc.inputErrors) {
     process.stderr.write(`extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
   }

@@ -8,7 +8,9 @@ import { fleetFindingsOf, fleetMember, StringPool, type FleetMember } from './fl
 import { SendConnectorFleet } from './fleet-connectors.js';
 import { loadKnowledge, type Knowledge } from './knowledge.js';
 import { loadPolicy, type Policy } from './policy.js';
+import { exchangeOnlineProbes, withExchangeOnlineFinding } from './rules-probe.js';
 import { analyzeServer } from './server.js';
+import type { ProbeResult } from '../probe/types.js';
 import type { FindingsDocument, InputError, PolicySummary, ServerAnalysis, SeverityCounts } from './types.js';
 
 export interface AnalyzeOptions {
@@ -17,6 +19,8 @@ export interface AnalyzeOptions {
   /** createdAt of the output; default: now */
   now?: Date;
   knowledge?: Knowledge;
+  /** extls probe results: a server whose probe says Exchange Online cannot deliver gets a critical finding */
+  probes?: readonly ProbeResult[];
 }
 
 export interface CheckedInventory {
@@ -96,6 +100,7 @@ export class FleetAnalyzer {
   private readonly identities = new ServerIdentities();
   private ok = 0;
   private failed = 0;
+  private readonly probeFor: ReturnType<typeof exchangeOnlineProbes> | null;
 
   constructor(policySpecs: (Policy | string)[] = ['tls12-ready'], options: AnalyzeOptions = {}) {
     this.policies = policySpecs.map((p) => (typeof p === 'string' ? loadPolicy(p) : p));
@@ -105,6 +110,7 @@ export class FleetAnalyzer {
     this.referenceTime = options.referenceTime ?? new Date();
     this.knowledge = options.knowledge ?? loadKnowledge();
     this.verdictCounts = new Map(ids.map((id) => [id, { pass: 0, fail: 0, blocked: 0, notJudged: 0 }]));
+    this.probeFor = options.probes ? exchangeOnlineProbes(options.probes) : null;
   }
 
   /** Validate and judge one record. A record that fails the schema becomes an input error (returns null). */
@@ -124,7 +130,8 @@ export class FleetAnalyzer {
 
   /** Judge a record already known to be valid. */
   judge(record: InventoryRecord): { analysis: ServerAnalysis; record: InventoryRecord } {
-    const analysis = analyzeServer(record, this.policies, this.referenceTime, this.knowledge);
+    let analysis = analyzeServer(record, this.policies, this.referenceTime, this.knowledge);
+    if (this.probeFor) analysis = withExchangeOnlineFinding(analysis, this.probeFor(record.server, record.address));
     this.members.push(fleetMember(analysis, this.strings));
     this.sendConnectors.add(record);
     if (analysis.status === 'ok') this.ok++;

@@ -54,7 +54,7 @@ function uniqueChanges(list: RegistryChange[]): RegistryChange[] {
   return [...seen.values()];
 }
 
-function verdictDisplay(v: PolicyVerdict['verdict'], findings: number, changes: number, blockers: Blocker[], failure?: string): string {
+export function verdictDisplay(v: PolicyVerdict['verdict'], findings: number, changes: number, blockers: Blocker[], failure?: string): string {
   switch (v) {
     case 'pass': return 'pass';
     case 'fail': return `fail: ${findings} finding${findings === 1 ? '' : 's'}, ${changes} change${changes === 1 ? '' : 's'}`;
@@ -69,7 +69,7 @@ export function countSeverities(findings: { severity: Severity }[]): SeverityCou
   return c;
 }
 
-function worst(findings: Finding[]): Severity | null {
+export function worst(findings: Finding[]): Severity | null {
   return findings.reduce<Severity | null>((w, f) => (w === null || rank(f.severity) < rank(w) ? f.severity : w), null);
 }
 
@@ -82,7 +82,7 @@ function mergeInto(map: Map<string, Finding>, f: Finding): void {
   have.blockers = uniqueBlockers([...have.blockers, ...f.blockers]);
 }
 
-function sortFindings(list: Finding[]): Finding[] {
+export function sortFindings(list: Finding[]): Finding[] {
   return list.sort((a, b) => rank(a.severity) - rank(b.severity) || a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
 }
 

@@ -73,6 +73,7 @@ function resolveServer(entry: FleetFile['servers'][number], fleet: FleetFile, ba
   return {
     name: entry.name,
     address: entry.address ?? entry.name,
+    smtpFqdn: entry.smtpFqdn ?? null,
     transport,
     timeoutSeconds: entry.timeoutSeconds ?? d.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
     groups: { dag: entry.dag ?? null, site: entry.site ?? null, role: entry.role ?? null },

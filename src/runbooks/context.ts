@@ -123,6 +123,10 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     probeTarget,
     probeCommand: `extls probe ${psLiteral(probeTarget)}`,
     lastProbe: input.lastProbe,
+    exchangeOnlineProbe: {
+      target: input.lastProbe?.endpoint ?? probeTarget,
+      expectName: input.lastProbe?.exchangeOnline?.expectName ?? null,
+    },
     wave: input.wave,
     files: { ...FILES },
     planJson: jsonAscii(plan),
@@ -170,6 +174,8 @@ function cell(text: string, cls: string, sort: string): MatrixCell {
 function probeCell(p: LastProbe | null): MatrixCell {
   if (!p) return na;
   if (!p.reached) return cell('probe failed', 'na', '1');
+  // TLS 1.2 accepted with none of Exchange Online's suites is still a server Exchange Online cannot deliver to
+  if (p.exchangeOnline?.canDeliver === false) return cell('Exchange Online: no', 'fail', '5');
   if (!p.tls12Accepted) return cell('no TLS 1.2', 'fail', '4');
   return p.legacyAccepted ? cell('TLS 1.2 + legacy', 'warn', '3') : cell('TLS 1.2', 'ok', '2');
 }

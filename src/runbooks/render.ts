@@ -16,6 +16,8 @@ import { needsRunbook } from './plan.js';
 import { prepareRecords, prepareServer, SharedObjects } from './prepare.js';
 import { writeSummaryCsv } from './summary-csv.js';
 import { ProbeIndex } from './probes.js';
+import { withExchangeOnlineFinding } from '../findings/rules-probe.js';
+import { countSeverities } from '../findings/server.js';
 import type { ProbeResult } from '../probe/types.js';
 import { TextFileWriter } from './text-writer.js';
 import { loadTemplates, type ChunkSink, type TemplateSet } from './templates.js';
@@ -93,8 +95,14 @@ function serverFile(templates: TemplateSet, name: string, ctx: ServerContext, bo
 
 /** Renders every output for `findings` into options.outDir. Throws with the server and template named. */
 export async function renderRunbooks(findings: unknown, options: RenderOptions): Promise<RenderResult> {
-  const doc = checkFindings(findings);
+  let doc = checkFindings(findings);
   const probes = options.probes ? new ProbeIndex(options.probes) : undefined;
+  if (probes) {
+    // findings analysed without these probes still get the Exchange Online finding (no-op when it is there)
+    const judged = doc.servers.map((s) => withExchangeOnlineFinding(s, probes.result(s.server, s.address)));
+    const bySeverity = countSeverities(judged.flatMap((s) => s.findings));
+    doc = { ...doc, servers: judged, summary: { ...doc.summary, bySeverity } };
+  }
   const shared = new SharedObjects();
   const servers = doc.servers.map((s) => prepareServer(s, shared, probes));
   const templates = loadTemplates(options.templatesDir);
@@ -115,7 +123,7 @@ export async function renderRunbooksFromRecords(
   policies: (Policy | string)[],
   options: RenderOptions & { referenceTime?: Date },
 ): Promise<{ findings: FindingsDocument; result: RenderResult }> {
-  let analyzer: FleetAnalyzer | null = new FleetAnalyzer(policies, { referenceTime: options.referenceTime });
+  let analyzer: FleetAnalyzer | null = new FleetAnalyzer(policies, { referenceTime: options.referenceTime, ...(options.probes ? { probes: options.probes } : {}) });
   // templates first: a broken user template should fail before minutes of analysis
   const templates = loadTemplates(options.templatesDir);
   const servers = await prepareRecords(records, analyzer, options.probes ? new ProbeIndex(options.probes) : undefined);

@@ -36,6 +36,17 @@ function Test-ExTlsSmtpTls {
     .PARAMETER CertificateAuthorityPath
         PEM files with CA certificates to trust in addition to Node.js's bundled roots (your internal CA).
 
+    .PARAMETER AsExchangeOnline
+        Also make the handshake as Exchange Online makes it (extls probe --as exchange-online): TLS 1.2 offering
+        exactly the cipher suites Microsoft 365 accepts, in its order. Adds ExchangeOnline (yes, no or unknown),
+        ExchangeOnlineSuite (the suite chosen), ExchangeOnlineReason (why not), ServerSuites (on no: the suites the
+        server takes instead), CertificateThumbprint (SHA-1, as Get-ExchangeCertificate shows it) and
+        CertificateProblems (the certificate as Exchange Online judges it: name, chain, expiry, key size, hash).
+
+    .PARAMETER ExpectedName
+        With -AsExchangeOnline: the FQDN Exchange Online's connector expects on the certificate (its smart host or
+        TlsDomain). Without it, a host name given as ComputerName is checked.
+
     .PARAMETER EnableException
         Throw a terminating error for the first endpoint that cannot be probed.
 
@@ -54,6 +65,12 @@ function Test-ExTlsSmtpTls {
         >>     Select-Object Endpoint, StartTls, AcceptedVersions, CertificateDaysToExpiry
 
         Client submission on 587, an Edge server and an IPv6 endpoint.
+
+    .EXAMPLE
+        PS C:\> Test-ExTlsSmtpTls -ComputerName mail.contoso.com -AsExchangeOnline -ExpectedName mail.contoso.com |
+        >>     Select-Object Endpoint, ExchangeOnline, ExchangeOnlineSuite, ServerSuites, CertificateProblems
+
+        Will Exchange Online's TLS 1.2 client get through to the hybrid endpoint, and would its connector accept the certificate?
 
     .EXAMPLE
         PS C:\> Test-ExTlsSmtpTls -ComputerName (Get-ExchangeServer).Fqdn | Where-Object LegacyAccepted |
@@ -93,6 +110,11 @@ function Test-ExTlsSmtpTls {
         [ValidateNotNullOrEmpty()]
         [string[]] $CertificateAuthorityPath,
 
+        [switch] $AsExchangeOnline,
+
+        [ValidatePattern('^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$')]
+        [string] $ExpectedName,
+
         [switch] $EnableException
     )
 
@@ -131,6 +153,13 @@ function Test-ExTlsSmtpTls {
         if ($ThrottleLimit -gt 0) { $arguments.Add('--concurrency=' + $ThrottleLimit) }
         if ($EhloName) { $arguments.Add('--ehlo-name=' + $EhloName) }
         foreach ($ca in $CertificateAuthorityPath) { $arguments.Add('--ca=' + (& $pathOf $ca)) }
+        if ($ExpectedName -and -not $AsExchangeOnline) {
+            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message '-ExpectedName needs -AsExchangeOnline' -ErrorId 'ExTls.ExpectedNameWithoutAsExchangeOnline' -Category InvalidArgument -TargetObject $ExpectedName))
+        }
+        if ($AsExchangeOnline) {
+            $arguments.Add('--as=exchange-online')
+            if ($ExpectedName) { $arguments.Add('--expect-name=' + $ExpectedName) }
+        }
         # Endpoints are positional: after "--" nothing can be taken for an option.
         $arguments.Add('--')
         foreach ($e in $endpoints) { $arguments.Add($e) }
@@ -179,6 +208,21 @@ function Test-ExTlsSmtpTls {
                 Message                 = $message
                 Address                 = Get-ExTlsProperty $r 'address'
                 Result                  = $r
+            }
+            if ($AsExchangeOnline) {
+                $canDeliver = Get-ExTlsProperty $r 'exchangeOnline', 'canDeliver'
+                $verdict = 'unknown'
+                if ($canDeliver -eq $true) { $verdict = 'yes' } elseif ($canDeliver -eq $false) { $verdict = 'no' }
+                $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls12', 'cipher', 'standardName'
+                if (-not $chosen) { $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls13', 'cipher', 'standardName' }
+                $item | Add-Member -NotePropertyMembers ([ordered]@{
+                    ExchangeOnline        = $verdict
+                    ExchangeOnlineSuite   = $chosen
+                    ExchangeOnlineReason  = Get-ExTlsProperty $r 'exchangeOnline', 'reason'
+                    ServerSuites          = @(Get-ExTlsProperty $r 'exchangeOnline', 'serverSuites', 'suites' @())
+                    CertificateThumbprint = Get-ExTlsProperty $r 'certificate', 'thumbprint'
+                    CertificateProblems   = @(Get-ExTlsProperty $r 'exchangeOnline', 'certificate', 'reasons' @())
+                })
             }
             $item
             if ($status -ne 'ok') {
