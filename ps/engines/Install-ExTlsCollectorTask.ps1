@@ -18,8 +18,12 @@
 .PARAMETER SharePath
     The drop folder, usually a UNC path (\\fileserver\extls$). Each server writes <COMPUTERNAME>.json there.
 
+.PARAMETER SourcePath
+    Folder holding ExTlsCollector.ps1 and Invoke-ExTlsCollectorTask.ps1 (default: this script's folder). A
+    Configuration Manager run script gives a read-only share here, since it runs this script from a temporary copy.
+
 .PARAMETER CollectorPath
-    The bundled collector to install (default: ExTlsCollector.ps1 beside this script).
+    The bundled collector to install (default: ExTlsCollector.ps1 in SourcePath).
 
 .PARAMETER InstallPath
     Local folder for the collector, the task script and its settings (default: %ProgramData%\extls).
@@ -42,10 +46,15 @@
 
 .EXAMPLE
     .\Install-ExTlsCollectorTask.ps1 -SharePath '\\fs01\extls$' -At '22:30' -WhatIf
+
+.EXAMPLE
+    Configuration Manager run script (this file's content), parameters SharePath = \\fs01\extls$ and
+    SourcePath = \\fs01\extls-src$ (the collector and the task script, read-only for the computer accounts).
 #>
 [CmdletBinding(SupportsShouldProcess = $true)]
 param(
     [Parameter(Mandatory = $true)] [ValidateNotNullOrEmpty()] [string] $SharePath,
+    [string] $SourcePath,
     [string] $CollectorPath,
     [string] $InstallPath,
     [ValidatePattern('^([01]?[0-9]|2[0-3]):[0-5][0-9]$')] [string] $At = '03:00',
@@ -57,8 +66,12 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2
 
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-if (-not $CollectorPath) { $CollectorPath = Join-Path $here 'ExTlsCollector.ps1' }
+if (-not $SourcePath) {
+    # empty when this text runs as a script block (a copy of it, as Configuration Manager runs scripts)
+    if (-not $PSCommandPath) { throw 'run from a script block: give -SourcePath (the folder with ExTlsCollector.ps1 and Invoke-ExTlsCollectorTask.ps1)' }
+    $SourcePath = Split-Path -Parent $PSCommandPath
+}
+if (-not $CollectorPath) { $CollectorPath = Join-Path $SourcePath 'ExTlsCollector.ps1' }
 if (-not $InstallPath) {
     if (-not $env:ProgramData) { throw 'no %ProgramData% on this system: give -InstallPath' }
     $InstallPath = Join-Path $env:ProgramData 'extls'
@@ -66,7 +79,7 @@ if (-not $InstallPath) {
 # The task's command line quotes this path; a double quote cannot be in a Windows path anyway.
 if ($InstallPath.Contains('"')) { throw "InstallPath must not contain a double quote: $InstallPath" }
 if (-not (Test-Path -LiteralPath $CollectorPath -PathType Leaf)) { throw "collector not found: $CollectorPath (build it with npm run build: dist/ExTlsCollector.ps1)" }
-$taskScript = Join-Path $here 'Invoke-ExTlsCollectorTask.ps1'
+$taskScript = Join-Path $SourcePath 'Invoke-ExTlsCollectorTask.ps1'
 if (-not (Test-Path -LiteralPath $taskScript -PathType Leaf)) { throw "task script not found: $taskScript" }
 try {
     $options = ConvertFrom-Json -InputObject $OptionsJson

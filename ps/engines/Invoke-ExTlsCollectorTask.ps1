@@ -23,7 +23,7 @@ param([string] $ConfigPath)
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2
 
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
+$here = $PSScriptRoot
 if (-not $ConfigPath) { $ConfigPath = Join-Path $here 'ExTlsCollectorTask.json' }
 $lastRun = Join-Path $here 'last-run.json'
 $started = [DateTime]::UtcNow

@@ -95,6 +95,19 @@ Describe 'Register-ExTlsCollectorTask' {
         $global:ExTlsRegistered.Count | Should -Be 0
     }
 
+    It 'runs as a Configuration Manager run script does (a temporary copy of its text): files from -SourcePath' {
+        $source = Join-Path $work 'source'
+        $null = New-Item -ItemType Directory -Path $source
+        Copy-Item -LiteralPath $collector -Destination $source
+        Copy-Item -LiteralPath (Join-Path $root 'ps/engines/Invoke-ExTlsCollectorTask.ps1') -Destination $source
+        $script = [scriptblock]::Create([IO.File]::ReadAllText((Join-Path $root 'ps/engines/Install-ExTlsCollectorTask.ps1')))
+        { & $script -SharePath $share -InstallPath $install } | Should -Throw '*give -SourcePath*'
+        & $script -SharePath $share -SourcePath $source -InstallPath $install -OptionsJson $options
+        $global:ExTlsRegistered.Count | Should -Be 1
+        (Get-FileHash (Join-Path $install 'ExTlsCollector.ps1')).Hash | Should -Be (Get-FileHash $collector).Hash
+        Test-Path -LiteralPath (Join-Path $install 'Invoke-ExTlsCollectorTask.ps1') | Should -BeTrue
+    }
+
     It 'the installed task writes <COMPUTERNAME>.json to the share in one piece, and extls inventory --from reads it' {
         Register-ExTlsCollectorTask -SharePath $share -InstallPath $install -OptionsJson $options
         $run = Invoke-TaskScript -InstallPath $install
