@@ -3,10 +3,11 @@
 // fetches every server's JSON into a drop folder and builds the inventory with `extls inventory --fleet --from`.
 // extls analyze must judge it exactly as it judges the demo's own remoting run.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { parse } from 'yaml';
 import { locatePowerShell } from '../../src/powershell/locate.js';
 import { packageRoot } from '../../src/util/paths.js';
 import type { Inventory } from '../../src/inventory/types.js';
@@ -91,4 +92,42 @@ describe('examples/ansible', () => {
     expect(existsSync(join(out, 'fleet.json'))).toBe(false);
     expect(existsSync(join(out, 'inventory.json'))).toBe(false);
   }, 300_000);
+});
+
+describe('the win_powershell script of the Windows play', () => {
+  // What ansible.windows.win_powershell does with it: a script block given the task's parameters, $Ansible in scope.
+  const runner = [
+    'param([string]$ScriptPath, [string]$ParametersJson)',
+    '$ErrorActionPreference = "Stop"',
+    '$Ansible = [pscustomobject]@{ Changed = $true; Result = $null }',
+    '$parameters = @{}',
+    '(ConvertFrom-Json $ParametersJson).PSObject.Properties | ForEach-Object { $parameters[$_.Name] = $_.Value }',
+    '& ([scriptblock]::Create([IO.File]::ReadAllText($ScriptPath))) @parameters',
+    '[pscustomobject]@{ changed = $Ansible.Changed } | ConvertTo-Json -Compress',
+  ].join('\n');
+
+  it('runs the collector with the options as a parameter and reports no change (Windows PowerShell 5.1 syntax)', async () => {
+    const tasks = parse(await readFile(join(examples, 'roles', 'extls_collector', 'tasks', 'windows.yml'), 'utf8')) as Array<Record<string, { script?: string; parameters?: Record<string, string> }>>;
+    const task = tasks.find((t) => t['ansible.windows.win_powershell'])!['ansible.windows.win_powershell']!;
+    const dir = await mkdtemp(join(tmpdir(), 'extls-winps-'));
+    try {
+      const script = join(dir, 'script.ps1');
+      const runnerPath = join(dir, 'runner.ps1');
+      await writeFile(script, task.script!);
+      await writeFile(runnerPath, runner);
+      expect(Object.keys(task.parameters!).sort()).toEqual(['CollectorPath', 'OptionsJson', 'OutFile']);
+      const demo = join(packageRoot, 'examples', 'demo', 'servers', 'EX01', 'registry');
+      const options = { computerName: "EX01 '$(x)", registryExports: (await readdir(demo)).sort().map((f) => join(demo, f)), scanLogs: false };
+      const outFile = join(dir, 'EX01.json');
+      const r = await execa(pwsh, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', runnerPath, '-ScriptPath', script,
+        '-ParametersJson', JSON.stringify({ CollectorPath: join(packageRoot, 'dist', 'ExTlsCollector.ps1'), OutFile: outFile, OptionsJson: JSON.stringify(options) })], { reject: false });
+      expect({ code: r.exitCode, err: r.stderr }).toEqual({ code: 0, err: '' });
+      expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ changed: false });
+      expect(JSON.parse(await readFile(outFile, 'utf8')).computerName).toBe("EX01 '$(x)");
+      const ps7 = await execa(pwsh, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', join(packageRoot, 'test', 'collector', 'Find-Ps7OnlySyntax.ps1'), '-Path', script]);
+      expect(JSON.parse(ps7.stdout)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
