@@ -141,12 +141,6 @@ export class DropFolder {
   }
 }
 
-/** Build records from collector JSON files in a folder (no fleet file). */
-export async function* recordsFromFolder(folder: string, options: DropOptions = { staleAfterMs: null }): AsyncGenerator<InventoryRecord> {
-  const drops = await DropFolder.open(folder);
-  yield* drops.plan([], options).records;
-}
-
 function target(s: FleetServer) {
   return { name: s.name, address: s.address, groups: s.groups, transport: s.transport };
 }
