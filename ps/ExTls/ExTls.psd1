@@ -12,6 +12,7 @@
         'Get-ExTlsFinding'
         'Invoke-ExTlsInventory'
         'New-ExTlsRunbook'
+        'Register-ExTlsCollectorTask'
         'Test-ExTlsSmtpTls'
     )
     CmdletsToExport      = @()

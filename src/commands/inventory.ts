@@ -3,9 +3,10 @@ import { loadFleet } from '../fleet/load.js';
 import { PersistentPowerShellHost } from '../powershell/host.js';
 import { locatePowerShell } from '../powershell/locate.js';
 import { collectFleet, planFleet, type Credential } from '../inventory/collect.js';
-import { recordsFromFolder } from '../inventory/from-folder.js';
+import { DropFolder, parseAge } from '../inventory/from-folder.js';
 import { recordsFromExports } from '../inventory/offline-exports.js';
 import { createProgress } from '../inventory/progress.js';
+import type { Fleet } from '../fleet/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { InventoryWriter } from '../inventory/writer.js';
 import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
@@ -21,6 +22,7 @@ interface InventoryOptions {
   fleet?: string;
   from?: string;
   exports?: string;
+  staleAfter: string;
   out?: string;
   format?: Format;
   throttle?: number;
@@ -54,7 +56,8 @@ export function register(program: Command): void {
     .command('inventory')
     .description('Collect TLS settings, builds and evidence from every server into one inventory')
     .option('--fleet <file>', 'fleet file (YAML or JSON); - reads it from stdin')
-    .option('--from <folder>', 'build the inventory from collector JSON files (ExTlsCollector.ps1 -OutFile)')
+    .option('--from <folder>', 'build the inventory from collector JSON files (ExTlsCollector.ps1 -OutFile); with --fleet, merged with the live fan-out')
+    .option('--stale-after <age>', 'with --from: a file whose report is older than this is a failed record "stale" (e.g. 36h, 7d; off)', '7d')
     .option('--exports <folder>', 'offline: one sub-folder per server holding its reg export files')
     .option('--out <file>', 'write inventory.json here (atomically)')
     .addOption(new Option('--format <format>', 'also print records on stdout (ndjson streams as servers finish)').choices([...formats]))
@@ -71,8 +74,9 @@ export function register(program: Command): void {
 }
 
 async function runInventory(opts: InventoryOptions): Promise<number> {
-  const modes = [opts.fleet, opts.from, opts.exports].filter((m) => m !== undefined);
-  if (modes.length !== 1) throw new UsageError('give exactly one of --fleet <file>, --from <folder>, --exports <folder>');
+  const modes = [opts.fleet ?? opts.from, opts.exports].filter((m) => m !== undefined);
+  if (modes.length !== 1) throw new UsageError('give --fleet <file>, --from <folder> (or both, to merge them), or --exports <folder>');
+  const staleAfterMs = parseAge(opts.staleAfter);
   if (!opts.out && !opts.format && !opts.plan) throw new UsageError('give --out <file> and/or --format <format>');
   if (opts.out && !opts.plan) checkOutFile(opts.out);
 
@@ -92,7 +96,8 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
 
   const printed: InventoryRecord[] = [];
   let writer: InventoryWriter | undefined;
-  const source = opts.fleet ? (opts.fleet === '-' ? 'stdin' : opts.fleet) : (opts.from ?? opts.exports!);
+  const fleetSource = opts.fleet === '-' ? 'stdin' : opts.fleet;
+  const source = [fleetSource, opts.from].filter(Boolean).join(' + ') || opts.exports!;
   let total = 0;
   let failed = 0;
   let duplicates = 0;
@@ -116,37 +121,22 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   try {
     if (opts.fleet && opts.plan) {
       const fleet = await loadFleet(opts.fleet, fleetText);
-      const plans = await planFleet(fleet, { pwsh: locatePowerShell(opts.pwsh).path, throttle: opts.throttle, timeoutSeconds: opts.timeout, credential });
+      // servers reporting through a drop folder are not connected to
+      const plans = await planFleet({ ...fleet, servers: fleet.servers.filter((s) => s.transport !== 'file') }, { pwsh: locatePowerShell(opts.pwsh).path, throttle: opts.throttle, timeoutSeconds: opts.timeout, credential });
       process.stdout.write(toAsciiJson(plans, 2) + '\n');
       return ExitCode.Ok;
-    } else if (opts.fleet) {
-      const fleet = await loadFleet(opts.fleet, fleetText);
-      const pwsh = locatePowerShell(opts.pwsh).path;
-      if (opts.out) writer = await InventoryWriter.open(opts.out, source);
-      const progress = createProgress(fleet.servers.length, opts);
-      const abort = new AbortController();
-      // the first SIGINT/SIGTERM stops the driver; the servers done so far are kept, the rest marked interrupted
-      const stopHandling = onInterrupt(() => abort.abort());
-      try {
-        await collectFleet(fleet, {
-          pwsh,
-          throttle: opts.throttle,
-          timeoutSeconds: opts.timeout,
-          credential,
-          signal: abort.signal,
-          onLog: (line) => progress.log(line),
-          onRecord: async (r) => {
-            progress.update(r);
-            await handle(r);
-          },
-        });
-      } finally {
-        stopHandling();
-        progress.stop();
+    } else if (opts.fleet || opts.from) {
+      const fleet = opts.fleet ? await loadFleet(opts.fleet, fleetText) : undefined;
+      const drops = opts.from ? await DropFolder.open(opts.from) : undefined;
+      const fileServers = fleet?.servers.filter((s) => s.transport === 'file') ?? [];
+      if (!drops && fileServers.length > 0) {
+        throw new UsageError(`${fleetSource}: ${fileServers.map((s) => s.name).slice(0, 5).join(', ')} use transport file: give --from <folder> with their collector files`);
       }
-    } else if (opts.from) {
+      const split = drops?.plan(fleet?.servers ?? [], { staleAfterMs, staleAfterText: opts.staleAfter });
+      const live = split ? split.live : fleet!.servers;
       if (opts.out) writer = await InventoryWriter.open(opts.out, source);
-      for await (const r of recordsFromFolder(opts.from)) await handle(r);
+      if (live.length > 0) await collectLive({ ...fleet!, servers: live }, opts, credential, handle);
+      if (split) for await (const r of split.records) await handle(r);
     } else {
       const host = new PersistentPowerShellHost(locatePowerShell(opts.pwsh).path);
       if (opts.out) writer = await InventoryWriter.open(opts.out, source);
@@ -168,6 +158,31 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
     process.stdout.write(formatRows(printed, recordColumns, opts.format));
   }
   return failed > 0 || duplicates > 0 ? ExitCode.Partial : ExitCode.Ok;
+}
+
+async function collectLive(fleet: Fleet, opts: InventoryOptions, credential: Credential | undefined, handle: (r: InventoryRecord) => Promise<void>) {
+  const pwsh = locatePowerShell(opts.pwsh).path;
+  const progress = createProgress(fleet.servers.length, opts);
+  const abort = new AbortController();
+  // the first SIGINT/SIGTERM stops the driver; the servers done so far are kept, the rest marked interrupted
+  const stopHandling = onInterrupt(() => abort.abort());
+  try {
+    await collectFleet(fleet, {
+      pwsh,
+      throttle: opts.throttle,
+      timeoutSeconds: opts.timeout,
+      credential,
+      signal: abort.signal,
+      onLog: (line) => progress.log(line),
+      onRecord: async (r) => {
+        progress.update(r);
+        await handle(r);
+      },
+    });
+  } finally {
+    stopHandling();
+    progress.stop();
+  }
 }
 
 function parseCredential(line: string): Credential {

@@ -86,6 +86,17 @@ export function sortFindings(list: Finding[]): Finding[] {
   return list.sort((a, b) => rank(a.severity) - rank(b.severity) || a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
 }
 
+function failureHint(category: string | undefined): string {
+  switch (category) {
+    case 'stale':
+      return 'It stopped reporting to the drop folder: check the collection task on the server (scheduled task, GPO, Configuration Manager or Ansible run) and its access to the share, then build the inventory again.';
+    case 'duplicate':
+      return 'More than one source claims this server: keep the one that belongs to it and build the inventory again.';
+    default:
+      return 'Fix access (WinRM/SSH reachability, credentials, time-outs) and run extls inventory again.';
+  }
+}
+
 export function analyzeFailedServer(record: InventoryRecord, policies: Policy[]): ServerAnalysis {
   const reason = record.failure ? `${record.failure.category}: ${record.failure.message}` : 'no collector output';
   const ev = [{ kind: 'collection' as const, path: null, name: record.failure?.category ?? null, raw: record.failure?.message ?? null, display: reason }];
@@ -94,9 +105,7 @@ export function analyzeFailedServer(record: InventoryRecord, policies: Policy[])
     severity: 'high',
     category: 'collection',
     title: `Could not be judged: collection failed (${record.failure?.category ?? 'no data'})`,
-    explanation:
-      `extls could not read this server's settings (${reason}), so it is neither ready nor known to be broken. ` +
-      'Fix access (WinRM/SSH reachability, credentials, time-outs) and run extls inventory again.',
+    explanation: `extls could not read this server's settings (${reason}), so it is neither ready nor known to be broken. ` + failureHint(record.failure?.category),
     evidence: ev,
   });
   f.policies = policies.map((p) => p.id);

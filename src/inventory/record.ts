@@ -37,6 +37,11 @@ export function parseCollectorOutput(text: string): { data: CollectorOutput } | 
   } catch (err) {
     return { error: `the collector printed malformed JSON: ${(err as Error).message}` };
   }
+  return validateCollectorOutput(data);
+}
+
+/** Schema check of parsed collector output (untrusted). */
+export function validateCollectorOutput(data: unknown): { data: CollectorOutput } | { error: string } {
   const validate = validatorFor<CollectorOutput>('collector-output.schema.json');
   if (!validate(data)) return { error: `collector output does not match the schema: ${describeErrors(validate.errors, 5).join('; ')}` };
   return { data };

@@ -73,15 +73,18 @@ describe('duplicate server names', () => {
     expect(r.exitCode).toBe(1);
   });
 
-  it('inventory --from: two collector files of one computer give one record, and say so (exit 2)', async () => {
+  it('inventory --from: two collector files of one computer give one failed record naming both, not one silently (exit 2)', async () => {
     const from = fresh('dupfrom');
     writeFileSync(join(from, 'a.json'), JSON.stringify(collectorDoc('EX05')));
     writeFileSync(join(from, 'b.json'), JSON.stringify(collectorDoc('ex05')));
     const out = join(from, 'inventory.json');
     const r = await runCli(['inventory', '--from', from, '--out', out, '--quiet']);
-    expect(r.stderr).toMatch(/duplicate server name: ex05 is the same server as record 1 \(EX05\)/);
     expect(r.exitCode).toBe(2);
-    expect(JSON.parse(readFileSync(out, 'utf8')).servers.map((s: { server: string }) => s.server)).toEqual(['EX05']);
+    const servers = JSON.parse(readFileSync(out, 'utf8')).servers;
+    expect(servers.map((s: { server: string }) => s.server.toLowerCase())).toEqual(['ex05']);
+    expect(servers[0]).toMatchObject({ status: 'failed', failure: { category: 'duplicate' } });
+    expect(servers[0].failure.message).toMatch(/a\.json/);
+    expect(servers[0].failure.message).toMatch(/b\.json/);
   });
 });
 
