@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { loadFleet } from '../fleet/load.js';
 import { PersistentPowerShellHost } from '../powershell/host.js';
 import { locatePowerShell } from '../powershell/locate.js';
+import { byServerName } from '../util/server-order.js';
 import { collectFleet, planFleet, type Credential } from '../inventory/collect.js';
 import { DropFolder, parseAge } from '../inventory/from-folder.js';
 import { recordsFromExports } from '../inventory/offline-exports.js';
@@ -154,7 +155,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   await writer?.commit();
   if (!opts.quiet) process.stderr.write(`inventory: ${total} servers, ${total - failed} ok, ${failed} failed${opts.out ? ` -> ${opts.out}` : ''}\n`);
   if (opts.format && opts.format !== 'ndjson') {
-    printed.sort((a, b) => a.server.localeCompare(b.server));
+    printed.sort((a, b) => byServerName(a.server, b.server));
     process.stdout.write(formatRows(printed, recordColumns, opts.format));
   }
   return failed > 0 || duplicates > 0 ? ExitCode.Partial : ExitCode.Ok;

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import type { PowerShellHost } from '../powershell/host.js';
 import { UsageError } from '../util/errors.js';
 import { collectorScript } from '../util/paths.js';
+import { byServerName } from '../util/server-order.js';
 import { failedRecord, recordFromCollectorText } from './record.js';
 import type { InventoryRecord } from './types.js';
 
@@ -31,7 +32,7 @@ export async function* recordsFromExports(
   collectorOptions: Record<string, unknown> = {},
 ): AsyncGenerator<InventoryRecord> {
   if (!(await isDir(folder))) throw new UsageError(`--exports ${folder}: not a folder`);
-  const servers = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const servers = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort(byServerName);
   if (servers.length === 0) throw new UsageError(`--exports ${folder}: expected one sub-folder per server holding its .reg files`);
   for (const name of servers) {
     const dir = join(folder, name);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import nodePowerShell from 'node-powershell';
+import { psLiteral } from '../runbooks/escape.js';
 import { childEnv, PWSH_BASE_ARGS } from './run.js';
 
 /** Output of one script run: the success stream as text lines, and the error records' messages. */
@@ -49,11 +50,6 @@ const RUNNER = [
   'catch { $errs += $_.ToString() };',
   '@{ output = ($out -join "`n"); errors = @($errs) } | ConvertTo-Json -Compress -Depth 3 | Set-Content -LiteralPath $ResponsePath -Encoding UTF8 }',
 ].join(' ');
-
-export function psLiteral(value: string): string {
-  // PowerShell single-quoted literal: only ' (and its typographic variants) need doubling.
-  return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
-}
 
 /** One long-lived pwsh for many small invocations (e.g. analysing a folder of offline exports). */
 export class PersistentPowerShellHost implements PowerShellHost {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { locatePowerShell } from '../../src/powershell/locate.js';
-import { PersistentPowerShellHost, ProcessPowerShellHost, psLiteral } from '../../src/powershell/host.js';
+import { PersistentPowerShellHost, ProcessPowerShellHost } from '../../src/powershell/host.js';
 import { collectorScript, packageRoot } from '../../src/util/paths.js';
 import { validatorFor } from '../../src/util/schemas.js';
 import type { Inventory } from '../../src/inventory/types.js';
@@ -105,8 +105,4 @@ describe('PowerShell hosts', () => {
       await host.close();
     }
   }, 60_000);
-
-  it('quotes PowerShell literals', () => {
-    expect(psLiteral("a'b\u2019c")).toBe("'a''b\u2019\u2019c'");
-  });
 });
