@@ -1,10 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import nodePowerShell from 'node-powershell';
 import { psLiteral } from '../runbooks/escape.js';
-import { childEnv, PWSH_BASE_ARGS } from './run.js';
+import { childEnv } from './run.js';
 
 /** Output of one script run: the success stream as text lines, and the error records' messages. */
 export interface HostResult {
@@ -13,30 +12,12 @@ export interface HostResult {
 }
 
 /**
- * Runs PowerShell script files with named parameters. Two implementations with the same interface:
- * one pwsh per call (execa), or one persistent pwsh for many small calls (node-powershell).
- * Parameters are data: argv entries, or a JSON request file; they are never pasted into command text.
+ * Runs PowerShell script files with named parameters in one persistent pwsh (docs/decisions/persistent-powershell.md).
+ * Parameters are data in a JSON request file; they are never pasted into command text.
  */
 export interface PowerShellHost {
   invokeFile(file: string, parameters: Record<string, string>): Promise<HostResult>;
   close(): Promise<void>;
-}
-
-/** One process per call: simplest, isolates each run; ~0.3-1 s of pwsh start-up each time. */
-export class ProcessPowerShellHost implements PowerShellHost {
-  constructor(private readonly pwsh: string) {}
-
-  async invokeFile(file: string, parameters: Record<string, string>): Promise<HostResult> {
-    const args = [...PWSH_BASE_ARGS, '-File', file];
-    for (const [name, value] of Object.entries(parameters)) args.push(`-${safeName(name)}`, value);
-    const r = await execa(this.pwsh, args, { env: childEnv(), extendEnv: false, reject: false, encoding: 'utf8' });
-    const stderr = String(r.stderr ?? '').trim();
-    // Error records (terminating or not) reach stderr under -File; an exit code alone also counts.
-    const errors = stderr ? [stderr] : r.exitCode === 0 ? [] : [`exit code ${r.exitCode}`];
-    return { output: String(r.stdout ?? ''), errors };
-  }
-
-  async close(): Promise<void> {}
 }
 
 // Fixed text, sent once: reads a request file ({file, parameters}) and writes {output, errors} to a response
@@ -51,7 +32,7 @@ const RUNNER = [
   '@{ output = ($out -join "`n"); errors = @($errs) } | ConvertTo-Json -Compress -Depth 3 | Set-Content -LiteralPath $ResponsePath -Encoding UTF8 }',
 ].join(' ');
 
-/** One long-lived pwsh for many small invocations (e.g. analysing a folder of offline exports). */
+/** One long-lived pwsh for many small invocations (a folder of offline exports: one collector run per server). */
 export class PersistentPowerShellHost implements PowerShellHost {
   private shell: InstanceType<typeof nodePowerShell.PowerShell> | undefined;
   private dir: string | undefined;
@@ -100,9 +81,4 @@ export class PersistentPowerShellHost implements PowerShellHost {
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
     this.shell = undefined;
   }
-}
-
-function safeName(name: string): string {
-  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error(`invalid PowerShell parameter name: ${name}`);
-  return name;
 }
