@@ -1,6 +1,6 @@
 // Compiles every schema in schemas/ into dist/validators/<file>.cjs (Ajv standalone code) with a manifest naming
 // the schemas' fingerprint. At run time src/util/schemas.ts uses these instead of compiling the schemas again in
-// every process (about half a second and ~15 MB of heap), and falls back to compiling when the fingerprint differs.
+// every process, and falls back to compiling when the fingerprint differs (docs/decisions/prebuilt-validators.md).
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';

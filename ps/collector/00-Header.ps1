@@ -17,7 +17,7 @@
     Options as a JSON object (data, never script text):
       registryExports      string[]  .reg files to read instead of the live registry (later files win)
       exchangeInstallPath  string    Exchange install folder, overrides the setup key's MsiInstallPath
-      protocolLogPaths, logDays, logByteBudget, referenceTime, scanLogs   protocol-log scan (issue 3)
+      protocolLogPaths, logDays, logByteBudget, referenceTime, scanLogs   protocol-log scan
       computerName         string    name to report (default: this computer's name)
       exchangeConfigExports object   Export-Clixml files read instead of the Exchange Management Shell:
                                      {certificates, internalTransportCertificate, receiveConnectors, sendConnectors}

@@ -26,7 +26,7 @@ function Get-ExTlsPlOptionValue {
 
 # Between phases: a full, compacting collection that hands the freed memory back to the OS (GCCollectionMode.Aggressive,
 # .NET 7 and later, so PowerShell 7.3+; elsewhere nothing is done), then the native memory the runtime freed
-# (Invoke-ExTlsMallocTrim). Takes some 10-50 ms.
+# (Invoke-ExTlsMallocTrim); docs/decisions/scanner-memory.md.
 function Clear-ExTlsGarbage {
     $aggressive = 'Aggressive' -as [GCCollectionMode]
     if ($null -eq $aggressive) { return }
@@ -36,7 +36,7 @@ function Clear-ExTlsGarbage {
 
 # glibc (Linux) keeps memory a process frees in its malloc arenas rather than handing it back, and .NET frees a lot
 # there: Roslyn itself is compiled from IL while Add-Type runs, and the tiered JIT recompiles hot methods on a thread
-# of its own, whose arena alone kept 10-20 MB. glibc's malloc_trim hands the free pages back. It is declared with
+# of its own, whose arena stays with the process. glibc's malloc_trim hands the free pages back. It is declared with
 # Reflection.Emit (a P/Invoke, no compiler) so that it can run before Add-Type too. Elsewhere (Windows, macOS, musl
 # libc) nothing is done.
 $script:ExTlsMallocTrim = $null   # the type holding the P/Invoke once declared; $false where there is none
@@ -73,9 +73,9 @@ function Initialize-ExTlsProtocolLogScanner {
         # (the scan runs several times slower).
         if ($PSVersionTable.PSEdition -eq 'Core') {
             # Only the reference assemblies the scanner needs: without -ReferencedAssemblies, PowerShell 7's
-            # Add-Type reads every assembly under $PSHOME/ref plus System.Management.Automation (about 13 MB) into
-            # native memory and keeps them for the life of the process, and Roslyn binds against all of them
-            # (about 20 MB more peak memory, and a slower compile). System.Runtime is always added by Add-Type;
+            # Add-Type reads every assembly under $PSHOME/ref plus System.Management.Automation into native memory
+            # and keeps them for the life of the process, and Roslyn binds against all of them (more peak memory, a
+            # slower compile; docs/decisions/scanner-memory.md). System.Runtime is always added by Add-Type;
             # System.Runtime.Extensions and System.IO.FileSystem hold Stopwatch and the file APIs on older .NET
             # (type forwarders on newer ones). Should a PowerShell 7 release keep a type elsewhere, the compile
             # is retried with the default references.

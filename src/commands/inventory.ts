@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
 import { loadFleet } from '../fleet/load.js';
-import { PersistentPowerShellHost } from '../powershell/host.js';
 import { locatePowerShell } from '../powershell/locate.js';
+import { byServerName } from '../util/server-order.js';
 import { collectFleet, planFleet, type Credential } from '../inventory/collect.js';
 import { DropFolder, parseAge } from '../inventory/from-folder.js';
-import { recordsFromExports } from '../inventory/offline-exports.js';
+import { exportsFleet } from '../inventory/offline-exports.js';
 import { createProgress } from '../inventory/progress.js';
 import type { Fleet } from '../fleet/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
@@ -138,13 +138,11 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
       if (live.length > 0) await collectLive({ ...fleet!, servers: live }, opts, credential, handle);
       if (split) for await (const r of split.records) await handle(r);
     } else {
-      const host = new PersistentPowerShellHost(locatePowerShell(opts.pwsh).path);
+      // offline exports are a fleet of local servers: the same driver runs them
+      const { fleet, failed } = await exportsFleet(opts.exports!);
       if (opts.out) writer = await InventoryWriter.open(opts.out, source);
-      try {
-        for await (const r of recordsFromExports(opts.exports!, host)) await handle(r);
-      } finally {
-        await host.close();
-      }
+      for (const r of failed) await handle(r);
+      if (fleet.servers.length > 0) await collectLive(fleet, opts, undefined, handle);
     }
   } catch (err) {
     await writer?.abort();
@@ -154,7 +152,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   await writer?.commit();
   if (!opts.quiet) process.stderr.write(`inventory: ${total} servers, ${total - failed} ok, ${failed} failed${opts.out ? ` -> ${opts.out}` : ''}\n`);
   if (opts.format && opts.format !== 'ndjson') {
-    printed.sort((a, b) => a.server.localeCompare(b.server));
+    printed.sort((a, b) => byServerName(a.server, b.server));
     process.stdout.write(formatRows(printed, recordColumns, opts.format));
   }
   return failed > 0 || duplicates > 0 ? ExitCode.Partial : ExitCode.Ok;

@@ -25,8 +25,6 @@ export interface RuleResult {
   blockers: Blocker[];
 }
 
-export const emptyResult = (): RuleResult => ({ findings: [], blockers: [] });
-
 export function serverContext(record: InventoryRecord, data: CollectorOutput, referenceTime: Date, knowledge: Knowledge = loadKnowledge()): ServerContext {
   const release = dword(data.dotNet.release.value);
   return {

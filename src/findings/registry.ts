@@ -4,7 +4,7 @@ import type { Evidence, RegValue, RegistryChange } from './types.js';
 
 /**
  * Each distinct path once: a fleet's servers report the same few dozen keys, and the analysis asks for every one
- * of them per server (5,000 servers: ~0.3 s of regular expressions, and a copy of each string per server).
+ * of them per server, recomputing costs time and a copy of each string (docs/decisions/registry-path-cache.md).
  */
 const belowHklm = new Map<string, string>();
 const full = new Map<string, string>();

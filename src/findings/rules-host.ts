@@ -3,7 +3,7 @@ import { finding, type ServerContext } from './context.js';
 import { pathBelowHklm } from './registry.js';
 import type { Blocker, Evidence, Finding } from './types.js';
 
-export function rebootEvidence(ctx: ServerContext): Evidence[] {
+function rebootEvidence(ctx: ServerContext): Evidence[] {
   return ctx.data.pendingReboot.reasons.map((r) => ({
     kind: 'pending-reboot' as const,
     path: pathBelowHklm(r.path),

@@ -7,7 +7,7 @@ import type { Evidence, LegacyPeer } from './types.js';
 
 type PeersRule = Extract<PolicyRule, { rule: 'legacy-peers' }>;
 
-export function legacyPeers(logs: ProtocolLogs, versions: string[]): LegacyPeer[] {
+function legacyPeers(logs: ProtocolLogs, versions: string[]): LegacyPeer[] {
   const out: LegacyPeer[] = [];
   for (const p of logs.peers ?? []) {
     for (const v of versions) {

@@ -11,7 +11,6 @@ export type RegValue = C.RegValue;
 export type EffectiveState = C.EffectiveState;
 export type SideState = C.SideState;
 export type Side = SideState['side'];
-export type Derivation = SideState['derivedFrom'];
 export type OsDefault = SideState['osDefault'];
 export type SideFault = SideState['faults'][number];
 export type ProtocolState = C.ProtocolState;

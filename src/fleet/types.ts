@@ -5,7 +5,6 @@ export type Transport = C.Transport;
 export type WinRmOptions = C.Winrm;
 export type SshOptions = C.Ssh;
 export type CollectorOptions = C.Collector;
-export type FleetServerEntry = C.Server;
 export type FleetFile = C.ExtlsFleetFile;
 
 /** A server with the defaults applied: what the fan-out works from. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Fleet, FleetServer } from '../fleet/types.js';
 import { streamPowerShellFile } from '../powershell/run.js';
 import { collectorScript, psDir } from '../util/paths.js';
+import { byServerName } from '../util/server-order.js';
 import { failedRecord, recordFromCollectorText } from './record.js';
 import type { FailureCategory, InventoryRecord } from './types.js';
 
@@ -161,5 +162,5 @@ export async function planFleet(fleet: Fleet, options: Pick<CollectOptions, 'pws
     }
   }, { args: ['-PlanOnly'] });
   if (errors.length > 0) throw new Error(`planning failed: ${errors.join('; ')}`);
-  return plans.sort((a, b) => a.server.localeCompare(b.server));
+  return plans.sort((a, b) => byServerName(a.server, b.server));
 }

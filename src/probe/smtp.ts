@@ -24,7 +24,7 @@ const MAX_LINE = 4096;
 const MAX_REPLY_LINES = 200;
 
 /** Map a socket error to the result's category. */
-export function categorizeSocketError(err: NodeJS.ErrnoException, step: Step): ProbeStepError {
+function categorizeSocketError(err: NodeJS.ErrnoException, step: Step): ProbeStepError {
   const code = typeof err.code === 'string' ? err.code : null;
   let category: FailureCategory = 'error';
   if (code === 'ECONNREFUSED') category = 'refused';

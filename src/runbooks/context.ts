@@ -5,6 +5,7 @@ import { lastError, mailFlowRows, serverMailFlow, type MailFlowRow } from './mai
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import { needsRunbook, type ServerPlan } from './plan.js';
 import type { ChangePlan, ChangeRow, FleetContext, FleetRow, LastProbe, MatrixCell, ServerContext, Wave } from './types.js';
+import { byServerName } from '../util/server-order.js';
 
 export const FILES = { runbook: 'runbook.md', remediate: 'remediate.ps1', rollback: 'rollback.ps1', backup: 'registry-backup.json' } as const;
 
@@ -245,7 +246,7 @@ export function fleetContext(
       link: needsRunbook(plan) ? `${folder}/runbook.md` : `#server-${s.server}`,
       probableCause: r.causes.length ? r.causes.join(', ') : r.probableCause,
     })))
-    .sort((a, b) => (SEVERITY_RANK[b.severity]! - SEVERITY_RANK[a.severity]!) || b.count - a.count || a.server.localeCompare(b.server));
+    .sort((a, b) => (SEVERITY_RANK[b.severity]! - SEVERITY_RANK[a.severity]!) || b.count - a.count || byServerName(a.server, b.server));
   const collected = inputs.filter((i) => i.analysis.status === 'ok');
   const bySeverity = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   for (const i of collected) for (const f of i.analysis.findings) bySeverity[f.severity]++;

@@ -1,5 +1,6 @@
 // Which Exchange maintenance steps fit a server: DAG member, standalone Mailbox, Edge, or no Exchange.
 import type { ServerAnalysis } from '../findings/types.js';
+import { byServerName } from '../util/server-order.js';
 import type { MaintenanceKind, ServerContext } from './types.js';
 
 export interface ServerFacts {
@@ -50,7 +51,7 @@ export function indexFleet(fleet: readonly ServerFacts[]): FleetIndex {
     if (o.dag) add(byDag, o.dag.toLowerCase(), o.name);
     if (o.site) add(bySite, o.site.toLowerCase(), o.name);
   }
-  for (const list of [...byDag.values(), ...bySite.values()]) list.sort();
+  for (const list of [...byDag.values(), ...bySite.values()]) list.sort(byServerName);
   return { byDag, bySite };
 }
 

@@ -1,6 +1,7 @@
 // What the runbooks keep of each server between its analysis and the rendering: its plan and what the templates
 // and the report read, with identical parts shared between servers, so thousands of servers fit in little memory.
-import { byServerName, type FleetAnalyzer } from '../findings/analyze.js';
+import type { FleetAnalyzer } from '../findings/analyze.js';
+import { byServerName } from '../util/server-order.js';
 import type { ServerAnalysis } from '../findings/types.js';
 import { slimAnalysis, type ServerInput } from './context.js';
 import { serverFacts } from './maintenance.js';

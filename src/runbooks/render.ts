@@ -123,17 +123,28 @@ export async function renderRunbooksFromRecords(
   policies: (Policy | string)[],
   options: RenderOptions & { referenceTime?: Date },
 ): Promise<{ findings: FindingsDocument; result: RenderResult }> {
-  let analyzer: FleetAnalyzer | null = new FleetAnalyzer(policies, { referenceTime: options.referenceTime, ...(options.probes ? { probes: options.probes } : {}) });
   // templates first: a broken user template should fail before minutes of analysis
   const templates = loadTemplates(options.templatesDir);
+  // the analyzer lives only in analyseAndWriteServers: what the fleet checks kept per server is not needed for
+  // the report and can be collected before it is written
+  const { findings, run } = await analyseAndWriteServers(head, records, policies, templates, options);
+  const result = writeFleetFiles(findings, run, templates, options);
+  return { findings, result };
+}
+
+async function analyseAndWriteServers(
+  head: FindingsDocument['inventory'],
+  records: AsyncIterable<{ record: unknown; index: number }>,
+  policies: (Policy | string)[],
+  templates: TemplateSet,
+  options: RenderOptions & { referenceTime?: Date },
+): Promise<{ findings: FindingsDocument; run: Run }> {
+  const analyzer = new FleetAnalyzer(policies, { referenceTime: options.referenceTime, ...(options.probes ? { probes: options.probes } : {}) });
   const servers = await prepareRecords(records, analyzer, options.probes ? new ProbeIndex(options.probes) : undefined);
   const now = new Date();
   const run = planRun(servers, options);
   writeServerFiles({ policies: analyzer.policies, createdAt: now.toISOString() }, run, templates, options);
-  const findings = analyzer.finish(head, [], now);
-  analyzer = null; // what the fleet checks kept per server is not needed for the report: let it go
-  const result = writeFleetFiles(findings, run, templates, options);
-  return { findings, result };
+  return { findings: analyzer.finish(head, [], now), run };
 }
 
 interface Run {

@@ -45,12 +45,14 @@ export class TemplateStreamer {
   /** Replaces `each` in `hb` by one that defers loops over the current lists; call once, after the built-in helpers. */
   install(hb: typeof Handlebars): void {
     const each = hb.helpers['each'] as Each;
-    const streamer = this;
+    const defers = (context: unknown): boolean => this.rendering && !this.inLoop && this.plain === 0 && this.lists.has(context);
+    const defer = (self: unknown, context: unknown, options: Handlebars.HelperOptions): string => {
+      const id = this.nextLoop++;
+      this.deferred.set(id, { items: context as unknown[], options, self });
+      return `${this.nonce}L${id}\u0000`;
+    };
     hb.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
-      if (!streamer.rendering || streamer.inLoop || streamer.plain > 0 || !streamer.lists.has(context)) return each.call(this, context, options);
-      const id = streamer.nextLoop++;
-      streamer.deferred.set(id, { items: context as unknown[], options, self: this });
-      return `${streamer.nonce}L${id}\u0000`;
+      return defers(context) ? defer(this, context, options) : each.call(this, context, options);
     });
   }
 

@@ -4,7 +4,7 @@ import type { ChunkSink } from './template-stream.js';
 
 /**
  * Writes text files through one reused buffer, from strings and shared byte chunks (template-stream.ts).
- * writeFileSync(path, string) allocates a new Buffer outside the V8 heap per file; for thousands of ~35 KB
+ * writeFileSync(path, string) allocates a new Buffer outside the V8 heap per file; for thousands of generated
  * scripts those allocations, not the data, drove the process's memory. Writes are synchronous: nothing queues
  * up behind a slow disk, and a file is complete when its call returns. Every file is written under a temporary
  * name and renamed when whole (util/atomic-write.ts): a killed run never leaves half a script under its real name.

@@ -1,5 +1,6 @@
 // Rollout order: waves in which no two members of one DAG (and no two Edge servers of one site, which would
 // leave the site without inbound mail) are down at the same time. Blocked servers are kept out of the waves.
+import { byServerName } from '../util/server-order.js';
 
 export interface WaveCandidate {
   name: string;
@@ -32,7 +33,7 @@ export function planWaves(candidates: readonly WaveCandidate[], maxWaveSize = 0)
     const sb = gb ? groupSize.get(gb)! : 1;
     if (sa !== sb) return sb - sa;
     if ((ga ?? '') !== (gb ?? '')) return (ga ?? '\uffff') < (gb ?? '\uffff') ? -1 : 1;
-    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    return byServerName(a.name, b.name);
   });
   const waves: { members: WaveCandidate[]; groups: Set<string> }[] = [];
   for (const c of ordered) {
@@ -45,5 +46,5 @@ export function planWaves(candidates: readonly WaveCandidate[], maxWaveSize = 0)
     wave.members.push(c);
     if (g) wave.groups.add(g);
   }
-  return waves.map((w) => w.members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+  return waves.map((w) => w.members.sort((a, b) => byServerName(a.name, b.name)));
 }

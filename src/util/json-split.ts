@@ -52,7 +52,7 @@ export async function* splitTopLevel(chunks: AsyncIterable<string | Buffer>, arr
         if (escaped) { escaped = false; i++; continue; }
         STRING_STOP.lastIndex = i;
         const m = STRING_STOP.exec(chunk);
-        if (!m) { i = n; break; }
+        if (!m) break;
         i = m.index;
         if (chunk.charCodeAt(i) === BACKSLASH) { escaped = true; i++; continue; }
         inString = false;

@@ -3,7 +3,7 @@ import { UsageError } from './errors.js';
 import { readStdin } from './stdin.js';
 
 /** The text of a file, or of stdin for "-", without a BOM; unreadable → UsageError naming what and where. */
-export async function readTextInput(file: string, what: string): Promise<string> {
+async function readTextInput(file: string, what: string): Promise<string> {
   try {
     return file === '-' ? await readStdin() : (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   } catch (err) {
@@ -12,7 +12,7 @@ export async function readTextInput(file: string, what: string): Promise<string>
 }
 
 /** JSON from text read by readTextInput; malformed → UsageError naming what and where. */
-export function parseJsonInput(text: string, file: string, what: string): unknown {
+function parseJsonInput(text: string, file: string, what: string): unknown {
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {

@@ -9,8 +9,7 @@ const require = createRequire(import.meta.url);
 
 /**
  * The Ajv options; scripts/build-validators.mjs compiles with the same ones. inlineRefs: false keeps each $ref'd
- * definition one function instead of a copy at every use: the inventory record's validator was one 280 KB
- * function that took the optimizing compiler ~0.7 s (and its memory) to compile; errors are the same.
+ * definition one function instead of a copy at every use (docs/decisions/prebuilt-validators.md).
  */
 export const ajvOptions = { allErrors: true, strict: false, inlineRefs: false } as const;
 
@@ -45,10 +44,7 @@ export function schemasFingerprint(): string {
 
 let prebuilt: boolean | undefined;
 
-/**
- * The validator compiled at build time, or null. Compiling the schemas at run time costs about half a second and
- * ~15 MB of heap in every process that validates an inventory or a template context.
- */
+/** The validator compiled at build time, or null (docs/decisions/prebuilt-validators.md). */
 function prebuiltValidator<T>(schemaFile: string): ValidateFunction<T> | null {
   if (prebuilt === undefined) {
     const manifest = join(prebuiltDir, 'manifest.json');

@@ -7,10 +7,13 @@ import { execa } from 'execa';
 
 const root = process.cwd();
 
-async function mutate(dir: string, file: string, change: (schema: any) => void): Promise<void> {
+/** Appends `value` to the array at `at` (a path of keys and indexes) in a schema file of the copy. */
+async function append(dir: string, file: string, at: (string | number)[], value: unknown): Promise<void> {
   const path = join(dir, 'schemas', file);
-  const schema = JSON.parse(await readFile(path, 'utf8'));
-  change(schema);
+  const schema: unknown = JSON.parse(await readFile(path, 'utf8'));
+  const list = at.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], schema);
+  if (!Array.isArray(list)) throw new Error(`${file}: ${at.join('/')} is not an array`);
+  list.push(value);
   await writeFile(path, JSON.stringify(schema, null, 2));
 }
 
@@ -32,18 +35,12 @@ describe('contract enums', () => {
   }, 120_000);
 
   it('make the compiler name the code that must handle a new value', async () => {
-    await mutate(dir, 'policy.schema.json', (s) => {
-      s.definitions.rule.oneOf.push({
-        type: 'object', additionalProperties: false, required: ['rule', 'severity'],
-        properties: { rule: { const: 'new-rule-kind' }, severity: { $ref: '#/definitions/severity' } },
-      });
+    await append(dir, 'policy.schema.json', ['definitions', 'rule', 'oneOf'], {
+      type: 'object', additionalProperties: false, required: ['rule', 'severity'],
+      properties: { rule: { const: 'new-rule-kind' }, severity: { $ref: '#/definitions/severity' } },
     });
-    await mutate(dir, 'inventory-record.schema.json', (s) => {
-      s.properties.failure.oneOf[1].properties.category.enum.push('new-failure-category');
-    });
-    await mutate(dir, 'findings.schema.json', (s) => {
-      s.definitions.finding.properties.category.enum.push('new-finding-category');
-    });
+    await append(dir, 'inventory-record.schema.json', ['properties', 'failure', 'oneOf', 1, 'properties', 'category', 'enum'], 'new-failure-category');
+    await append(dir, 'findings.schema.json', ['definitions', 'finding', 'properties', 'category', 'enum'], 'new-finding-category');
     await execa('node', [join(dir, 'scripts', 'build-types.mjs')]);
     const tsc = await execa('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: dir, reject: false });
     expect(tsc.exitCode).not.toBe(0);

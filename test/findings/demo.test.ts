@@ -1,12 +1,14 @@
 // The demo fleet (examples/demo): the real inventory command over the demo servers' registry exports and protocol
 // logs, then the findings. Each demo server's known problem must be found (fleet.yaml lists them).
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeInventory } from '../../src/findings/analyze.js';
 import type { FindingsDocument, ServerAnalysis } from '../../src/findings/types.js';
+import { renderRunbooks } from '../../src/runbooks/render.js';
 import { validatorFor } from '../../src/util/schemas.js';
 import { runCli } from '../helpers/cli.js';
+import { parseErrors, PWSH_TIMEOUT } from '../runbooks/run-script.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'extls-demo-findings-'));
 const inventoryFile = join(dir, 'inventory.json');
@@ -140,4 +142,18 @@ describe('demo fleet findings', () => {
     expect(r.exitCode).toBe(0);
     for (const name of ['EX01', 'EX02', 'EX03', 'EX04', 'EX05', 'EX06', 'EX07', 'EX08', 'EDGE01']) expect(r.stdout).toContain(name);
   });
+
+  it('every script generated for the demo fleet parses with PowerShell\'s parser', async () => {
+    const out = join(dir, 'runbooks');
+    await renderRunbooks(doc, { outDir: out, generatedAt: '2026-11-28T12:00:00.000Z' });
+    const scripts = readdirSync(out, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .flatMap((e) => [join(out, e.name, 'remediate.ps1'), join(out, e.name, 'rollback.ps1')])
+      .filter(existsSync);
+    // the demo servers with changes to make (EX02, EX03, EX06 at least) each get both scripts
+    expect(scripts.length).toBeGreaterThanOrEqual(6);
+    const errors = await parseErrors(scripts);
+    expect(Object.keys(errors).sort()).toEqual([...scripts].sort());
+    expect(Object.values(errors).flat()).toEqual([]);
+  }, PWSH_TIMEOUT);
 });

@@ -1,5 +1,5 @@
-// The collector over one server's worth of messy logs, in the real Exchange format, with every awkward case of
-// issue 3 point 2; the aggregates are asserted exactly.
+// The collector over one server's worth of messy logs, in the real Exchange format, with every awkward case a
+// real server's logs have; the aggregates are asserted exactly.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

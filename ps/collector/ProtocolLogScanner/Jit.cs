@@ -5,8 +5,8 @@ namespace ExTlsProtocolLogs1
     // The scanner's methods (all but one-liners) are marked [MethodImpl(Jit.Optimized)]. On PowerShell 7 that is
     // AggressiveOptimization: compiled fully optimized at the first call. Otherwise .NET compiles a method twice,
     // quick code first and optimized code later on a thread of its own, whose compiler memory then stays with the
-    // process (about 10 MB for a large scan), and the hot loop starts slow. .NET Framework (Windows PowerShell 5.1)
-    // has no such flag: nothing there.
+    // process, and the hot loop starts slow (docs/decisions/scanner-memory.md). .NET Framework (Windows PowerShell
+    // 5.1) has no such flag: nothing there.
     internal static class Jit
     {
 #if EXTLS_CORE
