@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
 import { loadFleet } from '../fleet/load.js';
+import { PersistentPowerShellHost } from '../powershell/host.js';
 import { locatePowerShell } from '../powershell/locate.js';
 import { byServerName } from '../util/server-order.js';
 import { collectFleet, planFleet, type Credential } from '../inventory/collect.js';
 import { DropFolder, parseAge } from '../inventory/from-folder.js';
-import { exportsFleet } from '../inventory/offline-exports.js';
+import { recordsFromExports } from '../inventory/offline-exports.js';
 import { createProgress } from '../inventory/progress.js';
 import type { Fleet } from '../fleet/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
@@ -138,11 +139,13 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
       if (live.length > 0) await collectLive({ ...fleet!, servers: live }, opts, credential, handle);
       if (split) for await (const r of split.records) await handle(r);
     } else {
-      // offline exports are a fleet of local servers: the same driver runs them
-      const { fleet, failed } = await exportsFleet(opts.exports!);
+      const host = new PersistentPowerShellHost(locatePowerShell(opts.pwsh).path);
       if (opts.out) writer = await InventoryWriter.open(opts.out, source);
-      for (const r of failed) await handle(r);
-      if (fleet.servers.length > 0) await collectLive(fleet, opts, undefined, handle);
+      try {
+        for await (const r of recordsFromExports(opts.exports!, host)) await handle(r);
+      } finally {
+        await host.close();
+      }
     }
   } catch (err) {
     await writer?.abort();

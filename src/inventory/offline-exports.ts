@@ -1,9 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { DEFAULT_THROTTLE, DEFAULT_TIMEOUT_SECONDS, type Fleet, type FleetServer } from '../fleet/types.js';
+import type { PowerShellHost } from '../powershell/host.js';
 import { UsageError } from '../util/errors.js';
+import { collectorScript } from '../util/paths.js';
 import { byServerName } from '../util/server-order.js';
-import { failedRecord } from './record.js';
+import { failedRecord, recordFromCollectorText } from './record.js';
 import type { InventoryRecord } from './types.js';
 
 async function filesUnder(dir: string, suffix: string): Promise<string[]> {
@@ -22,28 +23,35 @@ async function isDir(p: string): Promise<boolean> {
 
 /**
  * Offline analysis of servers you cannot reach: <folder>/<SERVER>/**\/*.reg (their `reg export` files) and,
- * if present, <folder>/<SERVER>/logs (copied protocol logs). Each server becomes a fleet server with transport
- * local reading those files, so the fan-out driver runs them like any fleet (one engine for local PowerShell
- * work); a folder with no .reg file is a failed record at once.
+ * if present, <folder>/<SERVER>/logs (copied protocol logs). Many small collector runs, so they go through
+ * one persistent PowerShell (node-powershell) instead of a new pwsh per server.
  */
-export async function exportsFleet(folder: string): Promise<{ fleet: Fleet; failed: InventoryRecord[] }> {
+export async function* recordsFromExports(
+  folder: string,
+  host: PowerShellHost,
+  collectorOptions: Record<string, unknown> = {},
+): AsyncGenerator<InventoryRecord> {
   if (!(await isDir(folder))) throw new UsageError(`--exports ${folder}: not a folder`);
-  const names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort(byServerName);
-  if (names.length === 0) throw new UsageError(`--exports ${folder}: expected one sub-folder per server holding its .reg files`);
-  const servers: FleetServer[] = [];
-  const failed: InventoryRecord[] = [];
-  for (const name of names) {
+  const servers = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort(byServerName);
+  if (servers.length === 0) throw new UsageError(`--exports ${folder}: expected one sub-folder per server holding its .reg files`);
+  for (const name of servers) {
     const dir = join(folder, name);
-    const groups = { dag: null, site: null, role: null };
+    const target = { name, address: name, groups: { dag: null, site: null, role: null }, transport: 'local' as const };
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
     const regs = await filesUnder(dir, '.reg');
     if (regs.length === 0) {
-      const target = { name, address: name, groups, transport: 'local' as const };
-      failed.push(failedRecord(target, 'collector-error', `${relative(process.cwd(), dir) || dir}: no .reg files`, new Date().toISOString(), 0));
+      yield failedRecord(target, 'collector-error', `${relative(process.cwd(), dir) || dir}: no .reg files`, startedAt, 0);
       continue;
     }
+    const options: Record<string, unknown> = { ...collectorOptions, computerName: name, registryExports: regs };
     const logs = join(dir, 'logs');
-    const collector = (await isDir(logs)) ? { registryExports: regs, protocolLogPaths: [logs] } : { registryExports: regs, scanLogs: false };
-    servers.push({ name, address: name, transport: 'local', timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, groups, winrm: {}, ssh: {}, collector });
+    if (await isDir(logs)) options.protocolLogPaths = [logs];
+    else options.scanLogs = false;
+    const result = await host.invokeFile(collectorScript, { OptionsJson: JSON.stringify(options) });
+    const ms = Math.round(performance.now() - started);
+    yield result.errors.length > 0
+      ? failedRecord(target, 'collector-error', result.errors.join('; '), startedAt, ms)
+      : recordFromCollectorText(target, result.output, startedAt, ms);
   }
-  return { fleet: { source: folder, throttle: DEFAULT_THROTTLE, servers }, failed };
 }
