@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import type { ExitWith } from '../cli.js';
 import { analyzeInventory } from '../findings/analyze.js';
 import { loadPolicy } from '../findings/policy.js';
 import type { Finding, FindingsDocument, FleetFinding, ServerAnalysis } from '../findings/types.js';
@@ -9,7 +10,7 @@ import { readJsonInput } from '../util/read-json.js';
 import { toAsciiJson } from '../util/json.js';
 
 interface AnalyzeCliOptions {
-  policy: string[];
+  policy?: string[];
   format?: Format;
   out?: string;
   referenceTime?: string;
@@ -29,17 +30,18 @@ export function serverColumns(doc: FindingsDocument): Column<ServerAnalysis>[] {
 
 interface FindingRow { server: string; status: string; verdicts: string; finding: Finding }
 
-/** CSV: one row per server and finding, so a spreadsheet can filter by id or severity. */
+/** CSV: one row per server and finding, so a spreadsheet can filter by id or severity. Headers are the property names
+ * of the ExTls module's ExTls.Finding, so Import-Csv and Get-ExTlsFinding give the same columns. */
 const findingColumns: Column<FindingRow>[] = [
   { header: 'Server', value: (r) => r.server },
   { header: 'Status', value: (r) => r.status },
   { header: 'Verdicts', value: (r) => r.verdicts },
-  { header: 'FindingId', value: (r) => r.finding.id },
+  { header: 'Id', value: (r) => r.finding.id },
   { header: 'Severity', value: (r) => r.finding.severity },
   { header: 'Policies', value: (r) => r.finding.policies.join(' ') },
   { header: 'Title', value: (r) => r.finding.title },
   { header: 'Changes', value: (r) => r.finding.changes.map((c) => `${c.fullPath}\\${c.name}: ${c.currentDisplay} -> ${c.desiredDisplay}`).join('; ') },
-  { header: 'RestartRequired', value: (r) => r.finding.restartRequired },
+  { header: 'RestartRequired', value: (r) => String(r.finding.restartRequired) },
   { header: 'Blockers', value: (r) => r.finding.blockers.map((b) => b.kind).join(' ') },
 ];
 
@@ -71,17 +73,17 @@ export function renderFindings(doc: FindingsDocument, format: Format): string {
 }
 
 
-export function register(program: Command): void {
+export function register(program: Command, exit: ExitWith): void {
   program
     .command('analyze')
     .description('Judge an inventory against policies: effective TLS state, findings, registry changes, blockers')
     .argument('<inventory>', 'inventory.json from `extls inventory` (- reads stdin)')
-    .option('--policy <policy>', 'tls12-ready, legacy-off or a policy JSON file (schemas/policy.schema.json); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--policy <policy>', 'tls12-ready, legacy-off or a policy JSON file (schemas/policy.schema.json); repeatable (default: tls12-ready)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(new Option('--format <format>', 'stdout format (default: table on a terminal, else json)').choices([...formats]))
     .option('--out <file>', 'write the findings document (JSON, schemas/findings.schema.json) here')
     .option('--reference-time <iso>', 'judge product support as of this time (default: now)')
     .action(async (inventoryFile: string, opts: AnalyzeCliOptions) => {
-      process.exitCode = await runAnalyze(inventoryFile, opts);
+      exit(await runAnalyze(inventoryFile, opts));
     });
 }
 
@@ -92,7 +94,7 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
     referenceTime = new Date(opts.referenceTime);
     if (Number.isNaN(referenceTime.getTime())) throw new UsageError(`--reference-time "${opts.referenceTime}" is not a date-time`);
   }
-  const policies = (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
+  const policies = (opts.policy?.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
   const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime });
   for (const e of doc.inputErrors) {
     process.stderr.write(`extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);

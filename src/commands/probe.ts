@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import type { ExitWith } from '../cli.js';
+import { createReporter } from '../cli/reporter.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
-import { formatRows, parseFormat, type Format } from '../util/format.js';
+import { formatRows, formats, parseFormat, type Format } from '../util/format.js';
 import { probeColumns } from '../probe/columns.js';
 import { DEFAULT_SMTP_PORT, parseEndpoint } from '../probe/endpoints.js';
 import { endpointsFromFleet } from '../probe/fleet-endpoints.js';
@@ -12,13 +14,14 @@ import type { Endpoint, ProbeResult } from '../probe/types.js';
 
 interface ProbeCliOptions {
   fleet?: string;
-  format: string;
-  timeout: string;
-  concurrency: string;
+  format: Format;
+  stepTimeout: number;
+  concurrency: number;
   ehloName?: string;
-  port: string;
+  port: number;
   ca?: string[];
   out?: string;
+  quiet?: boolean;
 }
 
 function positiveNumber(value: string, flag: string, integer: boolean, max: number): number {
@@ -29,17 +32,28 @@ function positiveNumber(value: string, flag: string, integer: boolean, max: numb
   return n;
 }
 
-function progressLine(r: ProbeResult, done: number, total: number): string {
-  const what =
-    r.status === 'failed'
-      ? `FAILED ${r.failure?.category} at ${r.failure?.step}: ${r.failure?.message}`
-      : !r.starttls.offered
-        ? 'no STARTTLS'
-        : `accepts ${r.summary.acceptedVersions.join(', ') || 'no TLS version'}`;
-  return `probe: [${done}/${total}] ${r.endpoint}${r.server ? ` (${r.server})` : ''}: ${what}\n`;
+/** What one endpoint showed, in a few words, for the progress output. */
+function outcomeText(r: ProbeResult): string {
+  if (r.status === 'failed') return `${r.failure?.category} at ${r.failure?.step}: ${r.failure?.message}`;
+  if (!r.starttls.offered) return 'no STARTTLS';
+  return `accepts ${r.summary.acceptedVersions.join(', ') || 'no TLS version'}`;
 }
 
-export function register(program: Command): void {
+function formatOption(value: string): Format {
+  try {
+    return parseFormat(value);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** A numeric option: parsed and checked by commander, its default shown once in --help, unquoted. */
+function numberOption(flags: string, description: string, integer: boolean, max: number, defaultValue: number): Option {
+  const flag = flags.split(' ')[0]!;
+  return new Option(flags, description).argParser((v) => positiveNumber(v, flag, integer, max)).default(defaultValue, String(defaultValue));
+}
+
+export function register(program: Command, exit: ExitWith): void {
   program
     .command('probe')
     .description(
@@ -47,23 +61,18 @@ export function register(program: Command): void {
     )
     .argument('[endpoints...]', 'host, host:port, [IPv6]:port (default port 25)')
     .option('--fleet <file>', 'also probe every server of this fleet file (address, else name)')
-    .option('--format <format>', 'table | json | ndjson | csv', 'table')
-    .option('--timeout <seconds>', 'timeout for each step: connect, each reply, TLS handshake', '10')
-    .option('--concurrency <n>', 'endpoints probed at the same time', '8')
+    .addOption(new Option('--format <format>', `output format: ${formats.join(', ')}`).argParser(formatOption).default('table', 'table'))
+    .addOption(numberOption('--step-timeout <seconds>', 'time limit for each step: connect, each reply, each TLS handshake', false, 3600, 10))
+    .addOption(numberOption('--concurrency <n>', 'endpoints probed at the same time', true, 1024, 8))
     .option('--ehlo-name <name>', 'name sent with EHLO (default: this host name)')
-    .option('--port <port>', 'SMTP port for endpoints given without one and for fleet servers', String(DEFAULT_SMTP_PORT))
+    .addOption(numberOption('--port <port>', 'SMTP port for endpoints given without one and for fleet servers', true, 65535, DEFAULT_SMTP_PORT))
     .option('--ca <file...>', 'PEM file(s) with CA certificates trusted in addition to Node\'s bundled roots')
     .option('--out <file>', 'write the output to this file instead of stdout')
+    .option('-q, --quiet', 'no progress output')
     .action(async (args: string[], opts: ProbeCliOptions) => {
-      let format: Format;
-      try {
-        format = parseFormat(opts.format);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-      const timeoutMs = positiveNumber(opts.timeout, '--timeout', false, 3600) * 1000;
-      const concurrency = positiveNumber(opts.concurrency, '--concurrency', true, 1024);
-      const port = positiveNumber(opts.port, '--port', true, 65535);
+      const format = opts.format;
+      const timeoutMs = opts.stepTimeout * 1000;
+      const { concurrency, port } = opts;
       const endpoints: Endpoint[] = [];
       for (const a of args) {
         try {
@@ -86,29 +95,34 @@ export function register(program: Command): void {
       if (!/^[\x21-\x7e]+$/.test(ehloName)) throw new UsageError(`--ehlo-name must be one printable word, not "${ehloName}"`);
 
       const streaming = format === 'ndjson' && !opts.out;
-      process.stderr.write(`probe: ${endpoints.length} endpoint(s), ${concurrency} at a time, ${timeoutMs / 1000} s per step\n`);
-      const results = await probeEndpoints(endpoints, {
-        timeoutMs,
-        concurrency,
-        ehloName,
-        ...(ca.length ? { ca } : {}),
-        onResult: (r, done, total) => {
-          process.stderr.write(progressLine(r, done, total));
-          // ndjson to stdout streams: scripts (the ExTls module) see each endpoint as soon as it is done.
-          if (streaming) process.stdout.write(formatRows([r], probeColumns, 'ndjson'));
-        },
-      });
+      const reporter = createReporter('probe', 'endpoints', opts);
+      reporter.info(`${endpoints.length} endpoint(s), ${concurrency} at a time, ${timeoutMs / 1000} s per step`);
+      reporter.start(endpoints.length);
+      let results: ProbeResult[];
+      try {
+        results = await probeEndpoints(endpoints, {
+          timeoutMs,
+          concurrency,
+          ehloName,
+          ...(ca.length ? { ca } : {}),
+          onResult: (r) => {
+            reporter.item({ name: `${r.endpoint}${r.server ? ` (${r.server})` : ''}`, ok: r.status !== 'failed', detail: outcomeText(r) });
+            // ndjson to stdout streams: scripts (the ExTls module) see each endpoint as soon as it is done.
+            if (streaming) process.stdout.write(formatRows([r], probeColumns, 'ndjson'));
+          },
+        });
+      } finally {
+        reporter.stop();
+      }
       // (streamed ndjson was written as each endpoint finished)
       if (opts.out) {
         await writeFileAtomic(opts.out, formatRows(results, probeColumns, format));
-        process.stderr.write(`probe: wrote ${opts.out}\n`);
+        reporter.info(`wrote ${opts.out}`);
       } else if (!streaming) {
         process.stdout.write(formatRows(results, probeColumns, format));
       }
       const failed = results.filter((r) => r.status === 'failed').length;
-      if (failed > 0) {
-        process.stderr.write(`probe: ${failed} of ${results.length} endpoint(s) could not be probed\n`);
-        process.exitCode = ExitCode.Partial;
-      }
+      if (failed > 0) reporter.warn(`${failed} of ${results.length} endpoint(s) could not be probed`);
+      exit(failed > 0 ? ExitCode.Partial : ExitCode.Ok);
     });
 }

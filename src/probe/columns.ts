@@ -37,21 +37,27 @@ function noteCell(r: ProbeResult): string {
   return err ? `${err.version}: ${err.reason ?? ''}` : '';
 }
 
+/** Tls10 ... Tls13: the ExTls module's property names (no spaces). */
+const versionHeader = (version: TlsVersion): string => `Tls${TLS_VERSION_LABELS[version].replace(/^TLS /, '').replace('.', '')}`;
+
 const versionColumn = (version: TlsVersion): Column<ProbeResult> => ({
-  header: TLS_VERSION_LABELS[version],
+  header: versionHeader(version),
   value: (r) => versionCell(r.versions.find((v) => v.version === version)),
 });
 
-/** Columns for --format table and csv (json/ndjson carry the whole result). */
+/**
+ * Columns for --format table and csv (json/ndjson carry the whole result). Headers are the property names of the
+ * ExTls module's ExTls.SmtpTlsResult, so a CSV from either reads the same.
+ */
 export const probeColumns: Column<ProbeResult>[] = [
-  { header: 'endpoint', value: (r) => r.endpoint },
-  { header: 'server', value: (r) => r.server },
-  { header: 'status', value: (r) => r.status },
-  { header: 'STARTTLS', value: starttlsCell },
+  { header: 'Endpoint', value: (r) => r.endpoint },
+  { header: 'Server', value: (r) => r.server },
+  { header: 'Status', value: (r) => r.status },
+  { header: 'StartTls', value: starttlsCell },
   ...TLS_VERSIONS.map(versionColumn),
-  { header: 'plaintext MAIL', value: plaintextCell },
-  { header: 'cert CN', value: (r) => r.certificate?.subjectCN },
-  { header: 'expires in days', value: (r) => r.certificate?.daysToExpiry },
-  { header: 'chain', value: (r) => (r.certificate ? (r.certificate.chainValid ? 'valid' : r.certificate.chainError) : '') },
-  { header: 'note', value: noteCell },
+  { header: 'PlaintextMail', value: plaintextCell },
+  { header: 'CertificateCN', value: (r) => r.certificate?.subjectCN },
+  { header: 'CertificateDaysToExpiry', value: (r) => r.certificate?.daysToExpiry },
+  { header: 'CertificateChain', value: (r) => (r.certificate ? (r.certificate.chainValid ? 'valid' : r.certificate.chainError) : '') },
+  { header: 'Message', value: noteCell },
 ];

@@ -1,0 +1,58 @@
+function ConvertTo-ExTlsSmtpTlsResult {
+    <#
+    .SYNOPSIS
+        One `extls probe` result (schemas/probe-result.schema.json) as an ExTls.SmtpTlsResult.
+    .DESCRIPTION
+        An endpoint that could not be probed has $null StartTls and TLS columns: nothing is known about them
+        (not 'not-tested', not $false).
+    .EXAMPLE
+        ConvertTo-ExTlsSmtpTlsResult -Result ($line | ConvertFrom-Json) -LabelOf @{ 'ex01.contoso.com' = 'EX01' }
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Result, [hashtable] $LabelOf = @{})
+    $r = $Result
+    $status = [string](Get-ExTlsProperty $r 'status')
+    $reached = $status -eq 'ok'
+    $outcome = @{}
+    if ($reached) {
+        foreach ($v in @(Get-ExTlsProperty $r 'versions' @())) { $outcome[[string]$v.version] = [string]$v.outcome }
+    }
+    $hostName = [string](Get-ExTlsProperty $r 'host')
+    $server = Get-ExTlsProperty $r 'server'
+    if (-not $server -and $LabelOf.ContainsKey($hostName)) { $server = $LabelOf[$hostName] }
+    $displayStatus = $status
+    if ($status -eq 'ok') { $displayStatus = 'Ok' } elseif ($status -eq 'failed') { $displayStatus = 'Failed' }
+    $message = Get-ExTlsProperty $r 'failure', 'message'
+    if (-not $message) { $message = Get-ExTlsProperty $r 'starttls', 'refusal', 'text' }
+    $startTls = $null
+    $legacy = $null
+    $tls12 = $null
+    if ($reached) {
+        $startTls = [bool](Get-ExTlsProperty $r 'starttls', 'offered' $false)
+        $legacy = [bool](Get-ExTlsProperty $r 'summary', 'legacyAccepted' $false)
+        $tls12 = [bool](Get-ExTlsProperty $r 'summary', 'tls12Accepted' $false)
+    }
+    $accepted = @(Get-ExTlsProperty $r 'summary', 'acceptedVersions' @())
+    [pscustomobject]@{
+        PSTypeName              = 'ExTls.SmtpTlsResult'
+        Endpoint                = [string](Get-ExTlsProperty $r 'endpoint')
+        Server                  = $server
+        Status                  = $displayStatus
+        StartTls                = $startTls
+        Tls10                   = $outcome['TLSv1']
+        Tls11                   = $outcome['TLSv1.1']
+        Tls12                   = $outcome['TLSv1.2']
+        Tls13                   = $outcome['TLSv1.3']
+        AcceptedVersions        = $accepted -join ', '
+        LegacyAccepted          = $legacy
+        Tls12Accepted           = $tls12
+        CertificateSubject      = Get-ExTlsProperty $r 'certificate', 'subject'
+        CertificateNotAfter     = ConvertTo-ExTlsDateTime (Get-ExTlsProperty $r 'certificate', 'validTo')
+        CertificateDaysToExpiry = Get-ExTlsProperty $r 'certificate', 'daysToExpiry'
+        Category                = Get-ExTlsProperty $r 'failure', 'category'
+        Message                 = $message
+        Address                 = Get-ExTlsProperty $r 'address'
+        ProbedAt                = ConvertTo-ExTlsDateTime (Get-ExTlsProperty $r 'startedAt')
+        Result                  = $r
+    }
+}
