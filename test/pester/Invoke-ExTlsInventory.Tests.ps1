@@ -199,8 +199,11 @@ Describe 'Invoke-ExTlsInventory: pipeline binding' {
                 $r.Dag | Should -Be 'DAG01'
                 $r.Role | Should -Be 'Mailbox'
                 $r.RebootPending | Should -BeFalse
-                $r.Record.schemaVersion | Should -Be 1
-                ($r.RecordJson | ConvertFrom-Json).server | Should -Be $r.Server
+                $r.Raw.Record.schemaVersion | Should -Be 1
+                ($r.Raw.Json | ConvertFrom-Json).server | Should -Be $r.Server
+                $r.ExchangeBuild | Should -BeOfType [version]
+                $r.OSBuild | Should -BeOfType [version]
+                $r.CollectedAt | Should -BeOfType [datetime]
             }
 
             # -OutFile: a whole inventory that extls analyze accepts

@@ -25,8 +25,9 @@ Describe 'Test-ExTlsSmtpTls' {
             $r.Status | Should -Be 'Ok'
             $r.StartTls | Should -BeFalse
             $r.Tls12 | Should -Be 'not-tested'
-            $r.AcceptedVersions.Count | Should -Be 0
-            $r.Result.banner | Should -Not -BeNullOrEmpty
+            $r.AcceptedVersions | Should -BeNullOrEmpty
+            $r.Raw.Result.banner | Should -Not -BeNullOrEmpty
+            $r.ProbedAt | Should -BeOfType [datetime]
         }
     }
 

@@ -4,7 +4,7 @@ function ConvertTo-ExTlsSmtpTlsResult {
         One `extls probe` result (schemas/probe-result.schema.json) as an ExTls.SmtpTlsResult.
     .DESCRIPTION
         An endpoint that could not be probed has $null StartTls and TLS columns: nothing is known about them
-        (not 'not-tested', not $false).
+        (not 'not-tested', not $false). Flat properties only; the whole result is in Raw.Result.
     .EXAMPLE
         ConvertTo-ExTlsSmtpTlsResult -Result ($line | ConvertFrom-Json) -LabelOf @{ 'ex01.contoso.com' = 'EX01' }
     #>
@@ -33,7 +33,14 @@ function ConvertTo-ExTlsSmtpTlsResult {
         $tls12 = [bool](Get-ExTlsProperty $r 'summary', 'tls12Accepted' $false)
     }
     $accepted = @(Get-ExTlsProperty $r 'summary', 'acceptedVersions' @())
-    [pscustomobject]@{
+    $chain = $null
+    if ($null -ne (Get-ExTlsProperty $r 'certificate')) {
+        $chain = 'valid'
+        if (-not (Get-ExTlsProperty $r 'certificate', 'chainValid' $false)) { $chain = Get-ExTlsProperty $r 'certificate', 'chainError' }
+    }
+    $plaintext = Get-ExTlsProperty $r 'plaintextMail', 'outcome'
+    if ($plaintext -eq 'not-tested') { $plaintext = $null }
+    $item = [pscustomobject]@{
         PSTypeName              = 'ExTls.SmtpTlsResult'
         Endpoint                = [string](Get-ExTlsProperty $r 'endpoint')
         Server                  = $server
@@ -46,13 +53,16 @@ function ConvertTo-ExTlsSmtpTlsResult {
         AcceptedVersions        = $accepted -join ', '
         LegacyAccepted          = $legacy
         Tls12Accepted           = $tls12
+        PlaintextMail           = $plaintext
         CertificateSubject      = Get-ExTlsProperty $r 'certificate', 'subject'
+        CertificateCN           = Get-ExTlsProperty $r 'certificate', 'subjectCN'
+        CertificateChain        = $chain
         CertificateNotAfter     = ConvertTo-ExTlsDateTime (Get-ExTlsProperty $r 'certificate', 'validTo')
         CertificateDaysToExpiry = Get-ExTlsProperty $r 'certificate', 'daysToExpiry'
         Category                = Get-ExTlsProperty $r 'failure', 'category'
         Message                 = $message
         Address                 = Get-ExTlsProperty $r 'address'
         ProbedAt                = ConvertTo-ExTlsDateTime (Get-ExTlsProperty $r 'startedAt')
-        Result                  = $r
     }
+    Add-ExTlsRawMember -InputObject $item -Member @{ Result = $r }
 }

@@ -28,12 +28,14 @@ function Invoke-ExTlsInventory {
         The credential is handed to extls on its standard input as the first line and never appears on its command
         line or in its environment. The server list is handed over the same way, as JSON data.
 
-        Needs Node.js 20+ (node on PATH, or $env:EXTLS_NODE) and the extls CLI: the module uses bin/extls.js of the
-        checkout it lives in, or $env:EXTLS_CLI.
+        Needs Node.js 20+ (node on PATH, or $env:EXTLS_NODE) and the extls CLI (see about_ExTls: `extls` on PATH from
+        npm install -g, $env:EXTLS_CLI, or the checkout the module lives in).
 
-        Output properties: Server, Status, Category, Message, Address, Transport, Dag, Site, Role, OS, OSBuild,
-        ExchangeBuild, RebootPending, DurationMs, Record (the whole record, schemas/inventory-record.schema.json)
-        and RecordJson (the record exactly as extls printed it).
+        Output properties: Server, Status, Category, Message, Address, Transport, Dag, Site, Role, OS,
+        OSBuild and ExchangeBuild ([version]: they compare and sort as numbers), RebootPending, CollectedAt
+        ([datetime], local time) and DurationMs. The whole record (schemas/inventory-record.schema.json) is in
+        $_.Raw.Record and the line extls printed in $_.Raw.Json; they are not properties, so Export-Csv and
+        ConvertTo-Json give the flat columns only.
 
     .PARAMETER ComputerName
         The servers to read. Takes strings and, from the pipeline, any object with one of the properties Fqdn,

@@ -7,9 +7,10 @@ function Test-ExTlsSmtpTls {
         Runs `extls probe`: per endpoint one SMTP dialogue to read the banner and EHLO, then one STARTTLS handshake
         per TLS version, plus the certificate and whether mail without TLS is refused. Returns one
         ExTls.SmtpTlsResult per endpoint: Endpoint, Server, Status, StartTls, Tls10, Tls11, Tls12, Tls13 (accepted,
-        refused, error or not-tested), AcceptedVersions, LegacyAccepted, Tls12Accepted, CertificateSubject,
-        CertificateDaysToExpiry, CertificateNotAfter, Category, Message, ProbedAt and Result (the whole result,
-        schemas/probe-result.schema.json). Each endpoint is written to the pipeline as soon as it is done. An endpoint
+        refused, error or not-tested), AcceptedVersions, LegacyAccepted, Tls12Accepted, PlaintextMail,
+        CertificateSubject, CertificateCN, CertificateChain, CertificateDaysToExpiry, CertificateNotAfter ([datetime]),
+        Category, Message and ProbedAt ([datetime]); the whole result (schemas/probe-result.schema.json) is in
+        $_.Raw.Result. Each endpoint is written to the pipeline as soon as it is done. An endpoint
         that could not be reached has $null in StartTls, the TLS columns, LegacyAccepted and Tls12Accepted: nothing is
         known about them. AcceptedVersions is one text ("TLSv1.2, TLSv1.3"), so Export-Csv stays readable.
 
