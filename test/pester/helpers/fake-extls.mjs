@@ -46,12 +46,19 @@ if (process.env.EXTLS_FAKE_EXIT) {
   const out = argv.find((a) => a.startsWith('--out=')).slice('--out='.length);
   const source = argv[argv.length - 1];
   const inventory = JSON.parse(source === '-' ? stdin : readFileSync(source, 'utf8'));
+  const files = [];
   for (const s of inventory.servers) {
     mkdirSync(join(out, s.server), { recursive: true });
     writeFileSync(join(out, s.server, 'runbook.md'), `# ${s.server}\n`);
+    files.push(`${s.server}/runbook.md`);
   }
   writeFileSync(join(out, 'report.html'), '<!doctype html><title>extls</title>\n');
+  files.push('report.html');
   process.stderr.write(`runbooks: ${inventory.servers.length} servers -> ${out}\n`);
+  if (argv.includes('--format=json')) {
+    const runbooks = inventory.servers.map((s) => ({ server: s.server, folder: s.server, blocked: false }));
+    process.stdout.write(JSON.stringify({ outDir: out, servers: runbooks.length, runbooks, files, waves: 1, notCollected: [], skipped: [] }) + '\n');
+  }
 } else {
   process.stderr.write(`extls: fake: unknown command '${command}'\n`);
   process.exitCode = 1;
