@@ -137,8 +137,12 @@ Describe 'Installable' {
         $modules = Join-Path $TestDrive 'Modules'
         $null = New-Item -ItemType Directory -Path $modules
         Copy-Item -LiteralPath $moduleFolder -Destination (Join-Path $modules 'ExTls') -Recurse
-        $pwsh = (Get-Process -Id $PID).Path
-        $nodeFolder = Split-Path -Path (Get-TestNode) -Parent
+        # this PowerShell again (the project's .tools/pwsh runs as 'dotnet pwsh.dll', so not the process path)
+        $pwsh = Join-Path $repo '.tools/pwsh/pwsh'
+        if (-not (Test-Path -LiteralPath $pwsh)) { $pwsh = (Get-Command -Name pwsh -CommandType Application | Select-Object -First 1).Source }
+        # PATH as it is (pwsh may be a dotnet tool shim that needs it), without any extls already on it
+        $basePath = @($env:PATH -split [regex]::Escape([string][System.IO.Path]::PathSeparator) | Where-Object { $_ -and -not (Test-Path -LiteralPath (Join-Path $_ 'extls')) }) -join [System.IO.Path]::PathSeparator
+        $nodeFolder = (Split-Path -Path (Get-TestNode) -Parent) + [System.IO.Path]::PathSeparator + $basePath
         function Invoke-Installed([string] $Command, [string] $PathValue, [string] $Cli) {
             $psi = New-Object System.Diagnostics.ProcessStartInfo
             $psi.FileName = $pwsh
