@@ -132,13 +132,12 @@ Describe 'Invoke-ExTlsInventory: pipeline binding' {
 
         It 'a script with $ErrorActionPreference = Stop still gets its inventory file' {
             $outFile = Join-Path $TestDrive 'stop.json'
-            $err = $null
             $got = New-Object System.Collections.Generic.List[object]
-            & {
+            $err = & {
                 $ErrorActionPreference = 'Stop'
                 try {
                     'EX01', 'FAIL02', 'EX03' | Invoke-ExTlsInventory -OutFile $outFile | ForEach-Object { $got.Add($_) }
-                } catch { Set-Variable -Name err -Value $_ -Scope 1 }
+                } catch { $_ }
             }
             $err | Should -Not -BeNullOrEmpty
             $err.FullyQualifiedErrorId | Should -Match '^ExTls\.ServerFailed,unreachable'

@@ -252,6 +252,11 @@ function Invoke-ExTlsInventory {
     )
 
     begin {
+        # The caller's $ErrorActionPreference (a script's 'Stop'), which a module function does not see by itself.
+        if (-not $PSBoundParameters.ContainsKey('ErrorAction')) {
+            $callerPreference = $PSCmdlet.SessionState.PSVariable.GetValue('ErrorActionPreference')
+            if ($null -ne $callerPreference) { $ErrorActionPreference = $callerPreference }
+        }
         $names = New-Object System.Collections.Generic.List[string]
         $outPath = $null
         if ($OutFile) {

@@ -127,6 +127,11 @@ function Test-ExTlsSmtpTls {
     )
 
     begin {
+        # The caller's $ErrorActionPreference (a script's 'Stop'), which a module function does not see by itself.
+        if (-not $PSBoundParameters.ContainsKey('ErrorAction')) {
+            $callerPreference = $PSCmdlet.SessionState.PSVariable.GetValue('ErrorActionPreference')
+            if ($null -ne $callerPreference) { $ErrorActionPreference = $callerPreference }
+        }
         $endpoints = New-Object System.Collections.Generic.List[string]
         $seen = New-Object 'System.Collections.Generic.HashSet[string]' ([StringComparer]::OrdinalIgnoreCase)
         $outPath = $null
