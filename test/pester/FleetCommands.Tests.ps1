@@ -67,6 +67,8 @@ Describe 'Get-ExTlsServerState' {
         $ex01.DotNetTls | Should -Not -BeNullOrEmpty
         $ex01.WinHttp | Should -Not -BeNullOrEmpty
         $ex01.WorstSeverityRank | Should -Be (@{ critical = 4; high = 3; medium = 2; low = 1; info = 0 }[$ex01.WorstSeverity])
+        ($states | Where-Object Server -eq 'EX03').FailingConnectors | Should -Match 'Outbound to Office 365'
+        ($states | Where-Object Server -eq 'EX01').FailingConnectors | Should -BeNullOrEmpty
         $ex08 = $states | Where-Object Server -eq 'EX08'
         $ex08.Status | Should -Be 'Failed'
         $ex08.Category | Should -Be 'unreachable'

@@ -10,7 +10,8 @@ function Get-ExTlsServerState {
         Tls10Client, Tls10Server, Tls11Client, Tls11Server, Tls12Client, Tls12Server, Tls13Client, Tls13Server
         (the effective state: on, off, faulty or unknown), DotNet (the .NET Framework version), DotNetTls and WinHttp
         ('ok', or the ids of the failing findings), RebootPending, WorstSeverity and WorstSeverityRank (4 critical to 0
-        info), FindingCount and, for a server that could not be read, Category and Message. The whole analysis is in
+        info), FailingConnectors (connectors named by failing mail-flow and connector findings), FindingCount and,
+        for a server that could not be read, Category and Message. The whole analysis is in
         $_.Raw.Analysis.
 
         Records extls cannot judge are non-terminating errors ('ExTls.InvalidRecord'); -EnableException throws.
@@ -124,6 +125,10 @@ function Get-ExTlsServerState {
             $state.RebootPending = Get-ExTlsProperty $s 'host', 'pendingReboot'
             $state.WorstSeverity = $worst
             $state.WorstSeverityRank = Get-ExTlsSeverityRank ([string]$worst)
+            # connectors named by failing mail-flow and connector findings (protocol-log failures, connector settings)
+            $connectors = @($findings | Where-Object { $_.category -in 'mail-flow', 'connector' -and @($_.policies).Count -gt 0 } |
+                    ForEach-Object { Get-ExTlsProperty $_ 'connector' } | Where-Object { $_ } | Select-Object -Unique)
+            $state.FailingConnectors = $(if ($connectors.Count) { $connectors -join '; ' } else { $null })
             $state.FindingCount = @($findings | Where-Object { $_.severity -ne 'info' }).Count
             $state.Category = Get-ExTlsProperty $s 'failure', 'category'
             $state.Message = Get-ExTlsProperty $s 'failure', 'message'
