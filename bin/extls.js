@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
+import { cliProcess } from '../dist/cli.js';
 
-process.exitCode = await main(process.argv);
+process.exitCode = await cliProcess(process.argv);

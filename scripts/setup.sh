@@ -3,7 +3,7 @@
 #   - npm dependencies (if node_modules is missing), the TypeScript build and the bundled collector
 #   - PowerShell 7.6.9 from NuGet as a .NET tool in .tools/pwsh (no system install)
 #   - Pester 5.7.1 from NuGet in .tools/nuget
-#   - with --system (tests, CI; needs root): Debian packages openssh-server, postfix, chromium
+#   - with --system (tests, CI; needs root): Debian packages openssh-server, postfix, chromium, ansible
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +33,8 @@ if [ "${1:-}" = "--system" ]; then
   command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   [ -x /usr/sbin/postfix ] || missing+=(postfix)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  # ansible-core plus its collections (ansible.windows): examples/ansible is run and syntax-checked by the tests
+  dpkg -s ansible >/dev/null 2>&1 || missing+=(ansible)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       log "need root to install: ${missing[*]} (apt-get install -y ${missing[*]})"

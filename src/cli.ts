@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UsageError } from './util/errors.js';
+import { installSignalHandlers } from './util/interrupt.js';
+import { oneLine, stripTerminalCodes } from './util/one-line.js';
 import { toolVersion } from './util/version.js';
 
 // One file per command in src/commands/: each exports register(program, exit), and its action hands its exit code to
@@ -32,24 +34,67 @@ export async function buildProgram(argv: string[] = [], exit: ExitWith = () => u
   return program;
 }
 
+/**
+ * The one error path: whatever went wrong becomes `extls: <message>` on stderr (one line unless the message is a
+ * list the user needs, such as a fleet file's schema errors), and exit code 1. A stack only with EXTLS_DEBUG=1.
+ */
+export function reportError(err: unknown, command: string | undefined): number {
+  if (err instanceof UsageError) {
+    process.stderr.write(`extls: ${stripTerminalCodes(err.message)}\n`);
+  } else {
+    const e = err as NodeJS.ErrnoException | undefined;
+    const message = e instanceof Error ? e.message : String(err);
+    // Node's file errors already name the path ("ENOENT: no such file or directory, open 'x'")
+    const where = e instanceof Error && e.path && !message.includes(e.path) ? `${e.path}: ` : '';
+    process.stderr.write(`extls${command ? ` ${command}` : ''}: ${where}${oneLine(message) || 'failed'}\n`);
+    if (process.env.EXTLS_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  }
+  return ExitCode.Usage;
+}
+
+/**
+ * A reader that stops reading (`| head`, `Select-Object -First`) closes the pipe: what is still to be printed is
+ * dropped, the run (and the files it writes) completes.
+ */
+function tolerateClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    stream.write = (() => true) as typeof stream.write;
+  });
+}
+
+/**
+ * The process around the CLI (bin/extls.js): errors that escape every command (a stream's error event, a
+ * rejected promise nobody awaited) take the same error path; signals clean up; a closed stdout is no crash.
+ */
+export async function cliProcess(argv: string[]): Promise<number> {
+  const command = argv.slice(2).find((a) => !a.startsWith('-'));
+  const fail = (err: unknown) => {
+    process.exitCode = reportError(err, command);
+    process.exit();
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  tolerateClosedPipe(process.stdout);
+  tolerateClosedPipe(process.stderr);
+  installSignalHandlers();
+  return main(argv);
+}
+
 /** Runs the CLI and returns the exit code (see README "Exit codes"): the one the command's action handed back. */
 export async function main(argv: string[]): Promise<number> {
+  const command = argv.slice(2).find((a) => !a.startsWith('-'));
   let code: number = ExitCode.Ok;
-  const program = await buildProgram(argv, (c) => {
-    code = c;
-  });
   try {
+    const program = await buildProgram(argv, (c) => {
+      code = c;
+    });
     await program.parseAsync(argv);
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
-    if (err instanceof UsageError) {
-      process.stderr.write(`extls: ${err.message}\n`);
-      return ExitCode.Usage;
-    }
-    process.stderr.write(`extls: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return ExitCode.Usage;
+    return reportError(err, command);
   }
 }

@@ -17,6 +17,7 @@
         'Get-ExTlsServerState'
         'Invoke-ExTlsInventory'
         'New-ExTlsRunbook'
+        'Register-ExTlsCollectorTask'
         'Test-ExTlsSmtpTls'
     )
     CmdletsToExport      = @()

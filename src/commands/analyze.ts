@@ -5,15 +5,18 @@ import { loadPolicy } from '../findings/policy.js';
 import type { Finding, FindingsDocument, FleetFinding, ServerAnalysis } from '../findings/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
+import { checkOutFile } from '../util/out-path.js';
 import { formatRows, formats, parseFormat, type Column, type Format } from '../util/format.js';
 import { readJsonInput } from '../util/read-json.js';
 import { toAsciiJson } from '../util/json.js';
+import { loadProbeResults } from '../runbooks/probes.js';
 
 interface AnalyzeCliOptions {
   policy?: string[];
   format?: Format;
   out?: string;
   referenceTime?: string;
+  probes?: string;
 }
 
 /** Table: one row per server, one verdict column per policy. */
@@ -24,8 +27,25 @@ export function serverColumns(doc: FindingsDocument): Column<ServerAnalysis>[] {
     { header: 'Windows', value: (s) => s.host?.os.name ?? s.host?.os.display ?? '' },
     { header: 'Exchange', value: (s) => (s.host ? (s.host.exchange.buildName ?? s.host.exchange.display) : '') },
     ...doc.policies.map((p): Column<ServerAnalysis> => ({ header: p.id, value: (s) => s.verdicts.find((v) => v.policy === p.id)?.display ?? '' })),
+    { header: 'Mail flow', value: mailFlowCell },
     { header: 'Findings', value: (s) => s.findings.filter((f) => f.severity !== 'info').map((f) => `${f.severity.toUpperCase()} ${f.id}`).join('\n') },
   ];
+}
+
+const failures = (s: ServerAnalysis) => s.findings.flatMap((f) => (f.category === 'mail-flow' ? f.evidence.filter((e) => e.failure).map((e) => ({ f, m: e.failure! })) : []));
+
+/** "FAILING NOW: 14 × TLS negotiation failed ... (Outbound to Office 365) ← TLS12-CLIENT-DISABLED", one line per group */
+function mailFlowCell(s: ServerAnalysis): string {
+  return failures(s)
+    .sort((a, b) => Number(b.m.failingNow) - Number(a.m.failingNow) || b.m.count - a.m.count)
+    .map(({ f, m }) => `${m.failingNow ? 'FAILING NOW' : 'earlier'}: ${m.count} × ${m.error} (${m.connector} ${m.direction === 'receive' ? '←' : '→'} ${m.remote ?? '?'})${f.causes.length ? ` ← ${f.causes.join(', ')}` : ''}`)
+    .join('\n');
+}
+
+/** Servers whose mail is failing now first, then those with earlier failures, each group in the document's order. */
+export function failingFirst(servers: ServerAnalysis[]): ServerAnalysis[] {
+  const rank = (s: ServerAnalysis) => { const l = failures(s); return l.some((x) => x.m.failingNow) ? 0 : l.length ? 1 : 2; };
+  return servers.map((s, i) => ({ s, i, r: rank(s) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.s);
 }
 
 interface FindingRow { server: string; status: string; verdicts: string; finding: Finding }
@@ -43,6 +63,8 @@ const findingColumns: Column<FindingRow>[] = [
   { header: 'Changes', value: (r) => r.finding.changes.map((c) => `${c.fullPath}\\${c.name}: ${c.currentDisplay} -> ${c.desiredDisplay}`).join('; ') },
   { header: 'RestartRequired', value: (r) => String(r.finding.restartRequired) },
   { header: 'Blockers', value: (r) => r.finding.blockers.map((b) => b.kind).join(' ') },
+  { header: 'Connector', value: (r) => r.finding.connector ?? '' },
+  { header: 'Causes', value: (r) => r.finding.causes.join(' ') },
 ];
 
 const fleetColumns: Column<FleetFinding>[] = [
@@ -64,7 +86,7 @@ export function renderFindings(doc: FindingsDocument, format: Format): string {
       return formatRows(rows, findingColumns, 'csv');
     }
     case 'table': {
-      let text = formatRows(doc.servers, serverColumns(doc), 'table');
+      let text = formatRows(failingFirst(doc.servers), serverColumns(doc), 'table');
       if (doc.fleetFindings.length) text += formatRows(doc.fleetFindings, fleetColumns, 'table');
       text += doc.summary.byPolicy.map((p) => p.display).join('\n') + '\n';
       return text;
@@ -82,6 +104,7 @@ export function register(program: Command, exit: ExitWith): void {
     .addOption(new Option('--format <format>', 'stdout format (default: table on a terminal, else json)').choices([...formats]))
     .option('--out <file>', 'write the findings document (JSON, schemas/findings.schema.json) here')
     .option('--reference-time <iso>', 'judge product support as of this time (default: now)')
+    .option('--probes <file>', 'results of `extls probe --as exchange-online --format json`: a server Exchange Online cannot deliver to gets a critical finding')
     .action(async (inventoryFile: string, opts: AnalyzeCliOptions) => {
       exit(await runAnalyze(inventoryFile, opts));
     });
@@ -94,8 +117,10 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
     referenceTime = new Date(opts.referenceTime);
     if (Number.isNaN(referenceTime.getTime())) throw new UsageError(`--reference-time "${opts.referenceTime}" is not a date-time`);
   }
+  if (opts.out) checkOutFile(opts.out);
   const policies = (opts.policy?.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
-  const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime });
+  const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
+  const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime, ...(probes ? { probes } : {}) });
   for (const e of doc.inputErrors) {
     process.stderr.write(`extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
   }

@@ -5,10 +5,15 @@ import { loadFleet } from '../fleet/load.js';
 import { PersistentPowerShellHost } from '../powershell/host.js';
 import { locatePowerShell } from '../powershell/locate.js';
 import { collectFleet, planFleet, type Credential } from '../inventory/collect.js';
-import { recordsFromFolder } from '../inventory/from-folder.js';
+import { DropFolder, parseAge } from '../inventory/from-folder.js';
 import { recordsFromExports } from '../inventory/offline-exports.js';
+import type { Fleet } from '../fleet/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { InventoryWriter, StdoutSink } from '../inventory/writer.js';
+import { duplicateMessage, serverKey, ServerIdentities } from '../inventory/identity.js';
+import { oneLine } from '../util/one-line.js';
+import { onInterrupt } from '../util/interrupt.js';
+import { checkOutFile } from '../util/out-path.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { formatRows, formats, type Column, type Format } from '../util/format.js';
 import { readStdin } from '../util/stdin.js';
@@ -18,6 +23,7 @@ interface InventoryOptions {
   fleet?: string;
   from?: string;
   exports?: string;
+  staleAfter: string;
   out?: string;
   format?: Format;
   throttle?: number;
@@ -55,7 +61,8 @@ export function register(program: Command, exit: ExitWith): void {
     .command('inventory')
     .description('Collect TLS settings, builds and evidence from every server into one inventory')
     .option('--fleet <file>', 'fleet file (YAML or JSON); - reads it from stdin')
-    .option('--from <folder>', 'build the inventory from collector JSON files (ExTlsCollector.ps1 -OutFile)')
+    .option('--from <folder>', 'build the inventory from collector JSON files (ExTlsCollector.ps1 -OutFile); with --fleet, merged with the live fan-out')
+    .addOption(new Option('--stale-after <age>', 'with --from: a file whose report is older than this is a failed record "stale" (e.g. 36h, 7d; off)').default('7d', '7d'))
     .option('--exports <folder>', 'offline: one sub-folder per server holding its reg export files')
     .option('--out <file>', 'write inventory.json here (atomically)')
     .addOption(new Option('--format <format>', 'also print on stdout: json is the document --out writes, ndjson one record per server as each finishes').choices([...formats]))
@@ -72,9 +79,11 @@ export function register(program: Command, exit: ExitWith): void {
 }
 
 async function runInventory(opts: InventoryOptions): Promise<number> {
-  const modes = [opts.fleet, opts.from, opts.exports].filter((m) => m !== undefined);
-  if (modes.length !== 1) throw new UsageError('give exactly one of --fleet <file>, --from <folder>, --exports <folder>');
+  const modes = [opts.fleet ?? opts.from, opts.exports].filter((m) => m !== undefined);
+  if (modes.length !== 1) throw new UsageError('give --fleet <file>, --from <folder> (or both, to merge them), or --exports <folder>');
+  const staleAfterMs = parseAge(opts.staleAfter);
   if (!opts.out && !opts.format && !opts.plan) throw new UsageError('give --out <file> and/or --format <format>');
+  if (opts.out && !opts.plan) checkOutFile(opts.out);
 
   // stdin may hold a credential line, then the fleet: read it once.
   let stdin: string | undefined;
@@ -93,10 +102,21 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   const printed: InventoryRecord[] = [];
   let writer: InventoryWriter | undefined;
   let jsonOut: InventoryWriter | undefined;
-  const source = opts.fleet ? (opts.fleet === '-' ? 'stdin' : opts.fleet) : (opts.from ?? opts.exports!);
+  const fleetSource = opts.fleet === '-' ? 'stdin' : opts.fleet;
+  const source = [fleetSource, opts.from].filter(Boolean).join(' + ') || opts.exports!;
   let total = 0;
   let failed = 0;
+  let duplicates = 0;
+  const identities = new ServerIdentities();
   const handle = async (record: InventoryRecord) => {
+    // one record per server: a second record of the same server (two collector files of one computer, EX02 and
+    // ex02) would make later stages write one server's runbook over the other's
+    const dup = identities.claim(record.server, `record ${total + duplicates + 1}`);
+    if (dup) {
+      duplicates++;
+      reporter.warn(`${source}: ${oneLine(duplicateMessage(record.server, dup))}; this record was left out`);
+      return;
+    }
     total++;
     if (record.status === 'failed') failed++;
     await writer?.add(record);
@@ -115,40 +135,31 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   try {
     if (opts.fleet && opts.plan) {
       const fleet = await loadFleet(opts.fleet, fleetText);
-      const plans = await planFleet(fleet, { pwsh: locatePowerShell(opts.pwsh).path, throttle: opts.throttle, timeoutSeconds: opts.timeout, credential });
+      // servers reporting through a drop folder are not connected to
+      const plans = await planFleet({ ...fleet, servers: fleet.servers.filter((s) => s.transport !== 'file') }, { pwsh: locatePowerShell(opts.pwsh).path, throttle: opts.throttle, timeoutSeconds: opts.timeout, credential });
       process.stdout.write(toAsciiJson(plans, 2) + '\n');
       return ExitCode.Ok;
-    } else if (opts.fleet) {
-      const fleet = await loadFleet(opts.fleet, fleetText);
-      const pwsh = locatePowerShell(opts.pwsh).path;
-      await open();
-      reporter.start(fleet.servers.length);
-      const abort = new AbortController();
-      const onSignal = () => abort.abort();
-      process.once('SIGINT', onSignal);
-      try {
-        await collectFleet(fleet, {
-          pwsh,
-          throttle: opts.throttle,
-          timeoutSeconds: opts.timeout,
-          credential,
-          signal: abort.signal,
-          onLog: (line) => reporter.debug(line),
-          onRecord: async (r) => {
-            report(r);
-            await handle(r);
-          },
-        });
-      } finally {
-        process.off('SIGINT', onSignal);
+    } else if (opts.fleet || opts.from) {
+      const fleet = opts.fleet ? await loadFleet(opts.fleet, fleetText) : undefined;
+      const drops = opts.from ? await DropFolder.open(opts.from) : undefined;
+      const fileServers = fleet?.servers.filter((s) => s.transport === 'file') ?? [];
+      if (!drops && fileServers.length > 0) {
+        throw new UsageError(`${fleetSource}: ${fileServers.map((s) => s.name).slice(0, 5).join(', ')} use transport file: give --from <folder> with their collector files`);
       }
-    } else if (opts.from) {
+      const split = drops?.plan(fleet?.servers ?? [], { staleAfterMs, staleAfterText: opts.staleAfter });
+      const live = split ? split.live : fleet!.servers;
       await open();
-      reporter.start(0);
-      for await (const r of recordsFromFolder(opts.from)) {
+      // one record per live server, per server of the drop folder, per file-transport server of the fleet without a file
+      // there, and per live server the folder also claims (refused)
+      const fromFolder = drops ? new Set([...drops.claims.keys(), ...fileServers.map((s) => serverKey(s.name))]).size : 0;
+      const claimedTwice = drops ? (fleet?.servers ?? []).filter((s) => s.transport !== 'file' && drops.claims.has(serverKey(s.name))).length : 0;
+      reporter.start(live.length + fromFolder + claimedTwice);
+      const handleReported = async (r: InventoryRecord) => {
         report(r);
         await handle(r);
-      }
+      };
+      if (live.length > 0) await collectLive({ ...fleet!, servers: live }, opts, credential, reporter, handleReported);
+      if (split) for await (const r of split.records) await handleReported(r);
     } else {
       const host = new PersistentPowerShellHost(locatePowerShell(opts.pwsh).path);
       await open();
@@ -177,7 +188,27 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
     printed.sort((a, b) => a.server.localeCompare(b.server));
     process.stdout.write(formatRows(printed, recordColumns, opts.format));
   }
-  return failed > 0 ? ExitCode.Partial : ExitCode.Ok;
+  return failed > 0 || duplicates > 0 ? ExitCode.Partial : ExitCode.Ok;
+}
+
+async function collectLive(fleet: Fleet, opts: InventoryOptions, credential: Credential | undefined, reporter: Reporter, handle: (r: InventoryRecord) => Promise<void>) {
+  const pwsh = locatePowerShell(opts.pwsh).path;
+  const abort = new AbortController();
+  // the first SIGINT/SIGTERM stops the driver; the servers done so far are kept, the rest marked interrupted
+  const stopHandling = onInterrupt(() => abort.abort());
+  try {
+    await collectFleet(fleet, {
+      pwsh,
+      throttle: opts.throttle,
+      timeoutSeconds: opts.timeout,
+      credential,
+      signal: abort.signal,
+      onLog: (line) => reporter.debug(line),
+      onRecord: handle,
+    });
+  } finally {
+    stopHandling();
+  }
 }
 
 function parseCredential(line: string): Credential {

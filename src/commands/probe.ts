@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import { Option, type Command } from 'commander';
 import type { ExitWith } from '../cli.js';
 import { createReporter } from '../cli/reporter.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
+import { checkOutFile } from '../util/out-path.js';
 import { formatRows, formats, parseFormat, type Format } from '../util/format.js';
-import { probeColumns } from '../probe/columns.js';
+import { exchangeOnlineColumns, probeColumns } from '../probe/columns.js';
 import { DEFAULT_SMTP_PORT, parseEndpoint } from '../probe/endpoints.js';
 import { endpointsFromFleet } from '../probe/fleet-endpoints.js';
 import { probeEndpoints } from '../probe/runner.js';
@@ -22,6 +24,9 @@ interface ProbeCliOptions {
   ca?: string[];
   out?: string;
   quiet?: boolean;
+  as?: 'exchange-online' | 'none';
+  expectName?: string;
+  suiteTime: number;
 }
 
 function positiveNumber(value: string, flag: string, integer: boolean, max: number): number {
@@ -34,9 +39,10 @@ function positiveNumber(value: string, flag: string, integer: boolean, max: numb
 
 /** What one endpoint showed, in a few words, for the progress output. */
 function outcomeText(r: ProbeResult): string {
+  const eo = r.exchangeOnline && r.status === 'ok' ? `; Exchange Online ${r.exchangeOnline.display}` : '';
   if (r.status === 'failed') return `${r.failure?.category} at ${r.failure?.step}: ${r.failure?.message}`;
-  if (!r.starttls.offered) return 'no STARTTLS';
-  return `accepts ${r.summary.acceptedVersions.join(', ') || 'no TLS version'}`;
+  if (!r.starttls.offered) return `no STARTTLS${eo}`;
+  return `accepts ${r.summary.acceptedVersions.join(', ') || 'no TLS version'}${eo}`;
 }
 
 function formatOption(value: string): Format {
@@ -69,10 +75,27 @@ export function register(program: Command, exit: ExitWith): void {
     .option('--ca <file...>', 'PEM file(s) with CA certificates trusted in addition to Node\'s bundled roots')
     .option('--out <file>', 'write the output to this file instead of stdout')
     .option('-q, --quiet', 'no progress output')
+    .addOption(
+      new Option('--as <client>', 'also handshake as this client does: exchange-online (its TLS 1.2 suites, in its order; default with --fleet), none').choices([
+        'exchange-online',
+        'none',
+      ]),
+    )
+    .option('--expect-name <fqdn>', 'with --as exchange-online: the FQDN its connector expects on the certificate (default: fleet smtpFqdn, else the host name given)')
+    .addOption(numberOption('--suite-time <seconds>', 'with --as exchange-online: time for finding the suites a server takes instead (per endpoint)', false, 3600, 30))
     .action(async (args: string[], opts: ProbeCliOptions) => {
       const format = opts.format;
       const timeoutMs = opts.stepTimeout * 1000;
       const { concurrency, port } = opts;
+      const suiteBudgetMs = opts.suiteTime * 1000;
+      const asExchangeOnline = (opts.as ?? (opts.fleet ? 'exchange-online' : 'none')) === 'exchange-online';
+      if (opts.expectName !== undefined) {
+        if (!asExchangeOnline) throw new UsageError('--expect-name needs --as exchange-online');
+        // a DNS name (a wildcard is the certificate's business, not the expected name's) or an IP literal
+        if (!/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(opts.expectName) && net.isIP(opts.expectName) === 0) {
+          throw new UsageError(`--expect-name must be a host name, not "${opts.expectName}"`);
+        }
+      }
       const endpoints: Endpoint[] = [];
       for (const a of args) {
         try {
@@ -81,6 +104,7 @@ export function register(program: Command, exit: ExitWith): void {
           throw new UsageError((err as Error).message);
         }
       }
+      if (opts.out) checkOutFile(opts.out);
       if (opts.fleet) endpoints.push(...(await endpointsFromFleet(opts.fleet, port)));
       if (endpoints.length === 0) throw new UsageError('probe needs at least one endpoint or --fleet <file>');
       const ca: string[] = [];
@@ -95,6 +119,7 @@ export function register(program: Command, exit: ExitWith): void {
       if (!/^[\x21-\x7e]+$/.test(ehloName)) throw new UsageError(`--ehlo-name must be one printable word, not "${ehloName}"`);
 
       const streaming = format === 'ndjson' && !opts.out;
+      const columns = asExchangeOnline ? [...probeColumns.slice(0, -1), ...exchangeOnlineColumns, probeColumns[probeColumns.length - 1]!] : probeColumns;
       const reporter = createReporter('probe', 'endpoints', opts);
       reporter.info(`${endpoints.length} endpoint(s), ${concurrency} at a time, ${timeoutMs / 1000} s per step`);
       reporter.start(endpoints.length);
@@ -105,10 +130,12 @@ export function register(program: Command, exit: ExitWith): void {
           concurrency,
           ehloName,
           ...(ca.length ? { ca } : {}),
+          ...(asExchangeOnline ? { exchangeOnline: true, suiteBudgetMs } : {}),
+          ...(opts.expectName ? { expectName: opts.expectName } : {}),
           onResult: (r) => {
             reporter.item({ name: `${r.endpoint}${r.server ? ` (${r.server})` : ''}`, ok: r.status !== 'failed', detail: outcomeText(r) });
             // ndjson to stdout streams: scripts (the ExTls module) see each endpoint as soon as it is done.
-            if (streaming) process.stdout.write(formatRows([r], probeColumns, 'ndjson'));
+            if (streaming) process.stdout.write(formatRows([r], columns, 'ndjson'));
           },
         });
       } finally {
@@ -116,10 +143,10 @@ export function register(program: Command, exit: ExitWith): void {
       }
       // (streamed ndjson was written as each endpoint finished)
       if (opts.out) {
-        await writeFileAtomic(opts.out, formatRows(results, probeColumns, format));
+        await writeFileAtomic(opts.out, formatRows(results, columns, format));
         reporter.info(`wrote ${opts.out}`);
       } else if (!streaming) {
-        process.stdout.write(formatRows(results, probeColumns, format));
+        process.stdout.write(formatRows(results, columns, format));
       }
       const failed = results.filter((r) => r.status === 'failed').length;
       if (failed > 0) reporter.warn(`${failed} of ${results.length} endpoint(s) could not be probed`);

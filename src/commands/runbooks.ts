@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ExitWith } from '../cli.js';
 import { createReporter } from '../cli/reporter.js';
@@ -10,6 +11,7 @@ import { RunbookTemplateError } from '../runbooks/template-errors.js';
 import { loadProbeResults } from '../runbooks/probes.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { toAsciiJson } from '../util/json.js';
+import { checkOutFolder } from '../util/out-path.js';
 
 export { renderRunbooks } from '../runbooks/render.js';
 
@@ -39,6 +41,7 @@ export interface RunbooksRun {
 export async function runRunbooks(inputFile: string, opts: RunbooksCliOptions): Promise<RunbooksRun> {
   const waveSize = opts.waveSize ?? 0;
   if (!Number.isInteger(waveSize) || waveSize < 0) throw new UsageError(`--wave-size must be a whole number (0: no limit), not "${opts.waveSize}"`);
+  checkOutFolder(opts.out);
   const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
   const renderOptions = {
     outDir: opts.out,
@@ -131,6 +134,10 @@ export function register(program: Command, exit: ExitWith): void {
       reporter.info(`${result.servers} server(s): ${result.runbooks.length} runbook(s) (${blocked} blocked), ${result.waves} rollout wave(s), ${result.files} file(s) in ${result.outDir}`);
       // Servers that could not be collected are reported (report.html, rollout.md) like `extls analyze` does: not
       // an error of this stage. Records that were invalid and skipped are: exit 2, the rest was rendered.
+      if (result.superseded) {
+        const { files, folders, movedTo } = result.superseded;
+        reporter.warn(`${files} file(s) of an earlier run for ${folders.length} server folder(s) that need no runbook now (${folders.join(', ')}) moved to ${join(result.outDir, movedTo)}`);
+      }
       const notCollected = findings.summary.failed;
       if (notCollected > 0) reporter.warn(`${notCollected} server(s) not collected: listed in report.html and rollout.md`);
       for (const e of findings.inputErrors) reporter.warn(`server ${e.server} (servers[${e.index}]) skipped: ${e.messages.join('; ')}`);

@@ -1,4 +1,5 @@
 // analyzeInventory: the pure function behind `extls analyze` (also used by the runbooks stage and the PowerShell module).
+import { duplicateMessage, serverKey, ServerIdentities } from '../inventory/identity.js';
 import type { Inventory, InventoryRecord } from '../inventory/types.js';
 import { UsageError } from '../util/errors.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
@@ -7,7 +8,9 @@ import { fleetFindingsOf, fleetMember, StringPool, type FleetMember } from './fl
 import { SendConnectorFleet } from './fleet-connectors.js';
 import { loadKnowledge, type Knowledge } from './knowledge.js';
 import { loadPolicy, type Policy } from './policy.js';
+import { exchangeOnlineProbes, withExchangeOnlineFinding } from './rules-probe.js';
 import { analyzeServer } from './server.js';
+import type { ProbeResult } from '../probe/types.js';
 import type { FindingsDocument, InputError, PolicySummary, ServerAnalysis, SeverityCounts } from './types.js';
 
 export interface AnalyzeOptions {
@@ -16,6 +19,8 @@ export interface AnalyzeOptions {
   /** createdAt of the output; default: now */
   now?: Date;
   knowledge?: Knowledge;
+  /** extls probe results: a server whose probe says Exchange Online cannot deliver gets a critical finding */
+  probes?: readonly ProbeResult[];
 }
 
 export interface CheckedInventory {
@@ -30,7 +35,9 @@ export interface CheckedInventory {
  */
 export function checkInventory(doc: unknown): CheckedInventory {
   const validate = validatorFor<Inventory>('inventory.schema.json');
-  if (validate(doc)) return { inventory: doc, valid: doc.servers, inputErrors: [] };
+  if (validate(doc) && new Set(doc.servers.map((r) => serverKey(r.server))).size === doc.servers.length) {
+    return { inventory: doc, valid: doc.servers, inputErrors: [] };
+  }
   const errors = validate.errors ?? [];
   const byIndex = new Map<number, typeof errors>();
   const other: typeof errors = [];
@@ -47,16 +54,26 @@ export function checkInventory(doc: unknown): CheckedInventory {
   const recordValidate = validatorFor<InventoryRecord>('inventory-record.schema.json');
   const valid: InventoryRecord[] = [];
   const inputErrors: InputError[] = [];
+  const identities = new ServerIdentities();
   servers.forEach((rec, index) => {
-    if (!byIndex.has(index) && recordValidate(rec)) { valid.push(rec); return; }
+    if (!byIndex.has(index) && recordValidate(rec)) {
+      const dup = identities.claim(rec.server, `servers/${index}`);
+      if (dup) inputErrors.push({ server: rec.server, index, messages: [`servers/${index}: ${duplicateMessage(rec.server, dup)}`] });
+      else valid.push(rec);
+      return;
+    }
     const name = rec && typeof rec === 'object' && typeof (rec as { server?: unknown }).server === 'string' ? (rec as { server: string }).server : `servers[${index}]`;
     recordValidate(rec);
-    const messages = describeErrors(recordValidate.errors).map((l) => (l.startsWith('(top level)') ? l : `servers/${index}/${l}`));
-    inputErrors.push({ server: name, index, messages });
+    inputErrors.push({ server: name, index, messages: recordErrors(recordValidate.errors, index) });
   });
   return { inventory: doc as Inventory, valid, inputErrors };
 }
 
+
+/** A record's schema errors as lines that name the record ("servers/3/data/os: ..."; "servers/3: must have ..."). */
+function recordErrors(errors: Parameters<typeof describeErrors>[0], index: number): string[] {
+  return describeErrors(errors).map((l) => (l.startsWith('(top level)') ? `servers/${index}${l.slice('(top level)'.length)}` : `servers/${index}/${l}`));
+}
 
 /**
  * Server names in natural order (EX2 before EX10). One collator for every comparison: localeCompare with a locale
@@ -80,8 +97,10 @@ export class FleetAnalyzer {
   private readonly verdictCounts: Map<string, { pass: number; fail: number; blocked: number; notJudged: number }>;
   private readonly severityCounts: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   readonly inputErrors: InputError[] = [];
+  private readonly identities = new ServerIdentities();
   private ok = 0;
   private failed = 0;
+  private readonly probeFor: ReturnType<typeof exchangeOnlineProbes> | null;
 
   constructor(policySpecs: (Policy | string)[] = ['tls12-ready'], options: AnalyzeOptions = {}) {
     this.policies = policySpecs.map((p) => (typeof p === 'string' ? loadPolicy(p) : p));
@@ -91,14 +110,19 @@ export class FleetAnalyzer {
     this.referenceTime = options.referenceTime ?? new Date();
     this.knowledge = options.knowledge ?? loadKnowledge();
     this.verdictCounts = new Map(ids.map((id) => [id, { pass: 0, fail: 0, blocked: 0, notJudged: 0 }]));
+    this.probeFor = options.probes ? exchangeOnlineProbes(options.probes) : null;
   }
 
   /** Validate and judge one record. A record that fails the schema becomes an input error (returns null). */
   add(raw: unknown, index: number): { analysis: ServerAnalysis; record: InventoryRecord } | null {
     if (!this.recordValidate(raw)) {
       const name = raw && typeof raw === 'object' && typeof (raw as { server?: unknown }).server === 'string' ? (raw as { server: string }).server : `servers[${index}]`;
-      const messages = describeErrors(this.recordValidate.errors).map((l) => (l.startsWith('(top level)') ? `servers/${index}` : `servers/${index}/${l}`));
-      this.inputErrors.push({ server: name, index, messages });
+      this.inputErrors.push({ server: name, index, messages: recordErrors(this.recordValidate.errors, index) });
+      return null;
+    }
+    const dup = this.identities.claim(raw.server, `servers/${index}`);
+    if (dup) {
+      this.inputErrors.push({ server: raw.server, index, messages: [`servers/${index}: ${duplicateMessage(raw.server, dup)}`] });
       return null;
     }
     return this.judge(raw);
@@ -106,7 +130,8 @@ export class FleetAnalyzer {
 
   /** Judge a record already known to be valid. */
   judge(record: InventoryRecord): { analysis: ServerAnalysis; record: InventoryRecord } {
-    const analysis = analyzeServer(record, this.policies, this.referenceTime, this.knowledge);
+    let analysis = analyzeServer(record, this.policies, this.referenceTime, this.knowledge);
+    if (this.probeFor) analysis = withExchangeOnlineFinding(analysis, this.probeFor(record.server, record.address));
     this.members.push(fleetMember(analysis, this.strings));
     this.sendConnectors.add(record);
     if (analysis.status === 'ok') this.ok++;

@@ -9,9 +9,10 @@
 // - Contradictions are faulty: Enabled non-zero with DisabledByDefault non-zero (usable only by applications that
 //   ask for the protocol by name), or Enabled=0 with DisabledByDefault explicitly 0.
 // - Enabled=0 alone (DisabledByDefault missing) is a clean "off", as HealthChecker also counts it.
+import { schannelSidePath } from './managed-keys.js';
 import type { CollectorOutput, SchannelProtocolSide } from '../inventory/types.js';
 import { schannelDefault, type Knowledge, loadKnowledge } from './knowledge.js';
-import { displayValue, dword, fullPath, isWrongType, pathBelowHklm } from './registry.js';
+import { displayValue, dword, isWrongType, pathBelowHklm } from './registry.js';
 import type { EffectiveState, OsDefault, ProtocolState, Side, SideFault, SideState } from './types.js';
 
 /** "TLS 1.2" → "TLS12", "Multi-Protocol Unified Hello" → "MULTIPROTOCOLUNIFIEDHELLO" (finding ids). */
@@ -77,7 +78,8 @@ export function sideState(entry: SchannelProtocolSide, osDefault: OsDefault): Si
     state === 'faulty' ? `faulty: ${why} (${values})`
     : derivedFrom === 'os-default' ? `${state} (${why})`
     : `${state} (${values}${why ? `; ${why}` : ''})`;
-  const path = pathBelowHklm(entry.path);
+  // the key is extls's own for this protocol and side: the record's path only names what was read
+  const path = schannelSidePath(entry.protocol, entry.side) ?? pathBelowHklm(entry.path);
   return {
     side: entry.side,
     state,
@@ -88,7 +90,7 @@ export function sideState(entry: SchannelProtocolSide, osDefault: OsDefault): Si
     disabledByDefault: d,
     nonStandardValues,
     registry: {
-      hive: 'HKLM', path, fullPath: fullPath(entry.path), keyExists: entry.keyExists,
+      hive: 'HKLM', path, fullPath: `HKLM\\${path}`, keyExists: entry.keyExists,
       enabled: entry.enabled, disabledByDefault: entry.disabledByDefault,
       enabledDisplay, disabledByDefaultDisplay: dbdDisplay,
     },

@@ -59,6 +59,20 @@ export interface CipherSuiteRow {
   suite: string;
   tls_versions: string;
   forward_secrecy: string;
+  /** accepted: in Microsoft's current list; until-tls10-deprecation: only in the list of suites accepted until TLS 1.0/1.1 were turned off */
+  status: 'accepted' | 'until-tls10-deprecation';
+  /** the first Windows build whose SCHANNEL has the suite */
+  windows_min_build: string;
+  source: string;
+}
+
+/** From which Exchange build (on which Windows build) TLS 1.3 is supported, from data/exchange-tls13-support.csv. */
+export interface Tls13SupportRow {
+  product: string;
+  min_build: string;
+  min_name: string;
+  windows_min_build: string;
+  protocols: string;
   source: string;
 }
 
@@ -70,6 +84,7 @@ export interface Knowledge {
   schannelDefaults: SchannelDefaultRow[];
   dotNet: DotNetRow[];
   m365CipherSuites: CipherSuiteRow[];
+  tls13Support: Tls13SupportRow[];
 }
 
 function readTable<T>(dir: string, file: string, required: string[]): T[] {
@@ -97,7 +112,8 @@ export function loadKnowledge(dir: string = dataDir): Knowledge {
       windows: readTable(dir, 'windows-server-builds.csv', ['os', 'build', 'winhttp_default_tls12']),
       schannelDefaults: readTable(dir, 'schannel-defaults.csv', ['build', 'protocol', 'client_default', 'server_default']),
       dotNet: readTable(dir, 'dotnet-releases.csv', ['version', 'release']),
-      m365CipherSuites: readTable(dir, 'm365-cipher-suites.csv', ['suite', 'tls_versions', 'forward_secrecy']),
+      m365CipherSuites: readTable(dir, 'm365-cipher-suites.csv', ['suite', 'tls_versions', 'forward_secrecy', 'status', 'windows_min_build']),
+      tls13Support: readTable(dir, 'exchange-tls13-support.csv', ['product', 'min_build', 'min_name', 'windows_min_build', 'protocols']),
     };
     cache.set(dir, k);
   }

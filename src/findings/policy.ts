@@ -19,6 +19,8 @@ export interface Policy {
   phase: number | null;
   failAt: Severity;
   blockers: BlockerKind[];
+  /** undefined: the default (DEFAULT_FAILING_NOW_DAYS in rules-mail-flow.ts) */
+  failingNowDays?: number;
   rules: PolicyRule[];
   source: string;
 }
@@ -77,6 +79,7 @@ export function resolvePolicy(file: PolicyFile, source: string, seen: string[] =
     phase: file.phase ?? null,
     failAt: file.failAt ?? 'medium',
     blockers: [...blockers],
+    ...(file.failingNowDays !== undefined ? { failingNowDays: file.failingNowDays } : {}),
     rules: [...rules.values()],
     source,
   };

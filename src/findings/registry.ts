@@ -1,4 +1,5 @@
 // Raw registry values → display strings, paths below HKLM, change records.
+import { managedValue } from './managed-keys.js';
 import type { Evidence, RegValue, RegistryChange } from './types.js';
 
 /**
@@ -67,14 +68,19 @@ export function registryEvidence(path: string, name: string, value: RegValue): E
   };
 }
 
-/** A REG_DWORD change, or null when the value already is exactly the desired DWORD (so a re-run plans nothing). */
+/**
+ * A REG_DWORD change, or null when the value already is exactly the desired DWORD (so a re-run plans nothing) or
+ * is not one extls manages (the path came from the collected record: it only selects among extls's own keys).
+ */
 export function dwordChange(path: string, name: string, current: RegValue, desired: number): RegistryChange | null {
   if (dword(current) === desired) return null;
+  const managed = managedValue(pathBelowHklm(path), name);
+  if (!managed) return null;
   return {
     hive: 'HKLM',
-    path: pathBelowHklm(path),
-    fullPath: fullPath(path),
-    name,
+    path: managed.path,
+    fullPath: `HKLM\\${managed.path}`,
+    name: managed.name,
     type: 'REG_DWORD',
     current: rawOf(current),
     currentType: current.present ? current.type : null,

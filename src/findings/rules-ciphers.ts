@@ -37,13 +37,28 @@ export function baseSuiteName(name: string): string {
   return name.toUpperCase().replace(/_P(256|384|521)$/, '');
 }
 
+/**
+ * Suites Exchange Online accepts now (not those it accepted only until TLS 1.0/1.1 were deprecated) that this Windows
+ * build has; an unknown build counts every such suite.
+ */
+export function acceptedSuites(ctx: ServerContext): Map<string, CipherSuiteRow> {
+  const build = Number(ctx.data.os.currentBuild);
+  return new Map(
+    ctx.knowledge.m365CipherSuites
+      .filter((r) => r.status === 'accepted' && (!Number.isFinite(build) || build <= 0 || build >= Number(r.windows_min_build)))
+      .map((r) => [r.suite.toUpperCase(), r]),
+  );
+}
+
 export function m365CipherRule(ctx: ServerContext, rule: CipherRule): RuleResult {
   const out: RuleResult = { findings: [], blockers: [] };
   const order = effectiveCipherOrder(ctx);
   // The OS default order of every Windows Server in the knowledge base includes suites Microsoft 365 accepts.
   if (order.source === 'os-default' || order.path === null || order.value === null) return out;
-  const accepted = new Map<string, CipherSuiteRow>(ctx.knowledge.m365CipherSuites.map((r) => [r.suite.toUpperCase(), r]));
+  const accepted = acceptedSuites(ctx);
   if (order.suites.some((s) => accepted.has(baseSuiteName(s)))) return out;
+  const legacyOnly = order.suites.filter((s) => ctx.knowledge.m365CipherSuites.some((r) => r.status !== 'accepted' && r.suite.toUpperCase() === baseSuiteName(s)));
+  const missingFromOs = order.suites.filter((s) => ctx.knowledge.m365CipherSuites.some((r) => r.status === 'accepted' && r.suite.toUpperCase() === baseSuiteName(s)));
   const where = order.source === 'policy' ? 'the Group Policy cipher suite order' : 'the local cipher suite order';
   const shown = order.suites.length > 6 ? `${order.suites.slice(0, 6).join(', ')} and ${order.suites.length - 6} more` : order.suites.join(', ');
   out.findings.push(
@@ -54,11 +69,13 @@ export function m365CipherRule(ctx: ServerContext, rule: CipherRule): RuleResult
       title: 'No cipher suite in the configured order is one Exchange Online accepts',
       explanation:
         `SCHANNEL offers only the suites in ${where} (${shown}). Microsoft 365 accepts TLS 1.2 only with ` +
-        `${[...accepted.values()].filter((r) => r.forward_secrecy === 'yes' && r.tls_versions === 'TLS 1.2').map((r) => r.suite).join(', ')} ` +
-        'and a few older RSA suites, so every TLS 1.2 handshake with Exchange Online fails even with TLS 1.2 on ' +
+        `${ctx.knowledge.m365CipherSuites.filter((r) => r.status === 'accepted').map((r) => r.suite).join(', ')}, ` +
+        'so every TLS 1.2 handshake with Exchange Online fails even with TLS 1.2 on ' +
         "(the send connector protocol log shows 'TLS negotiation failed with error SocketError'). Add at least " +
         'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 and TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 where the order is owned ' +
-        '(usually a GPO); extls does not write cipher suite order.',
+        '(usually a GPO); extls does not write cipher suite order.' +
+        (legacyOnly.length ? ` ${legacyOnly.join(', ')} ${legacyOnly.length === 1 ? 'was' : 'were'} accepted only until TLS 1.0/1.1 were deprecated and no longer count${legacyOnly.length === 1 ? 's' : ''}.` : '') +
+        (missingFromOs.length ? ` ${missingFromOs.join(', ')} ${missingFromOs.length === 1 ? 'is' : 'are'} not available in this Windows build's SCHANNEL, so listing ${missingFromOs.length === 1 ? 'it does' : 'them does'} not help.` : ''),
       evidence: [registryEvidence(order.path, 'Functions', order.value)],
       restartRequired: true,
     }),

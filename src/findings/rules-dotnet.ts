@@ -1,4 +1,5 @@
 // .NET Framework rules: SystemDefaultTlsVersions / SchUseStrongCrypto per version and registry view, and the 4.x Release.
+import { dotNetKeyPath } from './managed-keys.js';
 import { buildEvidence, finding, type RuleResult, type ServerContext } from './context.js';
 import { dotNetMinimumRelease } from './knowledge.js';
 import type { PolicyRule } from './policy.js';
@@ -25,17 +26,22 @@ export function dotNetValueRule(ctx: ServerContext, rule: DotNetValueRule): Rule
     const entries = ctx.data.dotNet.frameworks.filter((f) => f.version === version && (rule.views ?? ['native', 'wow6432']).includes(f.view));
     const bad = entries.filter((f) => dword(f[field[rule.name]]) !== rule.value);
     if (!bad.length) continue;
-    const changes = bad.map((f) => dwordChange(f.path, rule.name, f[field[rule.name]], rule.value)).filter((c): c is RegistryChange => c !== null);
+    const changes = bad.map((f) => dwordChange(dotNetKeyPath(f.version, f.view) ?? f.path, rule.name, f[field[rule.name]], rule.value)).filter((c): c is RegistryChange => c !== null);
     const major = version.startsWith('v2') ? 'NET2' : 'NET4';
+    // Exchange 2010 runs on .NET 3.5 (the v2.0.50727 runtime); 2013 and later run on 4.x and do not need the v2 values
+    const optional = major === 'NET2' && ctx.exchange.product !== 'Exchange Server 2010';
     out.findings.push(
       finding({
         id: `${major}-${shortName[rule.name]}-MISSING`,
-        severity: rule.severity,
+        severity: optional ? 'low' : rule.severity,
         category: 'dotnet',
-        title: `.NET ${version} ${rule.name} is not ${rule.value} (${bad.map((f) => f.view).join(', ')})`,
-        explanation:
-          `${rule.name}=${rule.value} ${why[rule.name]}. It must be set in the native and the 32-bit (Wow6432Node) view, ` +
-          `because Exchange runs both 64- and 32-bit .NET code. A missing value counts as 0.`,
+        title: `.NET ${version} ${rule.name} is not ${rule.value} (${bad.map((f) => f.view).join(', ')})${optional ? ' — not required for this Exchange version' : ''}`,
+        explanation: optional
+          ? `${rule.name}=${rule.value} ${why[rule.name]}. Exchange 2013 and later run on .NET 4.x, so Microsoft's Exchange TLS guidance does not ` +
+            'require the v2.0.50727 values for them; it suggests configuring them identically to v4.0.30319 so that older .NET 3.5 tools on the ' +
+            'server behave the same. Optional: the change is listed but not part of the policy.'
+          : `${rule.name}=${rule.value} ${why[rule.name]}. It must be set in the native and the 32-bit (Wow6432Node) view, ` +
+            `because Exchange runs both 64- and 32-bit .NET code. A missing value counts as 0.`,
         evidence: bad.map((f) => registryEvidence(f.path, rule.name, f[field[rule.name]])),
         changes,
         restartRequired: true,

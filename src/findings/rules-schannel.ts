@@ -38,7 +38,10 @@ export function schannelProtocolRule(ctx: ServerContext, rule: SchannelRule): Ru
   if (!p) return out; // standard protocols are always present; an unknown extra name has no key on this server: nothing to judge
   for (const side of rule.sides ?? ['Client', 'Server']) {
     const s = sideOf(p, side);
-    if (s.state === rule.state) continue;
+    if (s.state === rule.state) {
+      if (rule.explicit && s.derivedFrom !== 'explicit') out.findings.push(notExplicit(p, s, rule.state));
+      continue;
+    }
     const why =
       s.state === 'unknown'
         ? `Its values are missing and the default of this Windows build is not known${ctx.windows.known ? ' (unverified in the knowledge base)' : ' (build not in the knowledge base)'}, so it cannot be shown to be ${rule.state}; setting the values explicitly removes the doubt.`
@@ -63,6 +66,24 @@ export function schannelProtocolRule(ctx: ServerContext, rule: SchannelRule): Ru
     );
   }
   return out;
+}
+
+/** The side is in the wanted state, but (partly) by OS default: Microsoft's guidance writes both values anyway. */
+function notExplicit(p: ProtocolState, s: SideState, want: 'on' | 'off'): Finding {
+  return finding({
+    id: `${p.code}-${s.side.toUpperCase()}-NOT-EXPLICIT`,
+    severity: 'medium',
+    category: 'schannel',
+    title: `${p.protocol} ${s.side} is ${want} by OS default only; Microsoft's guidance sets it explicitly`,
+    explanation:
+      `${p.protocol} ${s.side} is ${s.display}. Microsoft's Exchange TLS guidance writes Enabled=${want === 'on' ? 1 : 0} and ` +
+      `DisabledByDefault=${want === 'on' ? 0 : 1} whatever the OS default, and HealthChecker reports a missing value as an error ` +
+      '("Value should be defined in registry for consistent results"). Writing them does not change how SCHANNEL behaves today, ' +
+      'but keeps it so when a Windows update or a baseline changes the defaults. A policy rule with "explicit": false accepts the OS default.',
+    evidence: sideEvidence(s),
+    changes: sideChanges(s, want),
+    restartRequired: false,
+  });
 }
 
 /**

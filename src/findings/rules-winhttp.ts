@@ -1,4 +1,5 @@
 // WinHTTP DefaultSecureProtocols: the protocols WinHTTP clients (WinRM, some Exchange components) offer by default.
+import { winHttpKeyPath } from './managed-keys.js';
 import { finding, type RuleResult, type ServerContext } from './context.js';
 import type { PolicyRule } from './policy.js';
 import { dword, dwordChange, hex, registryEvidence } from './registry.js';
@@ -23,7 +24,7 @@ export function winHttpRule(ctx: ServerContext, rule: WinHttpRule): RuleResult {
     const n = dword(v);
     if (n !== null) {
       if ((n & rule.include) !== rule.include) {
-        bad.push({ path: w.path, value: v, reason: `${w.view}: ${describeWinHttpBits(n)} lacks ${wantNames}`, change: dwordChange(w.path, 'DefaultSecureProtocols', v, (n | rule.include) >>> 0) });
+        bad.push({ path: w.path, value: v, reason: `${w.view}: ${describeWinHttpBits(n)} lacks ${wantNames}`, change: dwordChange(winHttpKeyPath(w.view), 'DefaultSecureProtocols', v, (n | rule.include) >>> 0) });
       }
       continue;
     }
@@ -35,7 +36,7 @@ export function winHttpRule(ctx: ServerContext, rule: WinHttpRule): RuleResult {
       : rule.requireExplicit
         ? `${w.view}: missing and the policy wants it set explicitly`
         : `${w.view}: missing and the OS default of ${ctx.windows.name ?? 'this (unknown) build'} ${osDefault === false ? 'does not include TLS 1.2' : 'is not known'}`;
-    bad.push({ path: w.path, value: v, reason, change: dwordChange(w.path, 'DefaultSecureProtocols', v, rule.whenMissing ?? rule.include) });
+    bad.push({ path: w.path, value: v, reason, change: dwordChange(winHttpKeyPath(w.view), 'DefaultSecureProtocols', v, rule.whenMissing ?? rule.include) });
   }
   if (!bad.length) return out;
   const tls12Only = rule.include === 0x800;

@@ -11,10 +11,12 @@ import { dotNetReleaseRule, dotNetValueRule } from './rules-dotnet.js';
 import { exchangeBuildRule, exchangeFacts, exchangeSupportRule } from './rules-exchange.js';
 import { osFacts, rebootPending } from './rules-host.js';
 import { legacyPeersRule } from './rules-legacy-peers.js';
+import { mailFlowFindings } from './rules-mail-flow.js';
 import { m365CipherRule } from './rules-ciphers.js';
 import { certificatesRule } from './rules-certificates.js';
 import { connectorsRule } from './rules-connectors.js';
 import { schannelHygiene, schannelProtocolRule } from './rules-schannel.js';
+import { tls13SupportRule } from './rules-tls13.js';
 import { winHttpRule } from './rules-winhttp.js';
 import {
   severities, type Blocker, type Finding, type PolicyVerdict, type RegistryChange, type ServerAnalysis, type Severity, type SeverityCounts,
@@ -32,6 +34,7 @@ export function runRule(ctx: ServerContext, rule: PolicyRule): RuleResult {
     case 'm365-cipher-suites': return m365CipherRule(ctx, rule);
     case 'exchange-certificates': return certificatesRule(ctx, rule);
     case 'exchange-connectors': return connectorsRule(ctx, rule);
+    case 'tls13-support': return tls13SupportRule(ctx, rule);
     default: return unhandled(rule, 'policy rule kind');
   }
 }
@@ -51,7 +54,7 @@ function uniqueChanges(list: RegistryChange[]): RegistryChange[] {
   return [...seen.values()];
 }
 
-function verdictDisplay(v: PolicyVerdict['verdict'], findings: number, changes: number, blockers: Blocker[], failure?: string): string {
+export function verdictDisplay(v: PolicyVerdict['verdict'], findings: number, changes: number, blockers: Blocker[], failure?: string): string {
   switch (v) {
     case 'pass': return 'pass';
     case 'fail': return `fail: ${findings} finding${findings === 1 ? '' : 's'}, ${changes} change${changes === 1 ? '' : 's'}`;
@@ -66,7 +69,7 @@ export function countSeverities(findings: { severity: Severity }[]): SeverityCou
   return c;
 }
 
-function worst(findings: Finding[]): Severity | null {
+export function worst(findings: Finding[]): Severity | null {
   return findings.reduce<Severity | null>((w, f) => (w === null || rank(f.severity) < rank(w) ? f.severity : w), null);
 }
 
@@ -79,8 +82,19 @@ function mergeInto(map: Map<string, Finding>, f: Finding): void {
   have.blockers = uniqueBlockers([...have.blockers, ...f.blockers]);
 }
 
-function sortFindings(list: Finding[]): Finding[] {
+export function sortFindings(list: Finding[]): Finding[] {
   return list.sort((a, b) => rank(a.severity) - rank(b.severity) || a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
+}
+
+function failureHint(category: string | undefined): string {
+  switch (category) {
+    case 'stale':
+      return 'It stopped reporting to the drop folder: check the collection task on the server (scheduled task, GPO, Configuration Manager or Ansible run) and its access to the share, then build the inventory again.';
+    case 'duplicate':
+      return 'More than one source claims this server: keep the one that belongs to it and build the inventory again.';
+    default:
+      return 'Fix access (WinRM/SSH reachability, credentials, time-outs) and run extls inventory again.';
+  }
 }
 
 export function analyzeFailedServer(record: InventoryRecord, policies: Policy[]): ServerAnalysis {
@@ -91,9 +105,7 @@ export function analyzeFailedServer(record: InventoryRecord, policies: Policy[])
     severity: 'high',
     category: 'collection',
     title: `Could not be judged: collection failed (${record.failure?.category ?? 'no data'})`,
-    explanation:
-      `extls could not read this server's settings (${reason}), so it is neither ready nor known to be broken. ` +
-      'Fix access (WinRM/SSH reachability, credentials, time-outs) and run extls inventory again.',
+    explanation: `extls could not read this server's settings (${reason}), so it is neither ready nor known to be broken. ` + failureHint(record.failure?.category),
     evidence: ev,
   });
   f.policies = policies.map((p) => p.id);
@@ -156,6 +168,9 @@ export function analyzeServer(record: InventoryRecord, policies: Policy[], refer
   for (const f of [...schannelHygiene(ctx, covered), ...exchangeFacts(ctx), ...osFacts(ctx), ...(reboot ? [reboot.finding] : [])]) {
     if (!merged.has(f.id)) merged.set(f.id, f);
   }
+  // failure rules last: they pick their probable causes among every other finding of this server
+  const failingNowDays = policies.find((p) => p.failingNowDays !== undefined)?.failingNowDays;
+  for (const f of mailFlowFindings(ctx, [...merged.values()], { failingNowDays })) if (!merged.has(f.id)) merged.set(f.id, f);
   const findings = sortFindings([...merged.values()]);
   return {
     server: record.server,

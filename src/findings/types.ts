@@ -18,6 +18,10 @@ export type ProtocolState = C.ProtocolState;
 export type RegistryChange = C.Change;
 export type Evidence = C.Evidence;
 export type LegacyPeer = C.Peer;
+/** a mail-flow failure group (evidence of category mail-flow findings) */
+export type MailFlowFailure = C.MailFlowFailure;
+/** tls-handshake: SocketError and other handshake breaks; credentials: UnknownCredentials/NoCredentials/454; starttls-required: 451 5.7.3 / 530 5.7.0; network: 421 4.4.2 other than SocketError */
+export type MailFlowCause = MailFlowFailure['cause'];
 export type Blocker = C.Blocker;
 export type BlockerKind = Blocker['kind'];
 export type Finding = C.Finding;

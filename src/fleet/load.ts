@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
 import { UsageError } from '../util/errors.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { DEFAULT_THROTTLE, DEFAULT_TIMEOUT_SECONDS, type Fleet, type FleetFile, type FleetServer } from './types.js';
@@ -14,17 +15,22 @@ export function parseFleet(text: string, source: string, baseDir: string): Fleet
     const where = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
     throw new UsageError(`${source}${where}: not valid YAML/JSON: ${e.message.split('\n')[0]}`);
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // aliases expanded at most 100 times over: a "billion laughs" file is refused, not expanded until memory runs out
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new UsageError(`${source}: not a usable fleet file: ${(err as Error).message}`);
+  }
   const validate = validatorFor<FleetFile>('fleet.schema.json');
   if (!validate(data)) {
     const lines = describeErrors(validate.errors).map((line) => `  ${withServerName(line, data)}`);
     throw new UsageError(`${source}: invalid fleet file:\n${lines.join('\n')}`);
   }
-  const seen = new Map<string, number>();
+  const identities = new ServerIdentities();
   data.servers.forEach((s, i) => {
-    const key = s.name.toLowerCase();
-    if (seen.has(key)) throw new UsageError(`${source}: servers/${i} (${s.name}): duplicate server name (also servers/${seen.get(key)})`);
-    seen.set(key, i);
+    const dup = identities.claim(s.name, `servers/${i}`);
+    if (dup) throw new UsageError(`${source}: servers/${i} (${s.name}): ${duplicateMessage(s.name, dup)}`);
   });
   return {
     source,
@@ -67,6 +73,7 @@ function resolveServer(entry: FleetFile['servers'][number], fleet: FleetFile, ba
   return {
     name: entry.name,
     address: entry.address ?? entry.name,
+    smtpFqdn: entry.smtpFqdn ?? null,
     transport,
     timeoutSeconds: entry.timeoutSeconds ?? d.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
     groups: { dag: entry.dag ?? null, site: entry.site ?? null, role: entry.role ?? null },

@@ -12,6 +12,8 @@ export type FleetFile = C.ExtlsFleetFile;
 export interface FleetServer {
   name: string;
   address: string;
+  /** fleet `smtpFqdn`: the name Exchange Online's connector expects on the SMTP certificate */
+  smtpFqdn?: string | null;
   transport: Transport;
   timeoutSeconds: number;
   groups: { dag: string | null; site: string | null; role: string | null };

@@ -63,10 +63,11 @@ interface DriverLine {
 }
 
 // Every category of the record schema, as a Record so the compiler notices one added to the schema.
-const knownCategories: Readonly<Record<FailureCategory, true>> = {
-  unreachable: true, auth: true, timeout: true, 'collector-error': true, 'invalid-output': true,
+// true: the driver may report it; stale and duplicate come from drop folders (--from) only.
+const knownCategories: Readonly<Record<FailureCategory, boolean>> = {
+  unreachable: true, auth: true, timeout: true, 'collector-error': true, 'invalid-output': true, stale: false, duplicate: false,
 };
-const categories = new Set(Object.keys(knownCategories) as FailureCategory[]);
+const categories = new Set((Object.keys(knownCategories) as FailureCategory[]).filter((c) => knownCategories[c]));
 
 /**
  * Collect every server of the fleet through the PowerShell driver. Every server gets exactly one record,

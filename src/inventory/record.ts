@@ -1,5 +1,6 @@
 import { serverGroups } from './groups.js';
 import type { FleetServer } from '../fleet/types.js';
+import { oneLine } from '../util/one-line.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import type { CollectorOutput, FailureCategory, InventoryRecord } from './types.js';
 
@@ -13,7 +14,7 @@ export function failedRecord(target: Target, category: FailureCategory, message:
     transport: target.transport,
     groups: { ...target.groups },
     status: 'failed',
-    failure: { category, message: oneLine(message) },
+    failure: { category, message: messageLine(message) },
     startedAt,
     durationMs,
     data: null,
@@ -36,6 +37,11 @@ export function parseCollectorOutput(text: string): { data: CollectorOutput } | 
   } catch (err) {
     return { error: `the collector printed malformed JSON: ${(err as Error).message}` };
   }
+  return validateCollectorOutput(data);
+}
+
+/** Schema check of parsed collector output (untrusted). */
+export function validateCollectorOutput(data: unknown): { data: CollectorOutput } | { error: string } {
   const validate = validatorFor<CollectorOutput>('collector-output.schema.json');
   if (!validate(data)) return { error: `collector output does not match the schema: ${describeErrors(validate.errors, 5).join('; ')}` };
   return { data };
@@ -65,6 +71,6 @@ export function recordFromCollectorText(target: Target, text: string, startedAt:
   return okRecord(target, parsed.data, startedAt, durationMs);
 }
 
-function oneLine(message: string): string {
-  return message.replace(/\s*\r?\n\s*/g, ' ').trim().slice(0, 2000) || 'no message';
+function messageLine(message: string): string {
+  return oneLine(message) || 'no message';
 }

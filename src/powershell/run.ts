@@ -17,6 +17,32 @@ export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
   return out;
 }
 
+/**
+ * Process groups of the drivers still running. pwsh installed as a .NET tool is a launcher that starts the real
+ * PowerShell as its own child: ending the launcher alone leaves that child running (and holding our stdout pipe)
+ * until its servers time out. So each driver runs in a group of its own, and stopping it stops the group.
+ */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+function trackGroup(pid: number): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const g of liveGroups) killGroup(g, 'SIGKILL');
+    });
+  }
+  liveGroups.add(pid);
+}
+
 export interface StreamResult {
   exitCode: number;
   stderr: string;
@@ -33,8 +59,10 @@ export async function streamPowerShellFile(
   onLine: (line: string) => void,
   options: { signal?: AbortSignal; args?: string[] } = {},
 ): Promise<StreamResult> {
+  const ownGroup = process.platform !== 'win32';
   const child = execa(pwsh, [...PWSH_BASE_ARGS, '-File', file, ...(options.args ?? [])], {
     input,
+    detached: ownGroup,
     env: childEnv(),
     extendEnv: false,
     reject: false,
@@ -43,8 +71,19 @@ export async function streamPowerShellFile(
     buffer: { stdout: false, stderr: true },
     cancelSignal: options.signal,
   });
+  const pid = child.pid;
+  const stop = () => pid !== undefined && killGroup(pid, 'SIGTERM');
+  if (ownGroup && pid !== undefined) {
+    trackGroup(pid);
+    options.signal?.addEventListener('abort', stop, { once: true });
+  }
   const lines = createInterface({ input: child.stdout!, crlfDelay: Infinity });
   lines.on('line', onLine);
-  const result = await child;
-  return { exitCode: result.exitCode ?? 1, stderr: String(result.stderr ?? '') };
+  try {
+    const result = await child;
+    return { exitCode: result.exitCode ?? 1, stderr: String(result.stderr ?? '') };
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+    if (pid !== undefined && liveGroups.delete(pid)) killGroup(pid, 'SIGKILL'); // nothing of it may outlive the run
+  }
 }

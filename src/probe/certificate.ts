@@ -1,5 +1,7 @@
+import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { SIGNATURE_ALGORITHMS, signatureAlgorithmOid } from './der.js';
 import type { CertificateInfo } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -32,6 +34,33 @@ function iso(dateText: string): string {
   return Number.isNaN(d.getTime()) ? dateText : d.toISOString();
 }
 
+/** "AB:CD:…" (Node's SHA-1 fingerprint) → "ABCD…": the thumbprint as Exchange shows it (Get-ExchangeCertificate). */
+export function normalizeThumbprint(text: string | null | undefined): string {
+  return (text ?? '').replace(/[^0-9a-fA-F]/g, '').toUpperCase();
+}
+
+const EC_BITS: Record<string, number> = { prime256v1: 256, 'P-256': 256, secp384r1: 384, 'P-384': 384, secp521r1: 521, 'P-521': 521 };
+
+/** Public key type and size, and the signature algorithm, from the DER certificate. */
+export function keyAndSignature(raw: Uint8Array): Pick<CertificateInfo, 'keyType' | 'keyBits' | 'signatureAlgorithm' | 'signatureHash'> {
+  let keyType: string | null = null;
+  let keyBits: number | null = null;
+  try {
+    const key = new X509Certificate(raw).publicKey;
+    keyType = key.asymmetricKeyType ?? null;
+    const d = key.asymmetricKeyDetails;
+    if (d?.modulusLength) keyBits = d.modulusLength;
+    else if (d?.namedCurve) keyBits = EC_BITS[d.namedCurve] ?? null;
+    else if (keyType === 'ed25519') keyBits = 256;
+    else if (keyType === 'ed448') keyBits = 456;
+  } catch {
+    // a key type Node cannot read: reported as unknown
+  }
+  const oid = signatureAlgorithmOid(raw);
+  const alg = oid ? SIGNATURE_ALGORITHMS[oid] : undefined;
+  return { keyType, keyBits, signatureAlgorithm: alg?.name ?? oid, signatureHash: alg?.hash ?? null };
+}
+
 /** Certificate facts from a finished handshake; null when the server sent none. */
 export function certificateInfo(socket: tls.TLSSocket, host: string, now: number): CertificateInfo | null {
   const cert = socket.getPeerCertificate(false);
@@ -56,6 +85,8 @@ export function certificateInfo(socket: tls.TLSSocket, host: string, now: number
     daysToExpiry: Number.isNaN(validTo.getTime()) ? 0 : Math.floor((validTo.getTime() - now) / DAY_MS),
     serialNumber: cert.serialNumber,
     fingerprint256: cert.fingerprint256,
+    thumbprint: normalizeThumbprint(cert.fingerprint),
+    ...keyAndSignature(cert.raw),
     chainValid: socket.authorized,
     // authorizationError is typed Error but is the OpenSSL code string (e.g. DEPTH_ZERO_SELF_SIGNED_CERT)
     chainError: socket.authorized ? null : authError == null ? 'unknown' : String(authError instanceof Error ? authError.message : authError),

@@ -61,3 +61,30 @@ export const probeColumns: Column<ProbeResult>[] = [
   { header: 'CertificateChain', value: (r) => (r.certificate ? (r.certificate.chainValid ? 'valid' : r.certificate.chainError) : '') },
   { header: 'Message', value: noteCell },
 ];
+
+/** What Exchange Online's handshake got: the suite chosen on yes, the suites the server takes instead on no. */
+function exchangeOnlineSuiteCell(r: ProbeResult): string {
+  const eo = r.exchangeOnline;
+  if (!eo) return '';
+  if (eo.canDeliver) return [eo.tls12, eo.tls13].find((v) => v.outcome === 'accepted')?.cipher?.standardName ?? '';
+  if (eo.serverSuites) return `server takes: ${eo.serverSuites.suites.join(' ') || 'none found'}${eo.serverSuites.complete ? '' : ' (incomplete)'}`;
+  return eo.reason ?? '';
+}
+
+/** Columns added by --as exchange-online (before `note`). */
+export const exchangeOnlineColumns: Column<ProbeResult>[] = [
+  {
+    header: 'ExchangeOnline',
+    value: (r) => (r.exchangeOnline ? (r.exchangeOnline.canDeliver === null ? 'unknown' : r.exchangeOnline.canDeliver ? 'yes' : 'no') : ''),
+  },
+  { header: 'ExchangeOnlineSuite', value: exchangeOnlineSuiteCell },
+  {
+    header: 'ExchangeOnlineCertificate',
+    value: (r) => {
+      const c = r.exchangeOnline?.certificate;
+      if (!c) return '';
+      return c.acceptable ? (c.name.ok === null ? 'ok (name not checked)' : 'ok') : c.reasons.join('; ');
+    },
+  },
+  { header: 'CertificateThumbprint', value: (r) => r.certificate?.thumbprint },
+];

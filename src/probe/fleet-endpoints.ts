@@ -8,7 +8,7 @@ import type { Endpoint } from './types.js';
  */
 export async function endpointsFromFleet(path: string, port: number): Promise<Endpoint[]> {
   const fleet = await loadFleet(path);
-  return fleet.servers.map((s) => ({ host: stripBrackets(s.address), port, server: s.name }));
+  return fleet.servers.map((s) => ({ host: stripBrackets(s.address), port, server: s.name, expectedName: s.smtpFqdn ?? null }));
 }
 
 // an IPv6 address may be written "[::1]" in the fleet file

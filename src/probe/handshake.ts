@@ -25,7 +25,7 @@ export interface AttemptResult {
 const LEGACY_CIPHERS = 'DEFAULT@SECLEVEL=0';
 
 /** Node / OpenSSL codes that mean this machine could not offer the version, not that the server refused it. */
-const LOCAL_TLS_CODES = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_TLS_INVALID_PROTOCOL_VERSION']);
+const LOCAL_TLS_CODES = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_CIPHER_MATCH', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_TLS_INVALID_PROTOCOL_VERSION']);
 
 function tlsReason(err: NodeJS.ErrnoException & { reason?: string }): string {
   // OpenSSL errors carry the short alert text ("tlsv1 alert protocol version") in .reason
@@ -33,8 +33,21 @@ function tlsReason(err: NodeJS.ErrnoException & { reason?: string }): string {
   return err.message;
 }
 
-/** TLS handshake over the socket left after STARTTLS, offering exactly `version`. */
-function handshake(raw: net.Socket, version: TlsVersion, ctx: AttemptContext): Promise<tls.TLSSocket> {
+/**
+ * What one handshake offers: exactly `version`, and when given these OpenSSL cipher/suite names (a string for the
+ * `ciphers` option) and this SNI name. Without them: Node's defaults (level 0 for TLS 1.0/1.1) and the probed host.
+ */
+export interface HandshakeSpec {
+  version: TlsVersion;
+  ciphers?: string;
+  servername?: string;
+}
+
+/** TLS handshake over the socket left after STARTTLS, offering exactly `spec.version`. */
+function handshake(raw: net.Socket, spec: HandshakeSpec, ctx: AttemptContext): Promise<tls.TLSSocket> {
+  const { version } = spec;
+  const servername = spec.servername ?? (net.isIP(ctx.host) ? undefined : ctx.host);
+  const ciphers = spec.ciphers ?? (LEGACY_VERSIONS.includes(version) ? LEGACY_CIPHERS : undefined);
   return new Promise((resolve, reject) => {
     const options: tls.ConnectionOptions = {
       socket: raw,
@@ -42,9 +55,12 @@ function handshake(raw: net.Socket, version: TlsVersion, ctx: AttemptContext): P
       maxVersion: version,
       // we record whether the chain validates instead of refusing the connection
       rejectUnauthorized: false,
+      // chainValid is about the chain alone: Node otherwise folds a name mismatch with the SNI name into
+      // `authorized` (ERR_TLS_CERT_ALTNAME_INVALID); names are judged separately (hostnameMatches, the name check)
+      checkServerIdentity: () => undefined,
       // SNI must be a host name (RFC 6066), never an IP literal
-      ...(net.isIP(ctx.host) ? {} : { servername: ctx.host }),
-      ...(LEGACY_VERSIONS.includes(version) ? { ciphers: LEGACY_CIPHERS } : {}),
+      ...(servername && !net.isIP(servername) ? { servername } : {}),
+      ...(ciphers ? { ciphers } : {}),
       // --ca adds to Node's bundled roots rather than replacing them
       ...(ctx.ca?.length ? { ca: [...tls.rootCertificates, ...ctx.ca] } : {}),
     };
@@ -106,6 +122,12 @@ async function quitTls(socket: tls.TLSSocket, timeoutMs: number): Promise<void> 
  * Never throws; the outcome is in the result.
  */
 export async function attemptVersion(version: TlsVersion, ctx: AttemptContext): Promise<AttemptResult> {
+  return attemptHandshake({ version }, ctx);
+}
+
+/** attemptVersion with the ciphers and SNI name of `spec` (the handshake as Exchange Online makes it). */
+export async function attemptHandshake(spec: HandshakeSpec, ctx: AttemptContext): Promise<AttemptResult> {
+  const { version } = spec;
   const started = Date.now();
   let conn: SmtpConnection | null = null;
   let starttlsReply: SmtpReplySummary | null = null;
@@ -148,7 +170,7 @@ export async function attemptVersion(version: TlsVersion, ctx: AttemptContext): 
     conn = null;
     let secure: tls.TLSSocket;
     try {
-      secure = await handshake(raw, version, ctx);
+      secure = await handshake(raw, spec, ctx);
     } catch (err) {
       const e = err as ProbeStepError;
       // an alert, reset or close during the handshake is the server saying no; timeouts and local limits are not

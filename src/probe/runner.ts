@@ -2,6 +2,7 @@ import dns from 'node:dns/promises';
 import net from 'node:net';
 import pLimit from 'p-limit';
 import { endpointLabel } from './endpoints.js';
+import { checkExchangeOnline, exchangeOnlineProfile, type ExchangeOnlineProfile } from './exchange-online.js';
 import { attemptVersion, type AttemptContext } from './handshake.js';
 import { ProbeStepError, SmtpConnection, ehloKeywords, formatReply, summarizeReply } from './smtp.js';
 import {
@@ -125,7 +126,7 @@ function summarize(versions: VersionResult[]): ProbeResult['summary'] {
 }
 
 /** Probe one endpoint. Never throws: every outcome is a result. */
-export async function probeEndpoint(endpoint: Endpoint, options: ProbeOptions): Promise<ProbeResult> {
+export async function probeEndpoint(endpoint: Endpoint, options: ProbeOptions, profile?: ExchangeOnlineProfile): Promise<ProbeResult> {
   const started = Date.now();
   const result: ProbeResult = {
     schemaVersion: 1,
@@ -145,8 +146,10 @@ export async function probeEndpoint(endpoint: Endpoint, options: ProbeOptions): 
     versions: [],
     certificate: null,
     summary: summarize([]),
+    exchangeOnline: null,
   };
   const versions = options.versions ?? TLS_VERSIONS;
+  let ctx: AttemptContext | null = null;
   try {
     result.address = await resolve(endpoint.host, options);
     const found = await discover(result.address, endpoint.port, options);
@@ -159,7 +162,7 @@ export async function probeEndpoint(endpoint: Endpoint, options: ProbeOptions): 
     if (!starttls.offered) {
       result.versions = versions.map((v) => notTested(v, 'STARTTLS not offered'));
     } else {
-      const ctx: AttemptContext = {
+      ctx = {
         host: endpoint.host,
         address: result.address,
         port: endpoint.port,
@@ -191,6 +194,18 @@ export async function probeEndpoint(endpoint: Endpoint, options: ProbeOptions): 
   let best: CertificateInfo | null = null;
   for (const v of result.versions) if (v.outcome === 'accepted' && v.certificate) best = v.certificate;
   result.certificate = best;
+  if (options.exchangeOnline) {
+    const eoCtx: AttemptContext = ctx ?? {
+      host: endpoint.host,
+      address: result.address ?? endpoint.host,
+      port: endpoint.port,
+      timeoutMs: options.timeoutMs,
+      ehloName: options.ehloName,
+      ...(options.ca ? { ca: options.ca } : {}),
+      now: options.now ?? Date.now,
+    };
+    result.exchangeOnline = await checkExchangeOnline(endpoint, result, eoCtx, options, profile ?? exchangeOnlineProfile(options.dataDir));
+  }
   result.durationMs = Date.now() - started;
   return result;
 }
@@ -198,11 +213,12 @@ export async function probeEndpoint(endpoint: Endpoint, options: ProbeOptions): 
 /** Probe many endpoints, at most options.concurrency at a time. Results come back in input order. */
 export async function probeEndpoints(endpoints: Endpoint[], options: ProbeOptions): Promise<ProbeResult[]> {
   const limit = pLimit(Math.max(1, options.concurrency));
+  const profile = options.exchangeOnline ? exchangeOnlineProfile(options.dataDir) : undefined;
   let done = 0;
   return Promise.all(
     endpoints.map((e) =>
       limit(async () => {
-        const r = await probeEndpoint(e, options);
+        const r = await probeEndpoint(e, options, profile);
         done += 1;
         options.onResult?.(r, done, endpoints.length);
         return r;

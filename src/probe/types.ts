@@ -16,6 +16,8 @@ export interface Endpoint {
   port: number;
   /** Server name as admins know it (fleet `name`), used to join results to the inventory; null for ad-hoc hosts. */
   server: string | null;
+  /** The FQDN Exchange Online's connector expects on this server's certificate (fleet file `smtpFqdn`). */
+  expectedName?: string | null;
 }
 
 /** Why an endpoint could not be probed at all (status "failed"). */
@@ -67,6 +69,16 @@ export interface CertificateInfo {
   daysToExpiry: number;
   serialNumber: string;
   fingerprint256: string;
+  /** SHA-1 thumbprint as Exchange shows it (Get-ExchangeCertificate): upper-case hex, no separators. */
+  thumbprint: string;
+  /** Public key algorithm as Node names it (rsa, ec, rsa-pss, ed25519), null when unreadable. */
+  keyType: string | null;
+  /** RSA modulus length or EC curve size in bits. */
+  keyBits: number | null;
+  /** e.g. sha256WithRSAEncryption (the dotted OID when unknown). */
+  signatureAlgorithm: string | null;
+  /** SHA-1, SHA-256, … ; null when the algorithm names none (RSASSA-PSS, Ed25519) or is unknown. */
+  signatureHash: string | null;
   /** Whether the chain validates against Node's bundled root CAs (plus --ca). Host name not included. */
   chainValid: boolean;
   /** OpenSSL's reason when it does not, e.g. DEPTH_ZERO_SELF_SIGNED_CERT. */
@@ -124,6 +136,70 @@ export interface ProbeSummary {
   modernAccepted: boolean;
 }
 
+/** One judgement of the certificate as Exchange Online would make it: ok null when it could not be judged. */
+export interface CertificateCheck {
+  ok: boolean | null;
+  /** Why not (or why it was not judged); null when ok. */
+  reason: string | null;
+}
+
+/**
+ * The certificate as Exchange Online judges it for a connector that validates it (TlsSettings
+ * CertificateValidation / DomainValidation): chain to a trusted root, not expired, RSA 2048+ (EC 256+), no SHA-1/MD5
+ * signature, and the connector's expected FQDN among its names.
+ */
+export interface CertificateJudgement {
+  /** The FQDN the connector expects: given (--expect-name), from the fleet file (smtpFqdn), or the probed host name. */
+  expectedName: string | null;
+  expectedNameSource: 'given' | 'fleet' | 'host' | null;
+  /** false when any check says no; true when every judged check says yes (a name not judged does not count). */
+  acceptable: boolean;
+  name: CertificateCheck;
+  chain: CertificateCheck;
+  expiry: CertificateCheck;
+  keySize: CertificateCheck;
+  signatureHash: CertificateCheck;
+  /** Every "no", one line each ("name: …"). */
+  reasons: string[];
+}
+
+/** What the server takes instead, found by offering every TLS 1.2 suite and removing the one it chose, in turn. */
+export interface ServerSuites {
+  /** IANA names, in the order found (the server's preference when it enforces its own order). */
+  suites: string[];
+  /** false when the time budget or an error stopped the search before the server refused the rest. */
+  complete: boolean;
+  /** Handshakes made for the search. */
+  attempts: number;
+  durationMs: number;
+  /** Why the search stopped early, null when complete. */
+  stoppedBy: string | null;
+}
+
+/** `extls probe --as exchange-online`: does a handshake as Exchange Online makes it succeed? */
+export interface ExchangeOnlineCheck {
+  /** yes/no; null when the endpoint could not be probed at all. */
+  canDeliver: boolean | null;
+  /** "yes: TLS 1.2 with TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "no: no cipher suite in common (…)" */
+  display: string;
+  /** Why not, null on yes. */
+  reason: string | null;
+  /** The TLS 1.2 suites offered, IANA names in Exchange Online's order (data/m365-cipher-suites.csv). */
+  offeredSuites: string[];
+  /** TLS 1.3 suites offered; empty when Exchange Online does not use TLS 1.3 per data/. */
+  offeredTls13Suites: string[];
+  /** Where the suite list comes from (Microsoft's document). */
+  source: string;
+  /** The TLS 1.2 handshake as Exchange Online makes it (version TLSv1.2; cipher = the suite chosen). */
+  tls12: VersionResult;
+  /** The TLS 1.3 handshake, not-tested when Exchange Online does not use TLS 1.3. */
+  tls13: VersionResult;
+  /** On no (with TLS 1.2 accepted by the server): the suites it offered instead; else null. */
+  serverSuites: ServerSuites | null;
+  /** The certificate presented to Exchange Online's handshake (else the probe's), judged; null without one. */
+  certificate: CertificateJudgement | null;
+}
+
 export interface ProbeResult {
   schemaVersion: 1;
   /** "host:port" ("[v6]:port" for IPv6). */
@@ -148,6 +224,8 @@ export interface ProbeResult {
   /** Certificate from the highest accepted version, null if none. */
   certificate: CertificateInfo | null;
   summary: ProbeSummary;
+  /** The handshake as Exchange Online makes it (--as exchange-online, default with --fleet); null when not asked. */
+  exchangeOnline?: ExchangeOnlineCheck | null;
 }
 
 export interface ProbeOptions {
@@ -165,4 +243,12 @@ export interface ProbeOptions {
   lookup?: (host: string) => Promise<string>;
   /** Clock for the certificate's days to expiry; default Date.now. */
   now?: () => number;
+  /** Also make the handshake as Exchange Online makes it (ProbeResult.exchangeOnline). */
+  exchangeOnline?: boolean;
+  /** The FQDN the certificate must name (overrides the endpoint's); used with exchangeOnline. */
+  expectName?: string;
+  /** Time budget for finding the suites a server offers instead (ms, per endpoint); default 30 s. */
+  suiteBudgetMs?: number;
+  /** Knowledge folder for the Exchange Online suites (tests); default data/. */
+  dataDir?: string;
 }

@@ -1,6 +1,7 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
 import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
-import { jsonAscii } from './escape.js';
+import { jsonAscii, psLiteral } from './escape.js';
+import { lastError, mailFlowRows, serverMailFlow, type MailFlowRow } from './mail-flow.js';
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import { needsRunbook, type ServerPlan } from './plan.js';
 import type { ChangePlan, ChangeRow, FleetContext, FleetRow, LastProbe, MatrixCell, ServerContext, Wave } from './types.js';
@@ -30,16 +31,19 @@ function changeRow(c: RegistryChange, i: number): ChangeRow {
  * What the templates and the report read of a server's analysis. Kept instead of the whole analysis (registry
  * evidence, per-policy changes) so that thousands of servers fit in little memory; see slimAnalysis.
  */
-export type RunbookServer = Pick<ServerAnalysis, 'server' | 'groups' | 'status' | 'failure'> & {
+export type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'status' | 'failure'> & {
   host: { os: { display: string }; exchange: { display: string }; pendingReboot: boolean } | null;
   protocols: Pick<ProtocolState, 'protocol' | 'state'>[];
   verdicts: Pick<PolicyVerdict, 'policy' | 'verdict'>[];
   findings: Pick<Finding, 'id' | 'severity' | 'title' | 'explanation' | 'category'>[];
+  /** mail-flow failures from the protocol logs, failing now first */
+  mailFlow: MailFlowRow[];
 };
 
 export function slimAnalysis(s: ServerAnalysis): RunbookServer {
   return {
     server: s.server,
+    address: s.address,
     groups: s.groups,
     status: s.status,
     failure: s.failure,
@@ -47,6 +51,7 @@ export function slimAnalysis(s: ServerAnalysis): RunbookServer {
     protocols: s.protocols.map((p) => ({ protocol: p.protocol, state: p.state })),
     verdicts: s.verdicts.map((v) => ({ policy: v.policy, verdict: v.verdict })),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, category: f.category })),
+    mailFlow: mailFlowRows(s.findings),
   };
 }
 
@@ -82,6 +87,7 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     backupFile: FILES.backup,
     changes: changes.map((c) => ({ path: c.path, name: c.name, type: c.type, desired: c.desired })),
   };
+  const probeTarget = input.lastProbe?.endpoint ?? `${s.address}:25`;
   return {
     kind: 'server',
     tool: { name: 'extls', version: toolVersion },
@@ -113,8 +119,14 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     manual: input.plan.manual,
     phases: [...new Set(policies.map((p) => p.phase).filter((p): p is number => p !== null))].sort(),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
-    probeTarget: input.lastProbe?.endpoint ?? `${s.server}:25`,
+    mailFlow: serverMailFlow(s.mailFlow ?? []),
+    probeTarget,
+    probeCommand: `extls probe ${psLiteral(probeTarget)}`,
     lastProbe: input.lastProbe,
+    exchangeOnlineProbe: {
+      target: input.lastProbe?.endpoint ?? probeTarget,
+      expectName: input.lastProbe?.exchangeOnline?.expectName ?? null,
+    },
     wave: input.wave,
     files: { ...FILES },
     planJson: jsonAscii(plan),
@@ -139,7 +151,7 @@ const CATEGORY_COLUMNS: Readonly<Record<FindingCategory, string | null>> = {
   reboot: 'Reboot',
   'protocol-logs': 'Legacy peers',
   collection: null,
-  'mail-flow': null,
+  'mail-flow': 'Mail flow',
   certificate: 'Certificates',
   connector: 'Connectors',
 };
@@ -162,6 +174,8 @@ function cell(text: string, cls: string, sort: string): MatrixCell {
 function probeCell(p: LastProbe | null): MatrixCell {
   if (!p) return na;
   if (!p.reached) return cell('probe failed', 'na', '1');
+  // TLS 1.2 accepted with none of Exchange Online's suites is still a server Exchange Online cannot deliver to
+  if (p.exchangeOnline?.canDeliver === false) return cell('Exchange Online: no', 'fail', '5');
   if (!p.tls12Accepted) return cell('no TLS 1.2', 'fail', '4');
   return p.legacyAccepted ? cell('TLS 1.2 + legacy', 'warn', '3') : cell('TLS 1.2', 'ok', '2');
 }
@@ -219,7 +233,19 @@ export function fleetContext(
     blockerCount: plan.allBlockers.length,
     wave,
     waveText: wave !== null ? String(wave) : s.status !== 'ok' ? 'n/a' : plan.allBlockers.length > 0 ? 'blocked' : needsRunbook(plan) ? 'n/a' : 'none needed',
+    mailFlowErrors: (s.mailFlow ?? []).reduce((n, r) => n + r.count, 0),
+    mailFlowFailingNow: (s.mailFlow ?? []).some((r) => r.failingNow),
+    lastError: lastError(s.mailFlow ?? []),
   }));
+  // the report opens with these: every failure group seen in the last days of the log window, worst first
+  const mailFlowNow = inputs
+    .flatMap(({ analysis: s, folder, plan }) => (s.mailFlow ?? []).filter((r) => r.failingNow).map((r) => ({
+      ...r,
+      server: s.server,
+      link: needsRunbook(plan) ? `${folder}/runbook.md` : `#server-${s.server}`,
+      probableCause: r.causes.length ? r.causes.join(', ') : r.probableCause,
+    })))
+    .sort((a, b) => (SEVERITY_RANK[b.severity]! - SEVERITY_RANK[a.severity]!) || b.count - a.count || a.server.localeCompare(b.server));
   const collected = inputs.filter((i) => i.analysis.status === 'ok');
   const bySeverity = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   for (const i of collected) for (const f of i.analysis.findings) bySeverity[f.severity]++;
@@ -241,7 +267,10 @@ export function fleetContext(
       changes: collected.reduce((n, i) => n + i.plan.changes.length, 0),
       waves: waves.length,
       bySeverity,
+      mailFlowFailingNow: new Set(mailFlowNow.map((r) => r.server)).size,
+      mailFlowEarlier: inputs.reduce((n, i) => n + (i.analysis.mailFlow ?? []).filter((r) => !r.failingNow).length, 0),
     },
+    mailFlowNow,
     checks: fleetChecks(doc, probed),
     rows,
     blockers: collected.flatMap((i) => i.plan.allBlockers.map((b) => ({ server: i.analysis.server, kind: b.kind, message: b.message }))),

@@ -97,15 +97,8 @@ export function htmlText(value: unknown): string {
   return scalarText(value, 'html').replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/**
- * A CSV cell that a spreadsheet shows as text: cells starting with = + - @ (or tab/CR, which Excel also
- * strips before evaluating) get a leading apostrophe, so they are never run as formulas (OWASP CSV injection).
- */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = Array.isArray(value) ? value.join('; ') : String(value);
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
+/** CSV cells: the one CSV writer's rule (util/csv.ts). */
+export { csvCell } from '../util/csv.js';
 
 function scalarText(value: unknown, helper: string): string {
   if (value === undefined) throw new Error(`${helper}: value is undefined`);

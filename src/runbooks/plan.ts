@@ -3,6 +3,7 @@
 // blocked by peers still on TLS 1.0, the plan carries phase 1 and lists phase 2 as held back. Only when every
 // policy with changes is blocked does the plan carry the blocked changes, gated by their blockers.
 import type { Blocker, PolicyVerdict, RegistryChange, ServerAnalysis } from '../findings/types.js';
+import { managedValue } from '../findings/managed-keys.js';
 import { RunbookDataError } from './errors.js';
 import type { BlockerRow, HeldBack, ManualStep } from './types.js';
 
@@ -28,11 +29,27 @@ function rows(blockers: Blocker[]): BlockerRow[] {
   return [...seen.values()];
 }
 
+/**
+ * The change with extls's own path and name for the value it names. Findings may come from a file (--findings):
+ * a change to a value extls does not manage is refused, never written into a script.
+ */
+function managedChange(server: string, c: RegistryChange): RegistryChange {
+  const managed = c.hive === 'HKLM' && c.type === 'REG_DWORD' ? managedValue(c.path, c.name) : null;
+  if (!managed) {
+    throw new RunbookDataError(server, `a planned change names a registry value extls does not manage (${c.hive}\\${c.path}\\${c.name}); refusing to write it into a script`);
+  }
+  if (!Number.isSafeInteger(c.desired) || c.desired < 0 || c.desired > 0xffffffff) throw new RunbookDataError(server, `a planned change to ${managed.path}\\${managed.name} wants ${c.desired}, not a DWORD`);
+  return managed.path === c.path && managed.name === c.name && c.fullPath === `HKLM\\${managed.path}`
+    ? c
+    : { ...c, path: managed.path, fullPath: `HKLM\\${managed.path}`, name: managed.name };
+}
+
 /** Changes of several verdicts, de-duplicated; two policies wanting different values is an error. */
 function merge(server: string, verdicts: PolicyVerdict[]): RegistryChange[] {
   const seen = new Map<string, RegistryChange>();
   for (const v of verdicts) {
-    for (const c of v.changes) {
+    for (const raw of v.changes) {
+      const c = managedChange(server, raw);
       const prior = seen.get(changeKey(c));
       if (!prior) seen.set(changeKey(c), c);
       else if (prior.desired !== c.desired) {

@@ -14,8 +14,12 @@ export class ProbeIndex {
     this.lookup = probeLookup(results);
   }
   lastProbe(server: string, address: string | null): LastProbe | null {
-    const r = this.lookup({ server, address: address ?? server });
+    const r = this.result(server, address);
     return r ? lastProbeOf(r) : null;
+  }
+  /** The whole result (for the Exchange Online finding). */
+  result(server: string, address: string | null): ProbeResult | undefined {
+    return this.lookup({ server, address: address ?? server });
   }
 }
 
@@ -33,6 +37,14 @@ export function lastProbeOf(r: ProbeResult): LastProbe {
     reached: r.status === 'ok',
     tls12Accepted: r.summary.tls12Accepted,
     legacyAccepted: r.summary.legacyAccepted,
+    exchangeOnline: r.exchangeOnline
+      ? {
+          canDeliver: r.exchangeOnline.canDeliver,
+          display: r.exchangeOnline.display,
+          // the name the probe checked, unless it was only the host probed (the post-check probes the same host)
+          expectName: r.exchangeOnline.certificate?.expectedNameSource === 'host' ? null : (r.exchangeOnline.certificate?.expectedName ?? null),
+        }
+      : null,
   };
 }
 

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { FleetAnalyzer } from '../findings/analyze.js';
 import type { Policy } from '../findings/policy.js';
 import type { FindingsDocument } from '../findings/types.js';
+import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { toolVersion } from '../util/version.js';
-import { fleetContext, serverContext, type AnalysisHead, type ServerInput } from './context.js';
+import { FILES, fleetContext, serverContext, type AnalysisHead, type ServerInput } from './context.js';
+import { moveSupersededFiles, type Superseded } from './stale.js';
 import { RunbookDataError } from './errors.js';
 import { FolderNamer } from './folder-names.js';
 import { indexFleet } from './maintenance.js';
@@ -14,6 +16,8 @@ import { needsRunbook } from './plan.js';
 import { prepareRecords, prepareServer, SharedObjects } from './prepare.js';
 import { writeSummaryCsv } from './summary-csv.js';
 import { ProbeIndex } from './probes.js';
+import { withExchangeOnlineFinding } from '../findings/rules-probe.js';
+import { countSeverities } from '../findings/server.js';
 import type { ProbeResult } from '../probe/types.js';
 import { TextFileWriter } from './text-writer.js';
 import { loadTemplates, type ChunkSink, type TemplateSet } from './templates.js';
@@ -45,6 +49,8 @@ export interface RenderResult {
   /** servers that could not be collected: in the report, no runbook */
   notCollected: string[];
   waves: number;
+  /** runbook files of an earlier run into the same folder, for servers this run gives none: moved aside */
+  superseded: Superseded | null;
 }
 
 /** Windows PowerShell 5.1 reads a script without BOM as ANSI. (CRLF comes from the templates, see templates.ts.) */
@@ -52,7 +58,15 @@ const BOM = Buffer.from('\ufeff', 'utf8');
 
 function checkFindings(doc: unknown): FindingsDocument {
   const validate = validatorFor<FindingsDocument>('findings.schema.json');
-  if (validate(doc)) return doc;
+  if (validate(doc)) {
+    // two analyses of one server would write the same folder, one over the other
+    const identities = new ServerIdentities();
+    doc.servers.forEach((s, i) => {
+      const dup = identities.claim(s.server, `servers/${i}`);
+      if (dup) throw new RunbookDataError(s.server, `findings servers/${i}: ${duplicateMessage(s.server, dup)}`);
+    });
+    return doc;
+  }
   // Name the first server the errors point at, so the admin knows where to look.
   const first = validate.errors?.find((e) => /^\/servers\/\d+/.test(e.instancePath));
   const index = first ? Number(/^\/servers\/(\d+)/.exec(first.instancePath)![1]) : -1;
@@ -85,8 +99,14 @@ function serverFile(templates: TemplateSet, name: string, ctx: ServerContext, bo
 
 /** Renders every output for `findings` into options.outDir. Throws with the server and template named. */
 export async function renderRunbooks(findings: unknown, options: RenderOptions): Promise<RenderResult> {
-  const doc = checkFindings(findings);
+  let doc = checkFindings(findings);
   const probes = options.probes ? new ProbeIndex(options.probes) : undefined;
+  if (probes) {
+    // findings analysed without these probes still get the Exchange Online finding (no-op when it is there)
+    const judged = doc.servers.map((s) => withExchangeOnlineFinding(s, probes.result(s.server, s.address)));
+    const bySeverity = countSeverities(judged.flatMap((s) => s.findings));
+    doc = { ...doc, servers: judged, summary: { ...doc.summary, bySeverity } };
+  }
   const shared = new SharedObjects();
   const servers = doc.servers.map((s) => prepareServer(s, shared, probes));
   const templates = loadTemplates(options.templatesDir);
@@ -107,7 +127,7 @@ export async function renderRunbooksFromRecords(
   policies: (Policy | string)[],
   options: RenderOptions & { referenceTime?: Date },
 ): Promise<{ findings: FindingsDocument; result: RenderResult }> {
-  let analyzer: FleetAnalyzer | null = new FleetAnalyzer(policies, { referenceTime: options.referenceTime });
+  let analyzer: FleetAnalyzer | null = new FleetAnalyzer(policies, { referenceTime: options.referenceTime, ...(options.probes ? { probes: options.probes } : {}) });
   // templates first: a broken user template should fail before minutes of analysis
   const templates = loadTemplates(options.templatesDir);
   const servers = await prepareRecords(records, analyzer, options.probes ? new ProbeIndex(options.probes) : undefined);
@@ -189,6 +209,8 @@ function writeFleetFiles(doc: FindingsDocument, run: Run, templates: TemplateSet
   }
   run.out.writeStreamed(join(options.outDir, 'summary.csv'), (sink) => writeSummaryCsv(fleet, sink));
   const withRunbook = run.inputs.filter((i) => needsRunbook(i.plan));
+  const written = new Set(withRunbook.map((i) => i.folder));
+  const superseded = moveSupersededFiles(options.outDir, written, [FILES.runbook, FILES.remediate, FILES.rollback], run.generatedAt);
   return {
     outDir: options.outDir,
     servers: run.inputs.length,
@@ -197,5 +219,6 @@ function writeFleetFiles(doc: FindingsDocument, run: Run, templates: TemplateSet
     paths: [...run.paths, 'report.html', 'rollout.md', 'summary.csv'],
     notCollected: run.inputs.filter((i) => i.analysis.status === 'failed').map((i) => i.analysis.server),
     waves: run.waves.length,
+    superseded,
   };
 }

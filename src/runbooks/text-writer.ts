@@ -1,11 +1,13 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
+import { tempPathFor, trackTemp, untrackTemp, writeAllSync } from '../util/atomic-write.js';
 import type { ChunkSink } from './template-stream.js';
 
 /**
  * Writes text files through one reused buffer, from strings and shared byte chunks (template-stream.ts).
  * writeFileSync(path, string) allocates a new Buffer outside the V8 heap per file; for thousands of ~35 KB
  * scripts those allocations, not the data, drove the process's memory. Writes are synchronous: nothing queues
- * up behind a slow disk, and a file is complete when its call returns.
+ * up behind a slow disk, and a file is complete when its call returns. Every file is written under a temporary
+ * name and renamed when whole (util/atomic-write.ts): a killed run never leaves half a script under its real name.
  */
 export class TextFileWriter implements ChunkSink {
   private buffer = Buffer.allocUnsafe(256 * 1024);
@@ -14,15 +16,12 @@ export class TextFileWriter implements ChunkSink {
 
   /** One whole file from chunks (strings, or bytes shared between files). */
   writeFile(path: string, chunks: readonly (string | Buffer)[]): void {
-    this.open(path);
-    try {
+    this.writeStreamed(path, (sink) => {
       for (const c of chunks) {
-        if (typeof c === 'string') this.text(c);
-        else this.bytes(c);
+        if (typeof c === 'string') sink.text(c);
+        else sink.bytes(c);
       }
-    } finally {
-      this.close();
-    }
+    });
   }
 
   /**
@@ -30,9 +29,10 @@ export class TextFileWriter implements ChunkSink {
    * render never leaves half a report behind.
    */
   writeStreamed(path: string, fill: (sink: ChunkSink) => void): void {
-    const temp = `${path}.${process.pid}.tmp`;
-    this.open(temp);
+    const temp = tempPathFor(path);
+    trackTemp(temp);
     try {
+      this.open(temp);
       fill(this);
       this.close();
       renameSync(temp, path);
@@ -41,6 +41,8 @@ export class TextFileWriter implements ChunkSink {
       this.close();
       rmSync(temp, { force: true });
       throw err;
+    } finally {
+      untrackTemp(temp);
     }
   }
 
@@ -92,7 +94,6 @@ export class TextFileWriter implements ChunkSink {
   }
 
   private writeAll(data: Buffer, length: number): void {
-    let offset = 0;
-    while (offset < length) offset += writeSync(this.fd!, data, offset, length - offset);
+    writeAllSync(this.fd!, data, length);
   }
 }

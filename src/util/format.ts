@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { stringify } from 'csv-stringify/sync';
+import { csvFile } from './csv.js';
 import { toAsciiJson } from './json.js';
 
 export const formats = ['table', 'json', 'ndjson', 'csv'] as const;
@@ -21,12 +21,9 @@ export function formatRows<T>(rows: T[], columns: Column<T>[], format: Format): 
     case 'ndjson':
       return rows.map((r) => toAsciiJson(r)).join('\n') + (rows.length ? '\n' : '');
     case 'csv':
-      return (
-        '\uFEFF' +
-        stringify(
-          rows.map((r) => columns.map((c) => c.value(r) ?? '')),
-          { header: true, columns: columns.map((c) => c.header), record_delimiter: 'windows' },
-        )
+      return csvFile(
+        columns.map((c) => c.header),
+        rows.map((r) => columns.map((c) => c.value(r))),
       );
     case 'table': {
       const table = new Table({ head: columns.map((c) => c.header), style: { head: [], border: [] }, wordWrap: true });

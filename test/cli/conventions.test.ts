@@ -25,7 +25,7 @@ const csvOf = (text: string) => parse(text.replace(/^\uFEFF/, ''), { columns: fa
 describe('extls inventory --format', () => {
   it('json writes the same document --out writes, so it pipes into analyze', async () => {
     const out = join(dir, 'inv.json');
-    const r = await runCli(['inventory', '--from', drop, '--out', out, '--format', 'json', '--quiet']);
+    const r = await runCli(['inventory', '--from', drop, '--stale-after', 'off', '--out', out, '--format', 'json', '--quiet']);
     expect(r.exitCode).toBe(0);
     const printed = JSON.parse(r.stdout);
     const written = JSON.parse(readFileSync(out, 'utf8'));
@@ -39,17 +39,17 @@ describe('extls inventory --format', () => {
   });
 
   it('csv has headers without spaces, named like ExTls.InventoryRecord properties, and booleans as true/false', async () => {
-    const r = await runCli(['inventory', '--from', drop, '--format', 'csv', '--quiet']);
+    const r = await runCli(['inventory', '--from', drop, '--stale-after', 'off', '--format', 'csv', '--quiet']);
     const [head, ...rows] = csvOf(r.stdout);
     expect(head).toEqual(['Server', 'Status', 'Category', 'OS', 'OSBuild', 'ExchangeBuild', 'Dag', 'Site', 'Role', 'RebootPending', 'Message']);
     expect(rows.map((row) => row[head!.indexOf('RebootPending')])).toEqual(['false', 'false']);
   });
 
   it('--quiet prints nothing on stderr; without it one line per server and a summary', async () => {
-    const quiet = await runCli(['inventory', '--from', drop, '--format', 'ndjson', '--quiet']);
+    const quiet = await runCli(['inventory', '--from', drop, '--stale-after', 'off', '--format', 'ndjson', '--quiet']);
     expect(quiet.stderr).toBe('');
-    const loud = await runCli(['inventory', '--from', drop, '--format', 'ndjson']);
-    expect(loud.stderr).toMatch(/^inventory: \[1\] EX0\d ok/m);
+    const loud = await runCli(['inventory', '--from', drop, '--stale-after', 'off', '--format', 'ndjson']);
+    expect(loud.stderr).toMatch(/^inventory: \[1\/2\] EX0\d ok/m);
     expect(loud.stderr).toContain('inventory: 2 servers, 2 ok, 0 failed');
   });
 });

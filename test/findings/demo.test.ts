@@ -43,6 +43,35 @@ describe('demo fleet findings', () => {
     expect(verdict('EX02', 'tls12-ready').verdict).toBe('fail');
   });
 
+  const mailFlow = (name: string) => server(name).findings.filter((f) => f.category === 'mail-flow');
+
+  it('EX02: its SocketError to Office 365 is a critical mail-flow finding naming TLS12-CLIENT-DISABLED', () => {
+    const [f, ...rest] = mailFlow('EX02');
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ severity: 'critical', connector: 'Outbound to Office 365', causes: ['TLS12-CLIENT-DISABLED'] });
+    expect(f!.evidence[0]!.failure).toMatchObject({ cause: 'tls-handshake', remote: '52.101.68.3', count: 14, failingNow: true });
+    expect(server('EX02').findings[0]!.category).toBe('mail-flow'); // the top finding of the server
+  });
+
+  it('every cause class the demo holds is judged, and a failure with no config cause says so', () => {
+    // EX01: a partner requiring STARTTLS refused mail on 2026-11-24 (older than the failing-now days): high, no cause
+    const ex01 = mailFlow('EX01');
+    expect(ex01.map((f) => [f.severity, f.evidence[0]!.failure!.cause, f.causes])).toEqual([['high', 'starttls-required', []]]);
+    expect(ex01[0]!.explanation).toMatch(/No finding on this server explains it/);
+    // EX03: timeouts to one Internet host: network, not TLS, never above medium; and UnknownCredentials to each
+    // Exchange Online host, caused by the send connector's certificate that is gone
+    const ex03 = mailFlow('EX03').map((f) => [f.severity, f.evidence[0]!.failure!.cause, f.causes]);
+    expect(ex03.filter((f) => f[1] === 'network')).toEqual([['medium', 'network', []]]);
+    const credentials = ex03.filter((f) => f[1] === 'credentials');
+    expect(credentials.length).toBeGreaterThan(0);
+    for (const f of credentials) expect(f).toEqual(['critical', 'credentials', ['SENDCONN-OUTBOUND-TO-OFFICE-365-CERT-NOT-FOUND']]);
+    // EDGE01: a receive connector that requires TLS refuses a host that did not start it
+    expect(mailFlow('EDGE01').map((f) => [f.severity, f.evidence[0]!.failure!.direction, f.evidence[0]!.failure!.cause])).toEqual([['critical', 'receive', 'starttls-required']]);
+    // mail-flow findings judge the mail, not the policies: EX01 and EDGE01 still pass phase 1
+    expect(verdict('EX01', 'tls12-ready').verdict).toBe('pass');
+    for (const name of ['EX04', 'EX05', 'EX06', 'EX07']) expect(mailFlow(name)).toEqual([]);
+  });
+
   it('EX03: .NET strong crypto missing, and a partner still on TLS 1.0 blocks phase 2', () => {
     expect(ids('EX03')).toEqual(expect.arrayContaining(['NET4-STRONGCRYPTO-MISSING', 'NET4-SYSTEMDEFAULTTLS-MISSING', 'LEGACY-PEERS-SEEN']));
     const peers = server('EX03').findings.find((f) => f.id === 'LEGACY-PEERS-SEEN')!.evidence[0]!.peers!;

@@ -52,9 +52,10 @@ describe('SCHANNEL protocol rule', () => {
     expect(ids(s)).not.toContain('TLS12-CLIENT-DISABLED');
   });
 
-  it('does not fire when TLS 1.2 is on by OS default (keys missing)', () => {
+  it('TLS 1.2 on by OS default (keys missing) is not DISABLED, but tls12-ready wants it explicit (TLS12-*-NOT-EXPLICIT, medium)', () => {
     const s = analyze(setSchannel(readyOutput(), 'TLS 1.2', 'both', missing, missing));
-    expect(verdict(s).verdict).toBe('pass');
+    expect(ids(s)).not.toContain('TLS12-SERVER-DISABLED');
+    expect(verdict(s).findingIds).toEqual(['TLS12-CLIENT-NOT-EXPLICIT', 'TLS12-SERVER-NOT-EXPLICIT']);
   });
 
   it('names a contradictory side FAULTY and plans the full on pair', () => {
@@ -145,10 +146,12 @@ describe('.NET rules', () => {
     expect(get(analyze(o), 'NET2-SYSTEMDEFAULTTLS-MISSING').changes[0]).toMatchObject({ current: 4294967295, desired: 1 });
   });
 
-  it('fires for every value missing on the raw collected server', () => {
+  it('fires for every value missing on the raw collected server (v2 only as low on Exchange 2019)', () => {
     const s = analyze(rawOutput());
     expect(ids(s)).toEqual(expect.arrayContaining(['NET2-SYSTEMDEFAULTTLS-MISSING', 'NET2-STRONGCRYPTO-MISSING', 'NET4-SYSTEMDEFAULTTLS-MISSING', 'NET4-STRONGCRYPTO-MISSING', 'DOTNET-TOO-OLD']));
-    expect(verdict(s).changes).toHaveLength(8);
+    expect(get(s, 'NET2-STRONGCRYPTO-MISSING').severity).toBe('low');
+    expect(get(s, 'NET4-STRONGCRYPTO-MISSING').severity).toBe('high');
+    expect(verdict(s).changes).toHaveLength(4);
   });
 
   it('DOTNET-TOO-OLD fires below 4.7.1 and blocks; not at 4.8', () => {

@@ -22,6 +22,12 @@ export interface PostfixSetup {
   tls: 'modern' | 'legacy' | 'none';
   /** smtpd_tls_security_level when TLS is on; `encrypt` makes MAIL FROM without TLS get 530 5.7.0. Default `may`. */
   securityLevel?: 'may' | 'encrypt';
+  /** smtpd_tls_protocols instead of the `tls` setting's, e.g. ">=TLSv1.2, <=TLSv1.2" (TLS 1.2 only). */
+  protocols?: string;
+  /** OpenSSL cipher list for TLS 1.2 and older (tls_high_cipherlist with smtpd_tls_ciphers = high). */
+  ciphers?: string;
+  /** A certificate made beforehand (makeCaSignedCert) instead of the generated self-signed one. */
+  cert?: { certFile: string; keyFile: string };
 }
 
 export interface PostfixInstance {
@@ -60,6 +66,58 @@ export async function makeSelfSignedCert(dir: string, cn: string, sans: string[]
     '-subj', `/CN=${cn}/O=extls tests`,
     '-addext', `subjectAltName=${sans.join(',')}`,
   ]);
+  await chmod(keyFile, 0o600);
+  return { certFile, keyFile };
+}
+
+export interface TestCa {
+  dir: string;
+  certFile: string;
+  keyFile: string;
+  certPem: string;
+}
+
+/** A private CA for certificates with chosen names and dates (openssl ca can back-date, openssl req cannot in 3.0). */
+export async function makeTestCa(dir: string): Promise<TestCa> {
+  await mkdir(dir, { recursive: true });
+  const certFile = join(dir, 'ca.pem');
+  const keyFile = join(dir, 'ca-key.pem');
+  await execa('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '30',
+    '-keyout', keyFile, '-out', certFile, '-subj', '/CN=extls test CA/O=extls tests',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  await writeFile(join(dir, 'index.txt'), '');
+  await writeFile(join(dir, 'serial'), '1000\n');
+  await writeFile(
+    join(dir, 'ca.cnf'),
+    [
+      '[ca]', 'default_ca = test_ca', '[test_ca]', `dir = ${dir}`, 'database = $dir/index.txt', 'new_certs_dir = $dir',
+      'serial = $dir/serial', 'default_md = sha256', 'policy = any', 'unique_subject = no', 'copy_extensions = copy',
+      '[any]', 'commonName = supplied', 'organizationName = optional', '',
+    ].join('\n'),
+  );
+  return { dir, certFile, keyFile, certPem: await readFile(certFile, 'utf8') };
+}
+
+/** A leaf certificate signed by the test CA, valid from `start` to `end` (YYYYMMDDHHMMSSZ). */
+export async function makeCaSignedCert(
+  ca: TestCa,
+  name: string,
+  o: { cn: string; sans: string[]; start: string; end: string },
+): Promise<{ certFile: string; keyFile: string }> {
+  const keyFile = join(ca.dir, `${name}-key.pem`);
+  const csr = join(ca.dir, `${name}.csr`);
+  const certFile = join(ca.dir, `${name}.pem`);
+  await execa('openssl', [
+    'req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', csr,
+    '-subj', `/CN=${o.cn}/O=extls tests`, '-addext', `subjectAltName=${o.sans.join(',')}`,
+  ]);
+  await execa('openssl', [
+    'ca', '-batch', '-notext', '-config', join(ca.dir, 'ca.cnf'), '-cert', ca.certFile, '-keyfile', ca.keyFile,
+    '-startdate', o.start, '-enddate', o.end, '-in', csr, '-out', certFile,
+  ]);
+  // the postfix user reads the key through the master (root) only, but the folder must be traversable
   await chmod(keyFile, 0o600);
   return { certFile, keyFile };
 }
@@ -121,7 +179,7 @@ function mainCf(o: { dir: string; conf: string; hostname: string; setup: Postfix
   if (o.setup.tls === 'none') {
     lines.push('smtpd_tls_security_level = none');
   } else {
-    const protocols = o.setup.tls === 'legacy' ? '>=TLSv1' : '>=TLSv1.2';
+    const protocols = o.setup.protocols ?? (o.setup.tls === 'legacy' ? '>=TLSv1' : '>=TLSv1.2');
     lines.push(
       `smtpd_tls_security_level = ${o.setup.securityLevel ?? 'may'}`,
       `smtpd_tls_cert_file = ${o.certFile}`,
@@ -130,6 +188,9 @@ function mainCf(o: { dir: string; conf: string; hostname: string; setup: Postfix
       `smtpd_tls_mandatory_protocols = ${protocols}`,
       'smtpd_tls_loglevel = 1',
     );
+    if (o.setup.ciphers) {
+      lines.push(`tls_high_cipherlist = ${o.setup.ciphers}`, 'smtpd_tls_ciphers = high', 'smtpd_tls_mandatory_ciphers = high');
+    }
     if (o.setup.tls === 'legacy') {
       lines.push(`tls_config_file = ${join(o.conf, 'openssl-legacy.cnf')}`, 'tls_config_name = extls_legacy');
     }
@@ -197,7 +258,9 @@ export async function startPostfix(setup: PostfixSetup): Promise<PostfixInstance
   const port = await freePort();
   let certFile: string | undefined;
   let keyFile: string | undefined;
-  if (setup.tls !== 'none') {
+  if (setup.cert) {
+    ({ certFile, keyFile } = setup.cert);
+  } else if (setup.tls !== 'none') {
     ({ certFile, keyFile } = await makeSelfSignedCert(conf, hostname, [`DNS:${hostname}`, 'DNS:localhost', 'IP:127.0.0.1']));
   }
   if (setup.tls === 'legacy') await writeFile(join(conf, 'openssl-legacy.cnf'), LEGACY_OPENSSL_CNF);

@@ -51,7 +51,7 @@ servers:
   });
 
   it.each([
-    ['an unknown transport', 'servers: [{ name: EX01, transport: telnet }]', /servers\/0 \(EX01\)\/transport: must be equal to one of the allowed values \(winrm, ssh, local\)/],
+    ['an unknown transport', 'servers: [{ name: EX01, transport: telnet }]', /servers\/0 \(EX01\)\/transport: must be equal to one of the allowed values \(winrm, ssh, local, file\)/],
     ['a misspelt field', 'servers: [{ name: EX01 }, { name: EX02, adress: x }]', /servers\/1 \(EX02\): has unknown field "adress"/],
     ['a port out of range', 'servers: [{ name: EX01, winrm: { port: 70000 } }]', /servers\/0 \(EX01\)\/winrm\/port: must be <= 65535/],
     ['no servers', 'servers: []', /servers: must NOT have fewer than 1 items/],

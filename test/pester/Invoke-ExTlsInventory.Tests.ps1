@@ -214,6 +214,16 @@ Describe 'Invoke-ExTlsInventory: pipeline binding' {
             @(Get-ChildItem -LiteralPath $TestDrive -Filter '*.tmp' -Force).Count | Should -Be 0
         }
 
+        It 'refuses an -OutFile in a folder that does not exist before running anything' {
+            $err = $null
+            try {
+                $null = Invoke-ExTlsInventory -ComputerName EX01 -Transport local -OutFile (Join-Path $TestDrive 'missing/inventory.json')
+            } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'ExTls.OutFileFolderNotFound*'
+            $err.Exception.Message | Should -Match 'missing'
+            Test-Path -LiteralPath (Join-Path $TestDrive 'missing') | Should -BeFalse
+        }
+
         It 'turns a CLI exit code 1 (bad fleet) into a terminating error with its message' {
             $err = $null
             try {

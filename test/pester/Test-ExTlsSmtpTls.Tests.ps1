@@ -116,3 +116,55 @@ Describe 'Test-ExTlsSmtpTls: streams, unknowns and files' {
         @($truncated).Count | Should -Be 0
     }
 }
+
+Describe 'Test-ExTlsSmtpTls -AsExchangeOnline' {
+    BeforeAll {
+        # helpers/starttls-server.mjs: STARTTLS, TLS 1.2 only, the suites in EXTLS_TEST_CIPHERS, self-signed mx.extls.test
+        $old = $env:EXTLS_TEST_CIPHERS
+        try {
+            $env:EXTLS_TEST_CIPHERS = 'ECDHE-RSA-CHACHA20-POLY1305'
+            $noSuite = Start-TestHelperServer -Name 'starttls-server'
+            $env:EXTLS_TEST_CIPHERS = 'ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256'
+            $withSuite = Start-TestHelperServer -Name 'starttls-server'
+        } finally {
+            $env:EXTLS_TEST_CIPHERS = $old
+        }
+    }
+
+    AfterAll {
+        Stop-TestHelperServer $noSuite
+        Stop-TestHelperServer $withSuite
+    }
+
+    It 'says yes with the suite Exchange Online got, the SHA-1 thumbprint, and the certificate problems with reasons' {
+        $r = Test-ExTlsSmtpTls -ComputerName "127.0.0.1:$($withSuite.Port)" -AsExchangeOnline -ExpectedName 'mx.extls.test' -TimeoutSeconds 5
+        $r.ExchangeOnline | Should -Be 'yes'
+        $r.ExchangeOnlineSuite | Should -Be 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'
+        $r.ExchangeOnlineReason | Should -BeNullOrEmpty
+        $r.CertificateThumbprint | Should -MatchExactly '^[0-9A-F]{40}$'
+        @($r.CertificateProblems) | Should -Be @('chain: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)')
+    }
+
+    It 'says no, with the suites the server takes instead, when none of its suites is one Exchange Online offers' {
+        $r = Test-ExTlsSmtpTls -ComputerName "127.0.0.1:$($noSuite.Port)" -AsExchangeOnline -ExpectedName 'mail.contoso.com' -TimeoutSeconds 5
+        $r.Tls12 | Should -Be 'accepted'
+        $r.ExchangeOnline | Should -Be 'no'
+        @($r.ServerSuites) | Should -Be @('TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256')
+        $r.ExchangeOnlineReason | Should -BeLike 'no cipher suite in common*'
+        # lists are joined ('; '): Export-Csv and ConvertTo-Json stay flat
+        $r.CertificateProblems | Should -BeLike '*name: the certificate names DNS:mx.extls.test, not mail.contoso.com (given)*'
+    }
+
+    It 'says no for a server without STARTTLS; without the switch the columns are not there' {
+        $r = Test-ExTlsSmtpTls -ComputerName "127.0.0.1:$($smtp.Port)" -AsExchangeOnline -TimeoutSeconds 5
+        $r.ExchangeOnline | Should -Be 'no'
+        $r.ExchangeOnlineReason | Should -BeLike 'STARTTLS not offered*'
+        $plain = Test-ExTlsSmtpTls -ComputerName "127.0.0.1:$($smtp.Port)" -TimeoutSeconds 5
+        $plain.PSObject.Properties['ExchangeOnline'] | Should -BeNullOrEmpty
+    }
+
+    It 'refuses -ExpectedName without -AsExchangeOnline, and a name that is not a host name' {
+        { Test-ExTlsSmtpTls -ComputerName 'mail.contoso.com' -ExpectedName 'mail.contoso.com' } | Should -Throw -ErrorId 'ExTls.ExpectedNameWithoutAsExchangeOnline,Test-ExTlsSmtpTls'
+        { Test-ExTlsSmtpTls -ComputerName 'mail.contoso.com' -AsExchangeOnline -ExpectedName "a'b; calc" } | Should -Throw -ErrorId 'ParameterArgumentValidationError,Test-ExTlsSmtpTls'
+    }
+}

@@ -128,7 +128,7 @@ describe('extls runbooks', () => {
     expect(r.stderr).not.toContain('extls:');
     expect(r.code).toBe(0);
     const runbook = readFileSync(join(out, 'EX01', 'runbook.md'), 'utf8');
-    expect(runbook).toContain('`extls probe` `ex01.contoso.com:25`');
+    expect(runbook).toContain("`extls probe 'ex01.contoso.com:25'`");
     expect(runbook).toContain('Last probe (2026-11-27T09:00:00.000Z): accepts TLS 1.0, TLS 1.2.');
     expect(runbook).toContain('Before the change it accepts TLS 1.0, TLS 1.2.');
     // the fleet report and summary.csv get a "STARTTLS probe" column; a server without a probe shows '–'

@@ -6,7 +6,7 @@ import { csvCell, mdCode, mdText, psLiteral } from '../../src/runbooks/escape.js
 import { FolderNamer, safeFolderName } from '../../src/runbooks/folder-names.js';
 import { renderRunbooks } from '../../src/runbooks/render.js';
 import { change, findingsDoc, SCHANNEL, server, tls12Changes } from './findings-builder.js';
-import { readReg, writeReg } from './reg-file.js';
+import { readReg, writeReg, type RegData } from './reg-file.js';
 import { parseErrors, PWSH_TIMEOUT, runDir, runScript } from './run-script.js';
 
 const work = runDir('escaping');
@@ -99,6 +99,7 @@ describe('Markdown, CSV and folder names', () => {
 describe('rendered outputs with hostile data', () => {
   let out: string;
   const hostilePath = `SOFTWARE\\extls-test\\k']]$(New-Item -ItemType File -Path '${marker(13)}')"\`;|<script>`;
+  const WINHTTP = 'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp';
 
   beforeAll(async () => {
     const servers = hostile.map((name, i) =>
@@ -106,7 +107,8 @@ describe('rendered outputs with hostile data', () => {
         name,
         dag: i % 3 === 0 ? `DAG ${hostile[(i + 1) % hostile.length]}` : null,
         site: hostile[(i + 2) % hostile.length]!,
-        changes: [...tls12Changes(), change(hostilePath, regSafe[i % regSafe.length]!, 1, hostile[i]!, 'REG_SZ')],
+        // the current value is data (shown, backed up, restored); the key and value name are extls's own
+        changes: [...tls12Changes(), change(WINHTTP, 'DefaultSecureProtocols', 2048, hostile[i]!, 'REG_SZ')],
       }),
     );
     out = runDir('hostile');
@@ -129,23 +131,38 @@ describe('rendered outputs with hostile data', () => {
   }, PWSH_TIMEOUT);
 
   test('running remediate.ps1 and rollback.ps1 with hostile names never runs the injected text', async () => {
-    // one run covers a hostile server name, a hostile key path and a hostile value name at once
+    // one run covers a hostile server name and a hostile current value at once
     const namer = new FolderNamer();
     const folders = hostile.map((h) => namer.assign(h));
     const dir = join(out, folders[0]!);
     const reg = join(dir, 'target.reg');
-    writeReg(reg, new Map([[`HKEY_LOCAL_MACHINE\\${SCHANNEL}\\TLS 1.2\\Client`, new Map([['Enabled', { type: 'REG_DWORD', value: 0 }]])]]));
+    writeReg(reg, new Map<string, Map<string, RegData>>([
+      [`HKEY_LOCAL_MACHINE\\${SCHANNEL}\\TLS 1.2\\Client`, new Map([['Enabled', { type: 'REG_DWORD', value: 0 }]])],
+      [`HKEY_LOCAL_MACHINE\\${WINHTTP}`, new Map([['DefaultSecureProtocols', { type: 'REG_SZ', value: regSafe[0]! }]])],
+    ]));
     const before = readFileSync(reg);
     const r = await runScript(join(dir, 'remediate.ps1'), ['-RegistryFile', reg, '-Confirm:$false']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('extls remediate: changed 8 value(s)');
-    const written = readReg(reg).get(`HKEY_LOCAL_MACHINE\\${hostilePath}`);
-    expect([...(written?.keys() ?? [])]).toEqual([regSafe[0]]);
+    expect(readReg(reg).get(`HKEY_LOCAL_MACHINE\\${WINHTTP}`)?.get('DefaultSecureProtocols')).toEqual({ type: 'REG_DWORD', value: 2048 });
     const back = await runScript(join(dir, 'rollback.ps1'), ['-RegistryFile', reg, '-Confirm:$false']);
     expect(back.stderr).toBe('');
     expect(readFileSync(reg).equals(before)).toBe(true);
     for (let n = 1; n <= 13; n++) expect(existsSync(marker(n))).toBe(false);
   }, PWSH_TIMEOUT);
+
+  test('a change to a registry value extls does not manage is refused, never written into a script', async () => {
+    const crafted = findingsDoc([server({ name: 'EX01', changes: [...tls12Changes(), change(hostilePath, 'Enabled', 1)] })]);
+    const dir = runDir('unmanaged');
+    await expect(renderRunbooks(crafted, { outDir: dir })).rejects.toThrow(/server EX01: .*registry value extls does not manage/);
+    expect(existsSync(join(dir, 'EX01'))).toBe(false);
+    // the same value named in another case is extls's own key, written as extls spells it
+    const upper = findingsDoc([server({ name: 'EX01', changes: [change(`${SCHANNEL.toUpperCase()}\\TLS 1.2\\SERVER`, 'enabled', 1)] })]);
+    await renderRunbooks(upper, { outDir: dir });
+    const script = readFileSync(join(dir, 'EX01', 'remediate.ps1'), 'utf8');
+    expect(script).toContain(JSON.stringify(`${SCHANNEL}\\TLS 1.2\\Server`));
+    expect(script).not.toContain(SCHANNEL.toUpperCase());
+  });
 
   test('runbook.md: tables keep their columns, no raw HTML, no line break from data', () => {
     for (const f of serverDirs(out)) {

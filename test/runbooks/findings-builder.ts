@@ -113,7 +113,7 @@ export function server(spec: ServerSpec): ServerAnalysis {
   if (spec.failed) {
     return {
       server: spec.name,
-      address: spec.name.toLowerCase(),
+      address: spec.name,
       groups: { dag: spec.dag ?? null, site: spec.site ?? null, role: spec.role ?? null, edge: spec.edge ?? false },
       status: 'failed',
       failure: { category: 'unreachable', message: 'WinRM: the server did not answer' },
@@ -150,7 +150,7 @@ export function server(spec: ServerSpec): ServerAnalysis {
   const verdict = blockers.length > 0 ? 'blocked' : findings.length > 0 ? 'fail' : 'pass';
   return {
     server: spec.name,
-    address: spec.name.toLowerCase(),
+    address: spec.name,
     groups: { dag: spec.dag ?? null, site: spec.site ?? null, role: spec.role ?? (spec.edge ? 'edge' : 'mailbox'), edge: spec.edge ?? false },
     status: 'ok',
     failure: null,

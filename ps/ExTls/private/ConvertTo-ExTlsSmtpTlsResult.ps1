@@ -4,12 +4,14 @@ function ConvertTo-ExTlsSmtpTlsResult {
         One `extls probe` result (schemas/probe-result.schema.json) as an ExTls.SmtpTlsResult.
     .DESCRIPTION
         An endpoint that could not be probed has $null StartTls and TLS columns: nothing is known about them
-        (not 'not-tested', not $false). Flat properties only; the whole result is in Raw.Result.
+        (not 'not-tested', not $false). Flat properties only; the whole result is in Raw.Result. With
+        -AsExchangeOnline (the result of extls probe --as exchange-online) also ExchangeOnline, ExchangeOnlineSuite,
+        ExchangeOnlineReason, ServerSuites and CertificateProblems (lists joined: ', ' and '; ').
     .EXAMPLE
         ConvertTo-ExTlsSmtpTlsResult -Result ($line | ConvertFrom-Json) -LabelOf @{ 'ex01.contoso.com' = 'EX01' }
     #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)] $Result, [hashtable] $LabelOf = @{})
+    param([Parameter(Mandatory)] $Result, [hashtable] $LabelOf = @{}, [switch] $AsExchangeOnline)
     $r = $Result
     $status = [string](Get-ExTlsProperty $r 'status')
     $reached = $status -eq 'ok'
@@ -59,10 +61,25 @@ function ConvertTo-ExTlsSmtpTlsResult {
         CertificateChain        = $chain
         CertificateNotAfter     = ConvertTo-ExTlsDateTime (Get-ExTlsProperty $r 'certificate', 'validTo')
         CertificateDaysToExpiry = Get-ExTlsProperty $r 'certificate', 'daysToExpiry'
+        CertificateThumbprint   = Get-ExTlsProperty $r 'certificate', 'thumbprint'
         Category                = Get-ExTlsProperty $r 'failure', 'category'
         Message                 = $message
         Address                 = Get-ExTlsProperty $r 'address'
         ProbedAt                = ConvertTo-ExTlsDateTime (Get-ExTlsProperty $r 'startedAt')
+    }
+    if ($AsExchangeOnline) {
+        $canDeliver = Get-ExTlsProperty $r 'exchangeOnline', 'canDeliver'
+        $verdict = 'unknown'
+        if ($canDeliver -eq $true) { $verdict = 'yes' } elseif ($canDeliver -eq $false) { $verdict = 'no' }
+        $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls12', 'cipher', 'standardName'
+        if (-not $chosen) { $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls13', 'cipher', 'standardName' }
+        $item | Add-Member -NotePropertyMembers ([ordered]@{
+                ExchangeOnline       = $verdict
+                ExchangeOnlineSuite  = $chosen
+                ExchangeOnlineReason = Get-ExTlsProperty $r 'exchangeOnline', 'reason'
+                ServerSuites         = @(Get-ExTlsProperty $r 'exchangeOnline', 'serverSuites', 'suites' @()) -join ', '
+                CertificateProblems  = @(Get-ExTlsProperty $r 'exchangeOnline', 'certificate', 'reasons' @()) -join '; '
+            })
     }
     Add-ExTlsRawMember -InputObject $item -Member @{ Result = $r }
 }

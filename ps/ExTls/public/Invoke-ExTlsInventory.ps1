@@ -262,8 +262,11 @@ function Invoke-ExTlsInventory {
         if ($OutFile) {
             try {
                 $outPath = Resolve-ExTlsOutFile -Path $OutFile -SessionState $PSCmdlet.SessionState
-            } catch {
+            } catch [System.IO.DirectoryNotFoundException] {
                 $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileFolderNotFound' -Category ObjectNotFound -TargetObject $OutFile -ExceptionType 'System.IO.DirectoryNotFoundException'))
+            } catch {
+                # -OutFile names a folder
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileIsFolder' -Category InvalidArgument -TargetObject $OutFile))
             }
         }
     }

@@ -51,6 +51,16 @@ function Test-ExTlsSmtpTls {
     .PARAMETER CertificateAuthorityPath
         PEM files with CA certificates to trust in addition to Node.js's bundled roots (your internal CA).
 
+    .PARAMETER AsExchangeOnline
+        Also make the handshake as Exchange Online makes it (extls probe --as exchange-online): TLS 1.2 offering
+        exactly the cipher suites Microsoft 365 accepts, in its order. Adds ExchangeOnline (yes, no or unknown),
+        ExchangeOnlineSuite (the suite chosen), ExchangeOnlineReason (why not), ServerSuites (on no: the suites the
+        server takes instead) and CertificateProblems (the certificate as Exchange Online judges it: name, chain, expiry, key size, hash).
+
+    .PARAMETER ExpectedName
+        With -AsExchangeOnline: the FQDN Exchange Online's connector expects on the certificate (its smart host or
+        TlsDomain). Without it, a host name given as ComputerName is checked.
+
     .PARAMETER EnableException
         Throw a terminating error for the first endpoint that cannot be probed.
 
@@ -69,6 +79,12 @@ function Test-ExTlsSmtpTls {
         >>     Select-Object Endpoint, StartTls, AcceptedVersions, CertificateDaysToExpiry
 
         Client submission on 587, an Edge server and an IPv6 endpoint.
+
+    .EXAMPLE
+        PS C:\> Test-ExTlsSmtpTls -ComputerName mail.contoso.com -AsExchangeOnline -ExpectedName mail.contoso.com |
+        >>     Select-Object Endpoint, ExchangeOnline, ExchangeOnlineSuite, ServerSuites, CertificateProblems
+
+        Will Exchange Online's TLS 1.2 client get through to the hybrid endpoint, and would its connector accept the certificate?
 
     .EXAMPLE
         PS C:\> Test-ExTlsSmtpTls -ComputerName (Get-ExchangeServer).Fqdn | Where-Object LegacyAccepted |
@@ -122,6 +138,11 @@ function Test-ExTlsSmtpTls {
 
         [ValidateNotNullOrEmpty()]
         [string] $OutFile,
+
+        [switch] $AsExchangeOnline,
+
+        [ValidatePattern('^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$')]
+        [string] $ExpectedName,
 
         [switch] $EnableException
     )
@@ -187,6 +208,16 @@ function Test-ExTlsSmtpTls {
             $arguments.Add('--fleet=' + $fleetPath)
             $total = 0
         }
+        if ($ExpectedName -and -not $AsExchangeOnline) {
+            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message '-ExpectedName needs -AsExchangeOnline' -ErrorId 'ExTls.ExpectedNameWithoutAsExchangeOnline' -Category InvalidArgument -TargetObject $ExpectedName))
+        }
+        if ($AsExchangeOnline) {
+            $arguments.Add('--as=exchange-online')
+            if ($ExpectedName) { $arguments.Add('--expect-name=' + $ExpectedName) }
+        } else {
+            # extls probe --fleet handshakes as Exchange Online by default; without the switch the columns are not asked for
+            $arguments.Add('--as=none')
+        }
         # Endpoints are positional: after "--" nothing can be taken for an option.
         $arguments.Add('--')
         foreach ($e in $endpoints) { $arguments.Add($e) }
@@ -212,7 +243,7 @@ function Test-ExTlsSmtpTls {
                 if (-not $line.Trim()) { continue }
                 $r = $line | ConvertFrom-Json
                 $lines.Add($line)
-                $item = ConvertTo-ExTlsSmtpTlsResult -Result $r -LabelOf $labelOf
+                $item = ConvertTo-ExTlsSmtpTlsResult -Result $r -LabelOf $labelOf -AsExchangeOnline:$AsExchangeOnline
                 $done = $lines.Count
                 if ($total -gt 0) { Write-Progress -Activity $activity -Status "$done of $total endpoints ($($item.Endpoint) $($item.Status))" -PercentComplete ([Math]::Min(100, [int](100 * $done / $total))) }
                 else { Write-Progress -Activity $activity -Status "$done endpoints ($($item.Endpoint) $($item.Status))" }

@@ -1,0 +1,103 @@
+// The demo as a new user runs it (inventory → analyze → runbooks, the built CLI), then where people look first:
+// report.html in headless Chromium opens with "Mail flow failing now" and EX02's SocketError at its top, naming
+// TLS12-CLIENT-DISABLED; summary.csv has the error count and last error; EX02's runbook quotes the baseline and
+// says which signatures must stop and how to re-check.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { runCli } from '../helpers/cli.js';
+import { runDir } from './run-script.js';
+
+const CHROMIUM = process.env.EXTLS_CHROMIUM ?? '/usr/bin/chromium';
+
+let out: string;
+let browser: BrowserContext;
+let page: Page;
+let analyzeTable: string;
+
+beforeAll(async () => {
+  out = runDir('demo-mail-flow');
+  const inv = join(out, 'inventory.json');
+  const findings = join(out, 'findings.json');
+  expect((await runCli(['inventory', '--fleet', 'examples/demo/fleet.yaml', '--out', inv, '-q'])).exitCode).toBe(2); // EX08 unreachable on purpose
+  const policies = ['--policy', 'tls12-ready', '--policy', 'legacy-off'];
+  const a = await runCli(['analyze', inv, ...policies, '--out', findings]);
+  expect(a.stderr).toBe('');
+  analyzeTable = (await runCli(['analyze', inv, ...policies, '--format', 'table'])).stdout;
+  const r = await runCli(['runbooks', findings, '--out', join(out, 'runbooks')]);
+  expect(r.exitCode).toBe(0);
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'extls-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage();
+  await page.goto(pathToFileURL(join(out, 'runbooks', 'report.html')).href);
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('demo: mail flow failing now', () => {
+  test('report.html opens with it, EX02 at the top naming TLS12-CLIENT-DISABLED, linked to its runbook', async () => {
+    const firstSection = await page.$eval('body > section', (s) => ({ id: s.id, heading: s.querySelector('h2')?.textContent?.trim() }));
+    expect(firstSection).toEqual({ id: 'mail-flow-now', heading: 'Mail flow failing now' });
+    const headers = await page.$$eval('#mail-flow thead th', (ths) => ths.map((th) => th.textContent!.trim()));
+    expect(headers).toEqual(['Server', 'Connector', 'Remote', 'Error', 'Count', 'Last seen', 'Probable cause']);
+    const rows = await page.$$eval('#mail-flow tbody tr', (trs) => trs.map((tr) => Array.from((tr as HTMLTableRowElement).cells).map((c) => c.textContent!.trim().replace(/\s+/g, ' '))));
+    expect(rows[0]).toEqual([
+      'EX02', 'Outbound to Office 365 (send)', '52.101.68.3', 'TLS negotiation failed with error SocketError', '14', '2026-11-28T10:25:00.844Z', 'TLS12-CLIENT-DISABLED',
+    ]);
+    expect(await page.locator('#mail-flow tbody tr').first().locator('a').getAttribute('href')).toBe('EX02/runbook.md');
+    // every row is failing now; EX01's 451 of 2026-11-24 is older and not among them
+    expect(rows.map((r) => r[0])).not.toContain('EX01');
+    // EDGE01 refuses plaintext from an internal host: no cause on EDGE01, said plainly
+    const edge = rows.find((r) => r[0] === 'EDGE01')!;
+    expect(edge[3]).toBe('451 5.7.3 Must issue a STARTTLS command first');
+    expect(edge[6]).toBe("no cause in this server's settings");
+    // EX03's UnknownCredentials: the send connector names a certificate that is gone
+    const credentials = rows.filter((r) => r[0] === 'EX03' && r[3]!.includes('UnknownCredentials'));
+    expect(credentials.length).toBeGreaterThan(0);
+    for (const r of credentials) expect(r[6]).toBe('SENDCONN-OUTBOUND-TO-OFFICE-365-CERT-NOT-FOUND');
+    // EX03's timeouts: network, not TLS, and below the TLS failures
+    const ex03 = rows.findIndex((r) => r[0] === 'EX03' && r[6] === 'network, not TLS');
+    expect(ex03).toBeGreaterThan(rows.findIndex((r) => r[0] === 'EDGE01'));
+    expect(ex03).toBeGreaterThan(rows.findIndex((r) => r === credentials[0]));
+  });
+
+  test('summary.csv: error count and last error per server', () => {
+    const rows: Record<string, string>[] = parse(readFileSync(join(out, 'runbooks', 'summary.csv'), 'utf8'), { columns: true, bom: true });
+    const by = (s: string) => rows.find((r) => r.server === s)!;
+    expect(by('EX02')['mail flow errors']).toBe('14');
+    expect(by('EX02')['last mail flow error']).toBe('TLS negotiation failed with error SocketError (Outbound to Office 365, 2026-11-28T10:25:00.844Z)');
+    expect(by('EX02')['Mail flow']).toBe('critical');
+    expect(by('EX05')['mail flow errors']).toBe('0');
+    expect(by('EX05')['last mail flow error']).toBe('');
+  });
+
+  test("EX02's runbook: the baseline in the pre-checks, the signatures and the re-check command in the post-checks", () => {
+    const md = readFileSync(join(out, 'runbooks', 'EX02', 'runbook.md'), 'utf8');
+    const pre = md.slice(md.indexOf('## 1. Pre-checks'), md.indexOf('## 2.'));
+    expect(pre).toContain('14 failed attempts');
+    expect(pre).toMatch(/\| critical \| Outbound to Office 365 \(send\) \| 52\.101\.68\.3 \| TLS negotiation failed with error SocketError \| 14 \| 2026-11-28T10:25:00\.844Z \| TLS12-CLIENT-DISABLED \|/);
+    const post = md.slice(md.indexOf('## 7. Checks of mail flow'), md.indexOf('## 8.'));
+    expect(post).toContain('- `TLS negotiation failed with error SocketError`');
+    expect(post).toContain('- `421 4.4.2 Connection dropped due to SocketError`');
+    expect(post).toContain("$signatures = @('TLS negotiation failed with error SocketError', '421 4.4.2 Connection dropped due to SocketError')");
+    expect(post).toContain('Select-String -SimpleMatch -Pattern $signatures');
+  });
+
+  test('extls analyze lists the servers failing now first', () => {
+    const names = [...analyzeTable.matchAll(/^│ (\S+)\s+│/gm)].map((m) => m[1]).filter((n) => n !== 'Server');
+    const firstFour = names.slice(0, 3).sort();
+    expect(firstFour).toEqual(['EDGE01', 'EX02', 'EX03']);
+    expect(names.indexOf('EX01')).toBeGreaterThan(2); // its failure is older: after the ones failing now, before the rest
+    expect(names.indexOf('EX01')).toBeLessThan(names.indexOf('EX04'));
+    expect(analyzeTable).toMatch(/FAILING NOW: 14 × TLS negotiation failed with error SocketError \(Outbound to Office 365 → 52\.101\.68\.3\) ← TLS12-CLIENT-DISABLED/);
+  });
+});
