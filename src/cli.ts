@@ -4,17 +4,22 @@ import { installSignalHandlers } from './util/interrupt.js';
 import { oneLine, stripTerminalCodes } from './util/one-line.js';
 import { toolVersion } from './util/version.js';
 
-// One file per command in src/commands/: each exports register(program). Loaded on demand: `extls runbooks` has no
+// One file per command in src/commands/: each exports register(program, exit), and its action hands its exit code to
+// exit() (no global process.exitCode). Loaded on demand: `extls runbooks` has no
 // use for the PowerShell host or the SMTP prober (all four modules: ~0.3 s and ~11 MB more at start).
-const commands: Record<string, () => Promise<{ register(program: Command): void }>> = {
+/** What a command's action reports back: its exit code (README "Exit codes"). */
+export type ExitWith = (code: number) => void;
+
+const commands: Record<string, () => Promise<{ register(program: Command, exit: ExitWith): void }>> = {
   inventory: () => import('./commands/inventory.js'),
   analyze: () => import('./commands/analyze.js'),
   runbooks: () => import('./commands/runbooks.js'),
   probe: () => import('./commands/probe.js'),
+  diff: () => import('./commands/diff.js'),
 };
 
 /** The program with the command `argv` names, or with every command (help, version, a name it does not know). */
-export async function buildProgram(argv: string[] = []): Promise<Command> {
+export async function buildProgram(argv: string[] = [], exit: ExitWith = () => undefined): Promise<Command> {
   // no global option takes a value, so the first argument that is not an option is the command
   const named = argv.slice(2).find((a) => !a.startsWith('-'));
   const wanted = named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
@@ -25,7 +30,7 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     .exitOverride()
     // asked-for output (help, version, data) to stdout; progress and errors to stderr
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
-  for (const m of modules) m.register(program);
+  for (const m of modules) m.register(program, exit);
   return program;
 }
 
@@ -76,13 +81,16 @@ export async function cliProcess(argv: string[]): Promise<number> {
   return main(argv);
 }
 
-/** Runs the CLI and returns the exit code (see README "Exit codes"). Commands set process.exitCode for 2. */
+/** Runs the CLI and returns the exit code (see README "Exit codes"): the one the command's action handed back. */
 export async function main(argv: string[]): Promise<number> {
   const command = argv.slice(2).find((a) => !a.startsWith('-'));
+  let code: number = ExitCode.Ok;
   try {
-    const program = await buildProgram(argv);
+    const program = await buildProgram(argv, (c) => {
+      code = c;
+    });
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;
+    return code;
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;

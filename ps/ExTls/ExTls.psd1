@@ -9,7 +9,12 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'Compare-ExTlsInventory'
         'Get-ExTlsFinding'
+        'Get-ExTlsInventory'
+        'Get-ExTlsLegacyPeer'
+        'Get-ExTlsPolicy'
+        'Get-ExTlsServerState'
         'Invoke-ExTlsInventory'
         'New-ExTlsRunbook'
         'Register-ExTlsCollectorTask'
@@ -19,10 +24,25 @@
     VariablesToExport    = @()
     AliasesToExport      = @()
     FormatsToProcess     = @('ExTls.Format.ps1xml')
+    TypesToProcess       = @('ExTls.Types.ps1xml')
     PrivateData          = @{
         PSData = @{
             Tags       = @('Exchange', 'TLS', 'SCHANNEL', 'SMTP', 'STARTTLS', 'Security', 'PSEdition_Desktop', 'PSEdition_Core')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://extls.dev/'
+            ReleaseNotes = @'
+0.1.0
+- Invoke-ExTlsInventory keeps what it collected: -OutFile is written also when a script stops early
+  ($ErrorActionPreference = 'Stop', -EnableException, Select-Object -First); its folder is checked first.
+- Pipeline input binds by Fqdn, DNSHostName, ComputerName, ServerName, Server, Name, PSComputerName or Identity;
+  any other object is refused. -RegistryExportPath keys that name no server are an error.
+- Values that compare: SeverityRank, [version] builds, [datetime] times; fleet findings are ExTls.FleetFinding.
+- New: Get-ExTlsInventory, Get-ExTlsServerState, Get-ExTlsLegacyPeer, Compare-ExTlsInventory, Get-ExTlsPolicy
+  (and Tab completion of -Policy); -WhatIf (--plan), -CollectorOutputPath (--from), -ExportsPath (--exports),
+  New-ExTlsRunbook -ProbePath/-FindingsPath, Test-ExTlsSmtpTls -FleetFile/-OutFile.
+- Flat objects for Export-Csv and ConvertTo-Json; the raw data in the member set Raw.
+- Finds the CLI as `extls` on PATH (npm install -g) or $env:EXTLS_CLI. See about_ExTls.
+'@
         }
     }
 }

@@ -11,3 +11,17 @@ foreach ($folder in @('private', 'public')) {
         . $file.FullName
     }
 }
+
+# -Policy completes the built-in policy ids (Get-ExTlsPolicy); a policy file path can still be typed in full.
+$policyCompleter = {
+    param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+    $null = $commandName, $parameterName, $commandAst, $fakeBoundParameters
+    $policies = @()
+    try { $policies = @(Get-ExTlsPolicy -ErrorAction SilentlyContinue) } catch { $policies = @() }
+    foreach ($p in $policies) {
+        if ($p.Id -like "$wordToComplete*") {
+            New-Object System.Management.Automation.CompletionResult ($p.Id, $p.Id, 'ParameterValue', [string]$p.Title)
+        }
+    }
+}
+Register-ArgumentCompleter -CommandName 'Get-ExTlsFinding', 'Get-ExTlsServerState', 'Compare-ExTlsInventory', 'New-ExTlsRunbook' -ParameterName 'Policy' -ScriptBlock $policyCompleter

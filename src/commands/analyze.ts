@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import type { ExitWith } from '../cli.js';
 import { analyzeInventory } from '../findings/analyze.js';
 import { loadPolicy } from '../findings/policy.js';
 import type { Finding, FindingsDocument, FleetFinding, ServerAnalysis } from '../findings/types.js';
@@ -11,7 +12,7 @@ import { toAsciiJson } from '../util/json.js';
 import { loadProbeResults } from '../runbooks/probes.js';
 
 interface AnalyzeCliOptions {
-  policy: string[];
+  policy?: string[];
   format?: Format;
   out?: string;
   referenceTime?: string;
@@ -49,17 +50,18 @@ export function failingFirst(servers: ServerAnalysis[]): ServerAnalysis[] {
 
 interface FindingRow { server: string; status: string; verdicts: string; finding: Finding }
 
-/** CSV: one row per server and finding, so a spreadsheet can filter by id or severity. */
+/** CSV: one row per server and finding, so a spreadsheet can filter by id or severity. Headers are the property names
+ * of the ExTls module's ExTls.Finding, so Import-Csv and Get-ExTlsFinding give the same columns. */
 const findingColumns: Column<FindingRow>[] = [
   { header: 'Server', value: (r) => r.server },
   { header: 'Status', value: (r) => r.status },
   { header: 'Verdicts', value: (r) => r.verdicts },
-  { header: 'FindingId', value: (r) => r.finding.id },
+  { header: 'Id', value: (r) => r.finding.id },
   { header: 'Severity', value: (r) => r.finding.severity },
   { header: 'Policies', value: (r) => r.finding.policies.join(' ') },
   { header: 'Title', value: (r) => r.finding.title },
   { header: 'Changes', value: (r) => r.finding.changes.map((c) => `${c.fullPath}\\${c.name}: ${c.currentDisplay} -> ${c.desiredDisplay}`).join('; ') },
-  { header: 'RestartRequired', value: (r) => r.finding.restartRequired },
+  { header: 'RestartRequired', value: (r) => String(r.finding.restartRequired) },
   { header: 'Blockers', value: (r) => r.finding.blockers.map((b) => b.kind).join(' ') },
   { header: 'Connector', value: (r) => r.finding.connector ?? '' },
   { header: 'Causes', value: (r) => r.finding.causes.join(' ') },
@@ -93,18 +95,18 @@ export function renderFindings(doc: FindingsDocument, format: Format): string {
 }
 
 
-export function register(program: Command): void {
+export function register(program: Command, exit: ExitWith): void {
   program
     .command('analyze')
     .description('Judge an inventory against policies: effective TLS state, findings, registry changes, blockers')
     .argument('<inventory>', 'inventory.json from `extls inventory` (- reads stdin)')
-    .option('--policy <policy>', 'tls12-ready, legacy-off or a policy JSON file (schemas/policy.schema.json); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--policy <policy>', 'tls12-ready, legacy-off or a policy JSON file (schemas/policy.schema.json); repeatable (default: tls12-ready)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(new Option('--format <format>', 'stdout format (default: table on a terminal, else json)').choices([...formats]))
     .option('--out <file>', 'write the findings document (JSON, schemas/findings.schema.json) here')
     .option('--reference-time <iso>', 'judge product support as of this time (default: now)')
     .option('--probes <file>', 'results of `extls probe --as exchange-online --format json`: a server Exchange Online cannot deliver to gets a critical finding')
     .action(async (inventoryFile: string, opts: AnalyzeCliOptions) => {
-      process.exitCode = await runAnalyze(inventoryFile, opts);
+      exit(await runAnalyze(inventoryFile, opts));
     });
 }
 
@@ -116,7 +118,7 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
     if (Number.isNaN(referenceTime.getTime())) throw new UsageError(`--reference-time "${opts.referenceTime}" is not a date-time`);
   }
   if (opts.out) checkOutFile(opts.out);
-  const policies = (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
+  const policies = (opts.policy?.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
   const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
   const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime, ...(probes ? { probes } : {}) });
   for (const e of doc.inputErrors) {

@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import type { ExitWith } from '../cli.js';
+import { createReporter, type Reporter } from '../cli/reporter.js';
 import { loadFleet } from '../fleet/load.js';
 import { PersistentPowerShellHost } from '../powershell/host.js';
 import { locatePowerShell } from '../powershell/locate.js';
@@ -6,11 +8,10 @@ import { byServerName } from '../util/server-order.js';
 import { collectFleet, planFleet, type Credential } from '../inventory/collect.js';
 import { DropFolder, parseAge } from '../inventory/from-folder.js';
 import { recordsFromExports } from '../inventory/offline-exports.js';
-import { createProgress } from '../inventory/progress.js';
 import type { Fleet } from '../fleet/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
-import { InventoryWriter } from '../inventory/writer.js';
-import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
+import { InventoryWriter, StdoutSink } from '../inventory/writer.js';
+import { duplicateMessage, serverKey, ServerIdentities } from '../inventory/identity.js';
 import { oneLine } from '../util/one-line.js';
 import { onInterrupt } from '../util/interrupt.js';
 import { checkOutFile } from '../util/out-path.js';
@@ -35,14 +36,18 @@ interface InventoryOptions {
   verbose?: boolean;
 }
 
+/** table and csv: headers are the property names of the ExTls module's ExTls.InventoryRecord (no spaces). */
 export const recordColumns: Column<InventoryRecord>[] = [
   { header: 'Server', value: (r) => r.server },
   { header: 'Status', value: (r) => r.status },
-  { header: 'Failure', value: (r) => r.failure?.category ?? '' },
+  { header: 'Category', value: (r) => r.failure?.category ?? '' },
   { header: 'OS', value: (r) => r.data?.os.productName ?? '' },
-  { header: 'Exchange', value: (r) => r.data?.exchange.build ?? '' },
-  { header: 'DAG', value: (r) => r.groups.dag ?? '' },
-  { header: 'RebootPending', value: (r) => (r.data ? r.data.pendingReboot.pending : '') },
+  { header: 'OSBuild', value: (r) => (r.data?.os.currentBuild ? `${r.data.os.currentBuild}${r.data.os.ubr === null || r.data.os.ubr === undefined ? '' : `.${r.data.os.ubr}`}` : '') },
+  { header: 'ExchangeBuild', value: (r) => r.data?.exchange.build ?? '' },
+  { header: 'Dag', value: (r) => r.groups.dag ?? '' },
+  { header: 'Site', value: (r) => r.groups.site ?? '' },
+  { header: 'Role', value: (r) => r.groups.role ?? '' },
+  { header: 'RebootPending', value: (r) => (r.data ? String(r.data.pendingReboot.pending) : '') },
   { header: 'Message', value: (r) => r.failure?.message ?? '' },
 ];
 
@@ -52,25 +57,25 @@ const positiveInt = (name: string) => (v: string) => {
   return n;
 };
 
-export function register(program: Command): void {
+export function register(program: Command, exit: ExitWith): void {
   program
     .command('inventory')
     .description('Collect TLS settings, builds and evidence from every server into one inventory')
     .option('--fleet <file>', 'fleet file (YAML or JSON); - reads it from stdin')
     .option('--from <folder>', 'build the inventory from collector JSON files (ExTlsCollector.ps1 -OutFile); with --fleet, merged with the live fan-out')
-    .option('--stale-after <age>', 'with --from: a file whose report is older than this is a failed record "stale" (e.g. 36h, 7d; off)', '7d')
+    .addOption(new Option('--stale-after <age>', 'with --from: a file whose report is older than this is a failed record "stale" (e.g. 36h, 7d; off)').default('7d', '7d'))
     .option('--exports <folder>', 'offline: one sub-folder per server holding its reg export files')
     .option('--out <file>', 'write inventory.json here (atomically)')
-    .addOption(new Option('--format <format>', 'also print records on stdout (ndjson streams as servers finish)').choices([...formats]))
+    .addOption(new Option('--format <format>', 'also print on stdout: json is the document --out writes, ndjson one record per server as each finishes').choices([...formats]))
     .option('--throttle <n>', 'servers collected at once (default: fleet file, else 32)', positiveInt('--throttle'))
-    .option('--timeout <seconds>', 'per-server timeout, overrides the fleet file', positiveInt('--timeout'))
+    .option('--timeout <seconds>', 'time limit for each server, overrides the fleet file (default: fleet file, else 300)', positiveInt('--timeout'))
     .option('--pwsh <path>', 'PowerShell to run (default: EXTLS_PWSH, .tools/pwsh, pwsh on PATH, powershell.exe)')
     .option('--credential-stdin', 'read a WinRM credential as one JSON line {"userName","password"} from stdin first')
     .option('--plan', 'print what each server would be given (transport parameters, no secrets) and connect to nothing')
     .option('-q, --quiet', 'no progress output')
     .option('-v, --verbose', 'show ssh/driver messages')
     .action(async (opts: InventoryOptions) => {
-      process.exitCode = await runInventory(opts);
+      exit(await runInventory(opts));
     });
 }
 
@@ -97,6 +102,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
 
   const printed: InventoryRecord[] = [];
   let writer: InventoryWriter | undefined;
+  let jsonOut: InventoryWriter | undefined;
   const fleetSource = opts.fleet === '-' ? 'stdin' : opts.fleet;
   const source = [fleetSource, opts.from].filter(Boolean).join(' + ') || opts.exports!;
   let total = 0;
@@ -109,15 +115,23 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
     const dup = identities.claim(record.server, `record ${total + duplicates + 1}`);
     if (dup) {
       duplicates++;
-      process.stderr.write(`extls: ${source}: ${oneLine(duplicateMessage(record.server, dup))}; this record was left out\n`);
+      reporter.warn(`${source}: ${oneLine(duplicateMessage(record.server, dup))}; this record was left out`);
       return;
     }
     total++;
     if (record.status === 'failed') failed++;
     await writer?.add(record);
     if (opts.format === 'ndjson') process.stdout.write(toAsciiJson(record) + '\n');
+    else if (opts.format === 'json') await jsonOut!.add(record);
     else if (opts.format) printed.push(record);
   };
+  const open = async () => {
+    if (opts.out) writer = await InventoryWriter.open(opts.out, source);
+    if (opts.format === 'json') jsonOut = await InventoryWriter.open(new StdoutSink(), source);
+  };
+  const reporter: Reporter = createReporter('inventory', 'servers', opts);
+  const report = (r: InventoryRecord) =>
+    reporter.item({ name: r.server, ok: r.status === 'ok', detail: r.failure ? `${r.failure.category}: ${r.failure.message}` : undefined, durationMs: r.durationMs });
 
   try {
     if (opts.fleet && opts.plan) {
@@ -135,35 +149,51 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
       }
       const split = drops?.plan(fleet?.servers ?? [], { staleAfterMs, staleAfterText: opts.staleAfter });
       const live = split ? split.live : fleet!.servers;
-      if (opts.out) writer = await InventoryWriter.open(opts.out, source);
-      if (live.length > 0) await collectLive({ ...fleet!, servers: live }, opts, credential, handle);
-      if (split) for await (const r of split.records) await handle(r);
+      await open();
+      // one record per live server, per server of the drop folder, per file-transport server of the fleet without a file
+      // there, and per live server the folder also claims (refused)
+      const fromFolder = drops ? new Set([...drops.claims.keys(), ...fileServers.map((s) => serverKey(s.name))]).size : 0;
+      const claimedTwice = drops ? (fleet?.servers ?? []).filter((s) => s.transport !== 'file' && drops.claims.has(serverKey(s.name))).length : 0;
+      reporter.start(live.length + fromFolder + claimedTwice);
+      const handleReported = async (r: InventoryRecord) => {
+        report(r);
+        await handle(r);
+      };
+      if (live.length > 0) await collectLive({ ...fleet!, servers: live }, opts, credential, reporter, handleReported);
+      if (split) for await (const r of split.records) await handleReported(r);
     } else {
       const host = new PersistentPowerShellHost(locatePowerShell(opts.pwsh).path);
-      if (opts.out) writer = await InventoryWriter.open(opts.out, source);
+      await open();
+      reporter.start(0);
       try {
-        for await (const r of recordsFromExports(opts.exports!, host)) await handle(r);
+        for await (const r of recordsFromExports(opts.exports!, host)) {
+          report(r);
+          await handle(r);
+        }
       } finally {
         await host.close();
       }
     }
   } catch (err) {
+    reporter.stop();
     await writer?.abort();
+    await jsonOut?.abort();
     throw err;
   }
+  reporter.stop();
 
   await writer?.commit();
-  if (!opts.quiet) process.stderr.write(`inventory: ${total} servers, ${total - failed} ok, ${failed} failed${opts.out ? ` -> ${opts.out}` : ''}\n`);
-  if (opts.format && opts.format !== 'ndjson') {
+  await jsonOut?.commit();
+  reporter.info(`${total} servers, ${total - failed} ok, ${failed} failed${opts.out ? ` -> ${opts.out}` : ''}`);
+  if (opts.format === 'table' || opts.format === 'csv') {
     printed.sort((a, b) => byServerName(a.server, b.server));
     process.stdout.write(formatRows(printed, recordColumns, opts.format));
   }
   return failed > 0 || duplicates > 0 ? ExitCode.Partial : ExitCode.Ok;
 }
 
-async function collectLive(fleet: Fleet, opts: InventoryOptions, credential: Credential | undefined, handle: (r: InventoryRecord) => Promise<void>) {
+async function collectLive(fleet: Fleet, opts: InventoryOptions, credential: Credential | undefined, reporter: Reporter, handle: (r: InventoryRecord) => Promise<void>) {
   const pwsh = locatePowerShell(opts.pwsh).path;
-  const progress = createProgress(fleet.servers.length, opts);
   const abort = new AbortController();
   // the first SIGINT/SIGTERM stops the driver; the servers done so far are kept, the rest marked interrupted
   const stopHandling = onInterrupt(() => abort.abort());
@@ -174,15 +204,11 @@ async function collectLive(fleet: Fleet, opts: InventoryOptions, credential: Cre
       timeoutSeconds: opts.timeout,
       credential,
       signal: abort.signal,
-      onLog: (line) => progress.log(line),
-      onRecord: async (r) => {
-        progress.update(r);
-        await handle(r);
-      },
+      onLog: (line) => reporter.debug(line),
+      onRecord: handle,
     });
   } finally {
     stopHandling();
-    progress.stop();
   }
 }
 

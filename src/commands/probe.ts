@@ -2,10 +2,12 @@ import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import { Option, type Command } from 'commander';
+import type { ExitWith } from '../cli.js';
+import { createReporter } from '../cli/reporter.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { checkOutFile } from '../util/out-path.js';
-import { formatRows, parseFormat, type Format } from '../util/format.js';
+import { formatRows, formats, parseFormat, type Format } from '../util/format.js';
 import { exchangeOnlineColumns, probeColumns } from '../probe/columns.js';
 import { DEFAULT_SMTP_PORT, parseEndpoint } from '../probe/endpoints.js';
 import { endpointsFromFleet } from '../probe/fleet-endpoints.js';
@@ -14,16 +16,17 @@ import type { Endpoint, ProbeResult } from '../probe/types.js';
 
 interface ProbeCliOptions {
   fleet?: string;
-  format: string;
-  timeout: string;
-  concurrency: string;
+  format: Format;
+  stepTimeout: number;
+  concurrency: number;
   ehloName?: string;
-  port: string;
+  port: number;
   ca?: string[];
   out?: string;
+  quiet?: boolean;
   as?: 'exchange-online' | 'none';
   expectName?: string;
-  suiteTime: string;
+  suiteTime: number;
 }
 
 function positiveNumber(value: string, flag: string, integer: boolean, max: number): number {
@@ -34,18 +37,29 @@ function positiveNumber(value: string, flag: string, integer: boolean, max: numb
   return n;
 }
 
-function progressLine(r: ProbeResult, done: number, total: number): string {
-  const what =
-    r.status === 'failed'
-      ? `FAILED ${r.failure?.category} at ${r.failure?.step}: ${r.failure?.message}`
-      : !r.starttls.offered
-        ? 'no STARTTLS'
-        : `accepts ${r.summary.acceptedVersions.join(', ') || 'no TLS version'}`;
+/** What one endpoint showed, in a few words, for the progress output. */
+function outcomeText(r: ProbeResult): string {
   const eo = r.exchangeOnline && r.status === 'ok' ? `; Exchange Online ${r.exchangeOnline.display}` : '';
-  return `probe: [${done}/${total}] ${r.endpoint}${r.server ? ` (${r.server})` : ''}: ${what}${eo}\n`;
+  if (r.status === 'failed') return `${r.failure?.category} at ${r.failure?.step}: ${r.failure?.message}`;
+  if (!r.starttls.offered) return `no STARTTLS${eo}`;
+  return `accepts ${r.summary.acceptedVersions.join(', ') || 'no TLS version'}${eo}`;
 }
 
-export function register(program: Command): void {
+function formatOption(value: string): Format {
+  try {
+    return parseFormat(value);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** A numeric option: parsed and checked by commander, its default shown once in --help, unquoted. */
+function numberOption(flags: string, description: string, integer: boolean, max: number, defaultValue: number): Option {
+  const flag = flags.split(' ')[0]!;
+  return new Option(flags, description).argParser((v) => positiveNumber(v, flag, integer, max)).default(defaultValue, String(defaultValue));
+}
+
+export function register(program: Command, exit: ExitWith): void {
   program
     .command('probe')
     .description(
@@ -53,13 +67,14 @@ export function register(program: Command): void {
     )
     .argument('[endpoints...]', 'host, host:port, [IPv6]:port (default port 25)')
     .option('--fleet <file>', 'also probe every server of this fleet file (address, else name)')
-    .option('--format <format>', 'table | json | ndjson | csv', 'table')
-    .option('--timeout <seconds>', 'timeout for each step: connect, each reply, TLS handshake', '10')
-    .option('--concurrency <n>', 'endpoints probed at the same time', '8')
+    .addOption(new Option('--format <format>', `output format: ${formats.join(', ')}`).argParser(formatOption).default('table', 'table'))
+    .addOption(numberOption('--step-timeout <seconds>', 'time limit for each step: connect, each reply, each TLS handshake', false, 3600, 10))
+    .addOption(numberOption('--concurrency <n>', 'endpoints probed at the same time', true, 1024, 8))
     .option('--ehlo-name <name>', 'name sent with EHLO (default: this host name)')
-    .option('--port <port>', 'SMTP port for endpoints given without one and for fleet servers', String(DEFAULT_SMTP_PORT))
+    .addOption(numberOption('--port <port>', 'SMTP port for endpoints given without one and for fleet servers', true, 65535, DEFAULT_SMTP_PORT))
     .option('--ca <file...>', 'PEM file(s) with CA certificates trusted in addition to Node\'s bundled roots')
     .option('--out <file>', 'write the output to this file instead of stdout')
+    .option('-q, --quiet', 'no progress output')
     .addOption(
       new Option('--as <client>', 'also handshake as this client does: exchange-online (its TLS 1.2 suites, in its order; default with --fleet), none').choices([
         'exchange-online',
@@ -67,18 +82,12 @@ export function register(program: Command): void {
       ]),
     )
     .option('--expect-name <fqdn>', 'with --as exchange-online: the FQDN its connector expects on the certificate (default: fleet smtpFqdn, else the host name given)')
-    .option('--suite-time <seconds>', 'with --as exchange-online: time for finding the suites a server takes instead (per endpoint)', '30')
+    .addOption(numberOption('--suite-time <seconds>', 'with --as exchange-online: time for finding the suites a server takes instead (per endpoint)', false, 3600, 30))
     .action(async (args: string[], opts: ProbeCliOptions) => {
-      let format: Format;
-      try {
-        format = parseFormat(opts.format);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-      const timeoutMs = positiveNumber(opts.timeout, '--timeout', false, 3600) * 1000;
-      const concurrency = positiveNumber(opts.concurrency, '--concurrency', true, 1024);
-      const port = positiveNumber(opts.port, '--port', true, 65535);
-      const suiteBudgetMs = positiveNumber(opts.suiteTime, '--suite-time', false, 3600) * 1000;
+      const format = opts.format;
+      const timeoutMs = opts.stepTimeout * 1000;
+      const { concurrency, port } = opts;
+      const suiteBudgetMs = opts.suiteTime * 1000;
       const asExchangeOnline = (opts.as ?? (opts.fleet ? 'exchange-online' : 'none')) === 'exchange-online';
       if (opts.expectName !== undefined) {
         if (!asExchangeOnline) throw new UsageError('--expect-name needs --as exchange-online');
@@ -111,31 +120,36 @@ export function register(program: Command): void {
 
       const streaming = format === 'ndjson' && !opts.out;
       const columns = asExchangeOnline ? [...probeColumns.slice(0, -1), ...exchangeOnlineColumns, probeColumns[probeColumns.length - 1]!] : probeColumns;
-      process.stderr.write(`probe: ${endpoints.length} endpoint(s), ${concurrency} at a time, ${timeoutMs / 1000} s per step\n`);
-      const results = await probeEndpoints(endpoints, {
-        timeoutMs,
-        concurrency,
-        ehloName,
-        ...(ca.length ? { ca } : {}),
-        ...(asExchangeOnline ? { exchangeOnline: true, suiteBudgetMs } : {}),
-        ...(opts.expectName ? { expectName: opts.expectName } : {}),
-        onResult: (r, done, total) => {
-          process.stderr.write(progressLine(r, done, total));
-          // ndjson to stdout streams: scripts (the ExTls module) see each endpoint as soon as it is done.
-          if (streaming) process.stdout.write(formatRows([r], columns, 'ndjson'));
-        },
-      });
+      const reporter = createReporter('probe', 'endpoints', opts);
+      reporter.info(`${endpoints.length} endpoint(s), ${concurrency} at a time, ${timeoutMs / 1000} s per step`);
+      reporter.start(endpoints.length);
+      let results: ProbeResult[];
+      try {
+        results = await probeEndpoints(endpoints, {
+          timeoutMs,
+          concurrency,
+          ehloName,
+          ...(ca.length ? { ca } : {}),
+          ...(asExchangeOnline ? { exchangeOnline: true, suiteBudgetMs } : {}),
+          ...(opts.expectName ? { expectName: opts.expectName } : {}),
+          onResult: (r) => {
+            reporter.item({ name: `${r.endpoint}${r.server ? ` (${r.server})` : ''}`, ok: r.status !== 'failed', detail: outcomeText(r) });
+            // ndjson to stdout streams: scripts (the ExTls module) see each endpoint as soon as it is done.
+            if (streaming) process.stdout.write(formatRows([r], columns, 'ndjson'));
+          },
+        });
+      } finally {
+        reporter.stop();
+      }
       // (streamed ndjson was written as each endpoint finished)
       if (opts.out) {
         await writeFileAtomic(opts.out, formatRows(results, columns, format));
-        process.stderr.write(`probe: wrote ${opts.out}\n`);
+        reporter.info(`wrote ${opts.out}`);
       } else if (!streaming) {
         process.stdout.write(formatRows(results, columns, format));
       }
       const failed = results.filter((r) => r.status === 'failed').length;
-      if (failed > 0) {
-        process.stderr.write(`probe: ${failed} of ${results.length} endpoint(s) could not be probed\n`);
-        process.exitCode = ExitCode.Partial;
-      }
+      if (failed > 0) reporter.warn(`${failed} of ${results.length} endpoint(s) could not be probed`);
+      exit(failed > 0 ? ExitCode.Partial : ExitCode.Ok);
     });
 }

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import type { ExitWith } from '../cli.js';
+import { createReporter } from '../cli/reporter.js';
 import { loadPolicy } from '../findings/policy.js';
 import type { FindingsDocument } from '../findings/types.js';
 import { readStageInput } from '../inventory/stage-input.js';
@@ -8,17 +10,22 @@ import { renderRunbooks, renderRunbooksFromRecords, type RenderResult } from '..
 import { RunbookTemplateError } from '../runbooks/template-errors.js';
 import { loadProbeResults } from '../runbooks/probes.js';
 import { ExitCode, UsageError } from '../util/errors.js';
+import { toAsciiJson } from '../util/json.js';
 import { checkOutFolder } from '../util/out-path.js';
 
 export { renderRunbooks } from '../runbooks/render.js';
 
 interface RunbooksCliOptions {
   out: string;
-  policy: string[];
+  policy?: string[];
   templates?: string;
   findings?: string;
-  waveSize?: string;
+  waveSize?: number;
   probes?: string;
+  format?: 'text' | 'json';
+  quiet?: boolean;
+  /** called after each server's files are written */
+  onServer?: (server: string, done: number, total: number) => void;
 }
 
 
@@ -32,19 +39,25 @@ export interface RunbooksRun {
  * fact the runbooks need, or an inventory, analysed first one server at a time through the same analysis.
  */
 export async function runRunbooks(inputFile: string, opts: RunbooksCliOptions): Promise<RunbooksRun> {
-  const waveSize = opts.waveSize === undefined ? 0 : Number(opts.waveSize);
+  const waveSize = opts.waveSize ?? 0;
   if (!Number.isInteger(waveSize) || waveSize < 0) throw new UsageError(`--wave-size must be a whole number (0: no limit), not "${opts.waveSize}"`);
   checkOutFolder(opts.out);
   const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
-  const renderOptions = { outDir: opts.out, ...(opts.templates ? { templatesDir: opts.templates } : {}), ...(probes ? { probes } : {}), waveSize };
+  const renderOptions = {
+    outDir: opts.out,
+    ...(opts.templates ? { templatesDir: opts.templates } : {}),
+    ...(probes ? { probes } : {}),
+    ...(opts.onServer ? { onServer: opts.onServer } : {}),
+    waveSize,
+  };
   const source = opts.findings ?? inputFile;
   try {
     const input = await readStageInput(source);
     if (input.kind === 'findings') {
-      if (opts.policy.length) throw new UsageError('--policy applies to the analysis; a findings document already holds its policies');
+      if (opts.policy?.length) throw new UsageError('--policy applies to the analysis; a findings document already holds its policies');
       return { findings: input.doc as FindingsDocument, result: await renderRunbooks(input.doc, renderOptions) };
     }
-    const policies = (opts.policy.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
+    const policies = (opts.policy?.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
     return await renderRunbooksFromRecords(input.head, input.records, policies, renderOptions);
   } catch (err) {
     // bad template (name, line, field) or bad data (server): the user fixes these, no stack trace
@@ -53,7 +66,39 @@ export async function runRunbooks(inputFile: string, opts: RunbooksCliOptions): 
   }
 }
 
-export function register(program: Command): void {
+/** `--format json`: what was written, for scripts (the ExTls module): no prose on stderr, no file times to read. */
+export interface RunbooksResult {
+  outDir: string;
+  servers: number;
+  runbooks: { server: string; folder: string; blocked: boolean }[];
+  /** every file written, relative to outDir, '/'-separated */
+  files: string[];
+  waves: number;
+  /** servers that could not be collected: listed in report.html and rollout.md, no runbook */
+  notCollected: string[];
+  /** records that were not valid and were skipped */
+  skipped: { server: string; index: number; messages: string[] }[];
+}
+
+export function runbooksResult({ findings, result }: RunbooksRun): RunbooksResult {
+  return {
+    outDir: result.outDir,
+    servers: result.servers,
+    runbooks: result.runbooks,
+    files: result.paths,
+    waves: result.waves,
+    notCollected: result.notCollected,
+    skipped: findings.inputErrors.map((e) => ({ server: e.server, index: e.index, messages: e.messages })),
+  };
+}
+
+const wholeNumber = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number (0: no limit), not "${v}"`);
+  return n;
+};
+
+export function register(program: Command, exit: ExitWith): void {
   program
     .command('runbooks')
     .description(
@@ -61,26 +106,42 @@ export function register(program: Command): void {
     )
     .argument('<input>', 'findings.json from `extls analyze --out`, or inventory.json from `extls inventory` (analysed first); - reads stdin')
     .requiredOption('--out <dir>', 'output folder: <dir>/<server>/ per server, report and rollout at the top')
-    .option('--policy <policy>', 'tls12-ready, legacy-off or a policy JSON file; repeatable (default tls12-ready)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--policy <policy>', 'tls12-ready, legacy-off or a policy JSON file; repeatable (default: tls12-ready)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--templates <dir>', 'templates here replace the built-ins of the same file name (docs/templates.md)')
     .option('--findings <file>', 'render this findings document; <input> is then not read (kept for older scripts)')
     .option('--probes <file>', 'results of `extls probe --format json` to quote in each runbook\'s pre- and post-checks')
-    .option('--wave-size <n>', 'at most n servers per rollout wave (0: no limit)', '0')
+    .addOption(new Option('--wave-size <n>', 'at most n servers per rollout wave (0: no limit)').argParser(wholeNumber('--wave-size')).default(0, '0'))
+    .addOption(new Option('--format <format>', 'json: print what was written (files, runbooks, servers not collected) on stdout').choices(['text', 'json']).default('text', 'text'))
+    .option('-q, --quiet', 'no progress output')
     .action(async (inventoryFile: string, opts: RunbooksCliOptions) => {
-      const { findings, result } = await runRunbooks(inventoryFile, opts);
+      const reporter = createReporter('runbooks', 'runbooks', { quiet: opts.quiet });
+      let started = false;
+      let run: RunbooksRun;
+      try {
+        run = await runRunbooks(inventoryFile, {
+          ...opts,
+          onServer: (server, _done, total) => {
+            if (!started) reporter.start(total);
+            started = true;
+            reporter.item({ name: server, ok: true });
+          },
+        });
+      } finally {
+        reporter.stop();
+      }
+      const { findings, result } = run;
       const blocked = result.runbooks.filter((r) => r.blocked).length;
-      process.stderr.write(
-        `runbooks: ${result.servers} server(s): ${result.runbooks.length} runbook(s) (${blocked} blocked), ${result.waves} rollout wave(s), ${result.files} file(s) in ${result.outDir}\n`,
-      );
+      reporter.info(`${result.servers} server(s): ${result.runbooks.length} runbook(s) (${blocked} blocked), ${result.waves} rollout wave(s), ${result.files} file(s) in ${result.outDir}`);
       // Servers that could not be collected are reported (report.html, rollout.md) like `extls analyze` does: not
       // an error of this stage. Records that were invalid and skipped are: exit 2, the rest was rendered.
       if (result.superseded) {
         const { files, folders, movedTo } = result.superseded;
-        process.stderr.write(`runbooks: ${files} file(s) of an earlier run for ${folders.length} server folder(s) that need no runbook now (${folders.join(', ')}) moved to ${join(result.outDir, movedTo)}\n`);
+        reporter.warn(`${files} file(s) of an earlier run for ${folders.length} server folder(s) that need no runbook now (${folders.join(', ')}) moved to ${join(result.outDir, movedTo)}`);
       }
       const notCollected = findings.summary.failed;
-      if (notCollected > 0) process.stderr.write(`runbooks: ${notCollected} server(s) not collected: listed in report.html and rollout.md\n`);
-      for (const e of findings.inputErrors) process.stderr.write(`runbooks: server ${e.server} (servers[${e.index}]) skipped: ${e.messages.join('; ')}\n`);
-      if (findings.inputErrors.length > 0) process.exitCode = ExitCode.Partial;
+      if (notCollected > 0) reporter.warn(`${notCollected} server(s) not collected: listed in report.html and rollout.md`);
+      for (const e of findings.inputErrors) reporter.warn(`server ${e.server} (servers[${e.index}]) skipped: ${e.messages.join('; ')}`);
+      if (opts.format === 'json') process.stdout.write(toAsciiJson(runbooksResult(run), 2) + '\n');
+      exit(findings.inputErrors.length > 0 ? ExitCode.Partial : ExitCode.Ok);
     });
 }

@@ -2,21 +2,40 @@ import { AtomicFileStream } from '../util/atomic-write.js';
 import { toolVersion } from '../util/version.js';
 import type { InventoryRecord } from './types.js';
 
+/** Where the inventory document goes: a file written atomically, or stdout (`--format json`). */
+export interface InventorySink {
+  write(chunk: string): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** Collects the document and prints it whole once the run is done: a failed run prints no half document. */
+export class StdoutSink implements InventorySink {
+  private readonly chunks: string[] = [];
+  async write(chunk: string): Promise<void> {
+    this.chunks.push(chunk);
+  }
+  async commit(): Promise<void> {
+    process.stdout.write(this.chunks.join(''));
+  }
+  async abort(): Promise<void> {
+    this.chunks.length = 0;
+  }
+}
+
 /**
  * Writes inventory.json as records arrive, so memory stays flat on big fleets; the summary goes last
  * (JSON key order carries no meaning). Readers see the old file or the whole new one, never half.
  */
 export class InventoryWriter {
-  private readonly out: AtomicFileStream;
   private count = 0;
   private ok = 0;
 
-  private constructor(file: string) {
-    this.out = new AtomicFileStream(file);
-  }
+  private constructor(private readonly out: InventorySink) {}
 
-  static async open(file: string, source: string): Promise<InventoryWriter> {
-    const w = new InventoryWriter(file);
+  /** to a file (atomically), or, given a sink, anywhere else: the same document either way */
+  static async open(file: string | InventorySink, source: string): Promise<InventoryWriter> {
+    const w = new InventoryWriter(typeof file === 'string' ? new AtomicFileStream(file) : file);
     const head = {
       schemaVersion: 1,
       tool: { name: 'extls', version: toolVersion },

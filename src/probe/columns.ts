@@ -37,23 +37,29 @@ function noteCell(r: ProbeResult): string {
   return err ? `${err.version}: ${err.reason ?? ''}` : '';
 }
 
+/** Tls10 ... Tls13: the ExTls module's property names (no spaces). */
+const versionHeader = (version: TlsVersion): string => `Tls${TLS_VERSION_LABELS[version].replace(/^TLS /, '').replace('.', '')}`;
+
 const versionColumn = (version: TlsVersion): Column<ProbeResult> => ({
-  header: TLS_VERSION_LABELS[version],
+  header: versionHeader(version),
   value: (r) => versionCell(r.versions.find((v) => v.version === version)),
 });
 
-/** Columns for --format table and csv (json/ndjson carry the whole result). */
+/**
+ * Columns for --format table and csv (json/ndjson carry the whole result). Headers are the property names of the
+ * ExTls module's ExTls.SmtpTlsResult, so a CSV from either reads the same.
+ */
 export const probeColumns: Column<ProbeResult>[] = [
-  { header: 'endpoint', value: (r) => r.endpoint },
-  { header: 'server', value: (r) => r.server },
-  { header: 'status', value: (r) => r.status },
-  { header: 'STARTTLS', value: starttlsCell },
+  { header: 'Endpoint', value: (r) => r.endpoint },
+  { header: 'Server', value: (r) => r.server },
+  { header: 'Status', value: (r) => r.status },
+  { header: 'StartTls', value: starttlsCell },
   ...TLS_VERSIONS.map(versionColumn),
-  { header: 'plaintext MAIL', value: plaintextCell },
-  { header: 'cert CN', value: (r) => r.certificate?.subjectCN },
-  { header: 'expires in days', value: (r) => r.certificate?.daysToExpiry },
-  { header: 'chain', value: (r) => (r.certificate ? (r.certificate.chainValid ? 'valid' : r.certificate.chainError) : '') },
-  { header: 'note', value: noteCell },
+  { header: 'PlaintextMail', value: plaintextCell },
+  { header: 'CertificateCN', value: (r) => r.certificate?.subjectCN },
+  { header: 'CertificateDaysToExpiry', value: (r) => r.certificate?.daysToExpiry },
+  { header: 'CertificateChain', value: (r) => (r.certificate ? (r.certificate.chainValid ? 'valid' : r.certificate.chainError) : '') },
+  { header: 'Message', value: noteCell },
 ];
 
 /** What Exchange Online's handshake got: the suite chosen on yes, the suites the server takes instead on no. */
@@ -68,17 +74,17 @@ function exchangeOnlineSuiteCell(r: ProbeResult): string {
 /** Columns added by --as exchange-online (before `note`). */
 export const exchangeOnlineColumns: Column<ProbeResult>[] = [
   {
-    header: 'Exchange Online',
+    header: 'ExchangeOnline',
     value: (r) => (r.exchangeOnline ? (r.exchangeOnline.canDeliver === null ? 'unknown' : r.exchangeOnline.canDeliver ? 'yes' : 'no') : ''),
   },
-  { header: 'EXO suite', value: exchangeOnlineSuiteCell },
+  { header: 'ExchangeOnlineSuite', value: exchangeOnlineSuiteCell },
   {
-    header: 'cert for EXO',
+    header: 'ExchangeOnlineCertificate',
     value: (r) => {
       const c = r.exchangeOnline?.certificate;
       if (!c) return '';
       return c.acceptable ? (c.name.ok === null ? 'ok (name not checked)' : 'ok') : c.reasons.join('; ');
     },
   },
-  { header: 'thumbprint', value: (r) => r.certificate?.thumbprint },
+  { header: 'CertificateThumbprint', value: (r) => r.certificate?.thumbprint },
 ];

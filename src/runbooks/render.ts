@@ -44,6 +44,10 @@ export interface RenderResult {
   /** servers that got a runbook folder (those with changes) */
   runbooks: { server: string; folder: string; blocked: boolean }[];
   files: number;
+  /** every file written, relative to outDir, '/'-separated */
+  paths: string[];
+  /** servers that could not be collected: in the report, no runbook */
+  notCollected: string[];
   waves: number;
   /** runbook files of an earlier run into the same folder, for servers this run gives none: moved aside */
   superseded: Superseded | null;
@@ -153,6 +157,7 @@ interface Run {
   waves: Wave[];
   out: TextFileWriter;
   files: number;
+  paths: string[];
 }
 
 /** Folders and rollout waves: what needs the whole fleet before any server's files can be written. */
@@ -176,7 +181,7 @@ function planRun(inputs: readonly ServerInput[], options: RenderOptions): Run {
   }));
   // Synchronous writes: thousands of small files go faster without a promise and a file handle per write.
   mkdirSync(options.outDir, { recursive: true });
-  return { generatedAt: options.generatedAt ?? new Date().toISOString(), inputs, waves, out: new TextFileWriter(), files: 0 };
+  return { generatedAt: options.generatedAt ?? new Date().toISOString(), inputs, waves, out: new TextFileWriter(), files: 0, paths: [] };
 }
 
 /** Each server with changes or manual steps: runbook.md, remediate.ps1, rollback.ps1 in its folder. */
@@ -198,6 +203,7 @@ function writeServerFiles(head: AnalysisHead, run: Run, templates: TemplateSet, 
     mkdirSync(dir, { recursive: true });
     for (const [file, chunks] of outputs) run.out.writeFile(join(dir, file), chunks);
     run.files += outputs.length;
+    for (const [file] of outputs) run.paths.push(`${input.folder}/${file}`);
     options.onServer?.(name, ++done, withRunbook.length);
   }
 }
@@ -221,6 +227,8 @@ function writeFleetFiles(doc: FindingsDocument, run: Run, templates: TemplateSet
     servers: run.inputs.length,
     runbooks: withRunbook.map((i) => ({ server: i.analysis.server, folder: i.folder, blocked: i.plan.blockers.length > 0 })),
     files: run.files + 3,
+    paths: [...run.paths, 'report.html', 'rollout.md', 'summary.csv'],
+    notCollected: run.inputs.filter((i) => i.analysis.status === 'failed').map((i) => i.analysis.server),
     waves: run.waves.length,
     superseded,
   };

@@ -54,7 +54,7 @@ describe('extls analyze', () => {
     const nd = await capture(() => runAnalyze(invFile, { ...base, format: 'ndjson' }));
     expect(nd.out.trim().split('\n').map((l) => JSON.parse(l).server)).toEqual(['EX01', 'EX02', 'EX08']);
     const csv = await capture(() => runAnalyze(invFile, { ...base, format: 'csv' }));
-    expect(csv.out.startsWith('\uFEFFServer,Status,Verdicts,FindingId')).toBe(true);
+    expect(csv.out.startsWith('\uFEFFServer,Status,Verdicts,Id')).toBe(true);
     expect(csv.out).toMatch(/EX02,ok,tls12-ready=fail,TLS12-SERVER-DISABLED,critical/);
   });
 

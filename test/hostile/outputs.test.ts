@@ -209,7 +209,7 @@ describe('hostile names through every output', () => {
     const rows = readCsv(formatRows(results, probeColumns, 'csv'));
     expect(rows).toHaveLength(hostile.length + 1);
     expectNoFormula(rows);
-    const cn = rows[0]!.indexOf('cert CN');
+    const cn = rows[0]!.indexOf('CertificateCN');
     expect(rows.slice(1).map((r) => unguard(r[cn]!))).toEqual(hostile);
   });
 });

@@ -35,11 +35,11 @@ Describe 'Get-ExTlsFinding' {
             $f.Severity | Should -BeIn @('critical', 'high', 'medium', 'low', 'info')
             $f.Id | Should -Match '^[A-Z0-9-]+$'
             $f.Title | Should -Not -BeNullOrEmpty
-            $f.Scope | Should -Be 'Server'
         }
         $ex01 = @($findings | Where-Object Server -eq 'EX01')
         $ex01.Id | Should -Contain 'NET4-STRONGCRYPTO-MISSING'
-        ($ex01 | Where-Object Id -eq 'NET4-STRONGCRYPTO-MISSING').Changes.Count | Should -BeGreaterThan 0
+        ($ex01 | Where-Object Id -eq 'NET4-STRONGCRYPTO-MISSING').ChangeCount | Should -BeGreaterThan 0
+        ($ex01 | Where-Object Id -eq 'NET4-STRONGCRYPTO-MISSING').Changes | Should -Match 'SchUseStrongCrypto: missing -> 1'
         ($ex01 | Where-Object Id -eq 'NET4-STRONGCRYPTO-MISSING').Dag | Should -Be 'DAG01'
         $ex08 = @($findings | Where-Object Server -eq 'EX08')
         $ex08.Id | Should -Be @('COLLECTION-FAILED')
@@ -65,7 +65,7 @@ Describe 'Get-ExTlsFinding' {
 
     It 'judges against a named policy and a policy file given by path' {
         $byName = @(Get-ExTlsFinding -InventoryPath $inventoryPath -Policy legacy-off -ReferenceTime $referenceTime)
-        @($byName | ForEach-Object { $_.Policies } | Select-Object -Unique) | Should -Contain 'legacy-off'
+        @($byName | ForEach-Object { $_.Policies -split ', ' } | Select-Object -Unique) | Should -Contain 'legacy-off'
         Push-Location -LiteralPath $repo
         try {
             $byFile = @(Get-ExTlsFinding -InventoryPath $inventoryPath -Policy 'policies/legacy-off.json' -ReferenceTime $referenceTime)
@@ -95,5 +95,56 @@ Describe 'Get-ExTlsFinding' {
         $text = Get-ExTlsFinding -InventoryPath $inventoryPath -ReferenceTime $referenceTime | Select-Object -First 1 | Out-String -Width 200
         $text | Should -Match 'Server\s+Severity\s+Id\s+Title'
         $text | Should -Not -Match 'Explanation'
+    }
+}
+
+Describe 'Get-ExTlsFinding: values that compare and sort right' {
+    BeforeAll {
+        # EX02: the same server on another Exchange build in the same DAG, so the fleet check has something to say
+        $ex02 = $okLine | ConvertFrom-Json
+        $ex02.server = 'EX02'
+        $ex02.data.exchange.build = '15.2.1258.12'
+        $driftLines = @($okLine, (ConvertTo-Json -InputObject $ex02 -Depth 50 -Compress), $failedLine)
+        $driftPath = Join-Path $TestDrive 'drift.json'
+        [System.IO.File]::WriteAllText($driftPath, (InModuleScope ExTls -Parameters @{ Lines = $driftLines } { param($Lines) ConvertTo-ExTlsInventoryText -RecordJson $Lines -OkCount 2 -Source 'pester' }))
+        $all = @(Get-ExTlsFinding -InventoryPath $driftPath -ReferenceTime $referenceTime)
+    }
+
+    It 'ranks severity critical 4 > high 3 > medium 2 > low 1 > info 0, so Sort-Object puts critical first' {
+        foreach ($f in $all) {
+            $f.SeverityRank | Should -Be (@{ critical = 4; high = 3; medium = 2; low = 1; info = 0 }[$f.Severity])
+        }
+        $sorted = @($all | Sort-Object SeverityRank -Descending)
+        for ($i = 1; $i -lt $sorted.Count; $i++) { $sorted[$i - 1].SeverityRank | Should -BeGreaterOrEqual $sorted[$i].SeverityRank }
+        @($all | Where-Object SeverityRank -ge 3).Count | Should -Be @($all | Where-Object { $_.Severity -in 'critical', 'high' }).Count
+    }
+
+    It 'gives fleet findings their own type with a Group, not a made-up server name' {
+        $fleet = @($all | Where-Object { $_.PSObject.TypeNames[0] -eq 'ExTls.FleetFinding' })
+        $fleet.Count | Should -BeGreaterThan 0
+        $mixed = $fleet | Where-Object Id -eq 'FLEET-DAG-MIXED-BUILDS'
+        $mixed.Group | Should -Be 'DAG DAG01'
+        $mixed.GroupKind | Should -Be 'dag'
+        $mixed.GroupName | Should -Be 'DAG01'
+        $mixed.Servers | Should -Be 'EX01, EX02'
+        $mixed.Differences | Should -Match 'CU13: EX02'
+        $mixed.PSObject.Properties.Name | Should -Not -Contain 'Server'
+        @($all | Where-Object { $_.PSObject.Properties['Server'] } | ForEach-Object Server | Select-Object -Unique | Sort-Object) | Should -Be @('EX01', 'EX02', 'EX08')
+    }
+
+    It 'exports flat, readable CSV and converts to JSON at the default depth, for both types' {
+        foreach ($type in 'ExTls.Finding', 'ExTls.FleetFinding') {
+            $objects = @($all | Where-Object { $_.PSObject.TypeNames[0] -eq $type })
+            $csv = ($objects | ConvertTo-Csv -NoTypeInformation) -join "`n"
+            $csv | Should -Not -Match 'System\.Object\[\]|@\{|System\.Management'
+            $json = $objects | ConvertTo-Json -WarningVariable truncated -WarningAction SilentlyContinue
+            @($truncated).Count | Should -Be 0 -Because "$type converts whole at depth 2"
+            $back = @($json | ConvertFrom-Json)
+            $back[0].Id | Should -Be $objects[0].Id
+            $objects[0].Raw.Finding.id | Should -Be $objects[0].Id
+        }
+        $changes = ($all | Where-Object Id -eq 'NET4-STRONGCRYPTO-MISSING' | Select-Object -First 1 | ConvertTo-Csv -NoTypeInformation | ConvertFrom-Csv).Changes
+        $changes | Should -Match 'SchUseStrongCrypto: missing -> 1'
+        ($all | Where-Object Id -eq 'NET4-STRONGCRYPTO-MISSING' | Select-Object -First 1 | ConvertTo-Csv -NoTypeInformation | ConvertFrom-Csv).RestartRequired | Should -BeIn @('True', 'False')
     }
 }

@@ -70,10 +70,113 @@ Describe 'Invoke-ExTlsInventory: pipeline binding' {
             $log.argv | Should -Be @('inventory', '--fleet', '-', '--format', 'ndjson', '--quiet', '--throttle', '4', '--timeout', '60')
         }
 
-        It 'warns about per-server options for servers that were not given' {
-            $null = Invoke-ExTlsInventory -ComputerName EX01 -Transport local -RegistryExportPath @{ EX01 = 'a.reg'; EX99 = 'b.reg' } -WarningVariable warnings -WarningAction SilentlyContinue
-            @($warnings).Count | Should -Be 1
-            "$($warnings[0])" | Should -Match 'EX99'
+        It 'refuses a -RegistryExportPath or -ProtocolLogPath key that names no server, before anything runs' {
+            Remove-Item -LiteralPath $env:EXTLS_FAKE_LOG -ErrorAction SilentlyContinue
+            { Invoke-ExTlsInventory -ComputerName EX01 -Transport local -RegistryExportPath @{ EX01 = 'a.reg'; EX99 = 'b.reg' } } |
+                Should -Throw -ErrorId 'ExTls.InvalidArgument,Invoke-ExTlsInventory' -ExpectedMessage "*'EX99'*"
+            { Invoke-ExTlsInventory -ComputerName EX01 -ProtocolLogPath @{ EX1 = 'logs' } } |
+                Should -Throw -ErrorId 'ExTls.InvalidArgument,Invoke-ExTlsInventory' -ExpectedMessage "*'EX1'*"
+            Test-Path -LiteralPath $env:EXTLS_FAKE_LOG | Should -BeFalse
+        }
+
+        It 'refuses, with -Transport local, a server that -RegistryExportPath has no entry for (it would read this computer)' {
+            Remove-Item -LiteralPath $env:EXTLS_FAKE_LOG -ErrorAction SilentlyContinue
+            { 'EX01', 'EX02' | Invoke-ExTlsInventory -Transport local -RegistryExportPath @{ EX01 = 'a.reg' } } |
+                Should -Throw -ErrorId 'ExTls.InvalidArgument,Invoke-ExTlsInventory' -ExpectedMessage '*EX02*'
+            Test-Path -LiteralPath $env:EXTLS_FAKE_LOG | Should -BeFalse
+        }
+
+        It 'binds objects by Identity, PSComputerName, ServerName or Server (Server before a database or connector Name)' {
+            $inputs = @(
+                [pscustomobject]@{ Identity = 'EX11'; Enabled = $true }
+                [pscustomobject]@{ PSComputerName = 'ex12.contoso.com'; RunspaceId = [guid]::NewGuid() }
+                [pscustomobject]@{ ServerName = 'ex13'; Name = 'Alice'; Database = 'DB01' }
+                [pscustomobject]@{ Server = 'EX14'; Name = 'DB02'; Identity = 'DB02' }
+                @{ Fqdn = 'ex15.contoso.com' }
+            )
+            $records = @($inputs | Invoke-ExTlsInventory)
+            $records.Server | Should -Be @('EX11', 'EX12', 'ex13', 'EX14', 'EX15')
+        }
+
+        It 'refuses any other object by name, never as "@{...}" text, and runs nothing' {
+            Remove-Item -LiteralPath $env:EXTLS_FAKE_LOG -ErrorAction SilentlyContinue
+            $err = $null
+            try { $null = 'EX01', [pscustomobject]@{ Mailbox = 'alice'; Size = 3 } | Invoke-ExTlsInventory } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -Be 'ExTls.UnsupportedInput,Invoke-ExTlsInventory'
+            $err.Exception.Message | Should -Match 'Fqdn, DNSHostName, ComputerName, ServerName, Server, Name, PSComputerName, Identity'
+            $err.Exception.Message | Should -Match 'Mailbox, Size'
+            Test-Path -LiteralPath $env:EXTLS_FAKE_LOG | Should -BeFalse
+            { [pscustomobject]@{ Name = [pscustomobject]@{ Inner = 1 } } | Invoke-ExTlsInventory } | Should -Throw -ErrorId 'ExTls.UnsupportedInput,Invoke-ExTlsInventory'
+        }
+
+        It '-WhatIf runs `extls inventory --plan` only and returns nothing' {
+            $records = @('EX01', 'EX02' | Invoke-ExTlsInventory -WhatIf)
+            $records.Count | Should -Be 0
+            $log = Get-Content -LiteralPath $env:EXTLS_FAKE_LOG -Raw | ConvertFrom-Json
+            $log.argv | Should -Contain '--plan'
+            $log.argv | Should -Not -Contain '--format'
+        }
+    }
+
+    Context 'results survive ordinary scripts (stand-in CLI)' {
+        BeforeAll {
+            $oldCli = $env:EXTLS_CLI
+            $env:EXTLS_CLI = $fakeCli
+            $env:EXTLS_FAKE_LOG = Join-Path $TestDrive 'fake-survive.json'
+        }
+        AfterAll {
+            $env:EXTLS_CLI = $oldCli
+            Remove-Item Env:EXTLS_FAKE_LOG -ErrorAction SilentlyContinue
+        }
+
+        It 'a script with $ErrorActionPreference = Stop still gets its inventory file' {
+            $outFile = Join-Path $TestDrive 'stop.json'
+            $got = New-Object System.Collections.Generic.List[object]
+            $err = & {
+                $ErrorActionPreference = 'Stop'
+                try {
+                    'EX01', 'FAIL02', 'EX03' | Invoke-ExTlsInventory -OutFile $outFile | ForEach-Object { $got.Add($_) }
+                } catch { $_ }
+            }
+            $err | Should -Not -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -Match '^ExTls\.ServerFailed,unreachable'
+            $inventory = Get-Content -LiteralPath $outFile -Raw | ConvertFrom-Json
+            @($inventory.servers.server) | Should -Be @('EX01', 'FAIL02')
+            $inventory.summary.total | Should -Be 2
+            $inventory.summary.failed | Should -Be 1
+            $inventory.source | Should -Match 'stopped early'
+            @(Get-ChildItem -LiteralPath $TestDrive -Filter '*.tmp' -Force).Count | Should -Be 0
+        }
+
+        It '-EnableException throws and still writes the inventory file' {
+            $outFile = Join-Path $TestDrive 'enable.json'
+            { 'EX01', 'FAIL02', 'EX03' | Invoke-ExTlsInventory -OutFile $outFile -EnableException } | Should -Throw -ErrorId 'ExTls.ServerFailed,unreachable,Invoke-ExTlsInventory'
+            @((Get-Content -LiteralPath $outFile -Raw | ConvertFrom-Json).servers.server) | Should -Be @('EX01', 'FAIL02')
+        }
+
+        It 'Select-Object -First still writes the inventory file' {
+            $outFile = Join-Path $TestDrive 'first.json'
+            $first = 'EX01', 'EX02', 'EX03' | Invoke-ExTlsInventory -OutFile $outFile | Select-Object -First 1
+            $first.Server | Should -Be 'EX01'
+            $inventory = Get-Content -LiteralPath $outFile -Raw | ConvertFrom-Json
+            @($inventory.servers.server) | Should -Be @('EX01')
+            $inventory.summary.ok | Should -Be 1
+        }
+
+        It 'a whole run writes every server, with no "stopped early" note' {
+            $outFile = Join-Path $TestDrive 'whole.json'
+            $null = 'EX01', 'FAIL02' | Invoke-ExTlsInventory -OutFile $outFile -ErrorAction SilentlyContinue
+            $inventory = Get-Content -LiteralPath $outFile -Raw | ConvertFrom-Json
+            @($inventory.servers.server) | Should -Be @('EX01', 'FAIL02')
+            $inventory.source | Should -Be 'Invoke-ExTlsInventory'
+        }
+
+        It 'an -OutFile whose folder does not exist fails before anything runs' {
+            Remove-Item -LiteralPath $env:EXTLS_FAKE_LOG -ErrorAction SilentlyContinue
+            $outFile = Join-Path $TestDrive 'no-such-folder/inventory.json'
+            { 'EX01' | Invoke-ExTlsInventory -OutFile $outFile } | Should -Throw -ErrorId 'ExTls.OutFileFolderNotFound,Invoke-ExTlsInventory' -ExpectedMessage '*does not exist*'
+            Test-Path -LiteralPath $env:EXTLS_FAKE_LOG | Should -BeFalse
         }
     }
 
@@ -95,8 +198,11 @@ Describe 'Invoke-ExTlsInventory: pipeline binding' {
                 $r.Dag | Should -Be 'DAG01'
                 $r.Role | Should -Be 'Mailbox'
                 $r.RebootPending | Should -BeFalse
-                $r.Record.schemaVersion | Should -Be 1
-                ($r.RecordJson | ConvertFrom-Json).server | Should -Be $r.Server
+                $r.Raw.Record.schemaVersion | Should -Be 1
+                ($r.Raw.Json | ConvertFrom-Json).server | Should -Be $r.Server
+                $r.ExchangeBuild | Should -BeOfType [version]
+                $r.OSBuild | Should -BeOfType [version]
+                $r.CollectedAt | Should -BeOfType [datetime]
             }
 
             # -OutFile: a whole inventory that extls analyze accepts
@@ -113,7 +219,7 @@ Describe 'Invoke-ExTlsInventory: pipeline binding' {
             try {
                 $null = Invoke-ExTlsInventory -ComputerName EX01 -Transport local -OutFile (Join-Path $TestDrive 'missing/inventory.json')
             } catch { $err = $_ }
-            $err.FullyQualifiedErrorId | Should -BeLike 'ExTls.OutFolderNotFound*'
+            $err.FullyQualifiedErrorId | Should -BeLike 'ExTls.OutFileFolderNotFound*'
             $err.Exception.Message | Should -Match 'missing'
             Test-Path -LiteralPath (Join-Path $TestDrive 'missing') | Should -BeFalse
         }

@@ -57,8 +57,14 @@ Describe 'ExTls module' {
     }
 
     It 'loads the default views for its objects' {
-        foreach ($type in 'ExTls.InventoryRecord', 'ExTls.Finding', 'ExTls.SmtpTlsResult', 'ExTls.RunbookFile') {
+        foreach ($type in 'ExTls.InventoryRecord', 'ExTls.Finding', 'ExTls.FleetFinding', 'ExTls.SmtpTlsResult', 'ExTls.RunbookFile', 'ExTls.ServerState', 'ExTls.LegacyPeer', 'ExTls.InventoryChange', 'ExTls.Policy') {
             @(Get-FormatData -TypeName $type).Count | Should -BeGreaterThan 0 -Because $type
+        }
+        # default property sets (types.ps1xml): the raw record is not among them
+        foreach ($type in 'ExTls.InventoryRecord', 'ExTls.Finding', 'ExTls.FleetFinding', 'ExTls.SmtpTlsResult', 'ExTls.ServerState', 'ExTls.LegacyPeer', 'ExTls.InventoryChange', 'ExTls.Policy') {
+            $set = (Get-TypeData -TypeName $type).DefaultDisplayPropertySet.ReferencedProperties
+            @($set).Count | Should -BeGreaterThan 3 -Because $type
+            $set | Should -Not -Contain 'Raw'
         }
         $table = (Get-FormatData -TypeName 'ExTls.InventoryRecord').FormatViewDefinition | Where-Object { $_.Control -is [System.Management.Automation.TableControl] }
         @($table.Control.Headers.Label)[0..2] | Should -Be @('Server', 'Status', 'Category')
@@ -120,5 +126,73 @@ Describe 'Help and tests for <_>' -ForEach $publicNames {
                 Where-Object { $_.Name -ne 'Module.Tests.ps1' } |
                 Where-Object { (Get-Content -LiteralPath $_.FullName -Raw) -match ('\b' + [regex]::Escape($name) + '\b') })
         $mentions.Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'Installable' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'helpers/TestHelpers.psm1') -Force
+        $repo = Get-TestRepoRoot
+        # the module as an admin installs it: copied into a PSModulePath folder, away from any extls checkout
+        $modules = Join-Path $TestDrive 'Modules'
+        $null = New-Item -ItemType Directory -Path $modules
+        Copy-Item -LiteralPath $moduleFolder -Destination (Join-Path $modules 'ExTls') -Recurse
+        # this PowerShell again (the project's .tools/pwsh runs as 'dotnet pwsh.dll', so not the process path)
+        $pwsh = Join-Path $repo '.tools/pwsh/pwsh'
+        if (-not (Test-Path -LiteralPath $pwsh)) { $pwsh = (Get-Command -Name pwsh -CommandType Application | Select-Object -First 1).Source }
+        # PATH as it is (pwsh may be a dotnet tool shim that needs it), without any extls already on it
+        $basePath = @($env:PATH -split [regex]::Escape([string][System.IO.Path]::PathSeparator) | Where-Object { $_ -and -not (Test-Path -LiteralPath (Join-Path $_ 'extls')) }) -join [System.IO.Path]::PathSeparator
+        $nodeFolder = (Split-Path -Path (Get-TestNode) -Parent) + [System.IO.Path]::PathSeparator + $basePath
+        function Invoke-Installed([string] $Command, [string] $PathValue, [string] $Cli) {
+            $psi = New-Object System.Diagnostics.ProcessStartInfo
+            $psi.FileName = $pwsh
+            foreach ($a in '-NoLogo', '-NoProfile', '-NonInteractive', '-Command', $Command) { $psi.ArgumentList.Add($a) }
+            $psi.UseShellExecute = $false
+            $psi.RedirectStandardOutput = $true
+            $psi.RedirectStandardError = $true
+            $psi.Environment['PSModulePath'] = $modules
+            $psi.Environment['PATH'] = $PathValue
+            [void]$psi.Environment.Remove('EXTLS_CLI')
+            if ($Cli) { $psi.Environment['EXTLS_CLI'] = $Cli }
+            $p = [System.Diagnostics.Process]::Start($psi)
+            $out = $p.StandardOutput.ReadToEnd()
+            $err = $p.StandardError.ReadToEnd()
+            $p.WaitForExit()
+            [pscustomobject]@{ Out = $out.Trim(); Err = $err; Code = $p.ExitCode }
+        }
+    }
+
+    It 'has a ProjectUri, release notes and an about_ExTls help topic' {
+        $data = (Import-PowerShellDataFile -Path $manifestPath).PrivateData.PSData
+        $data.ProjectUri | Should -Match '^https://'
+        $data.ReleaseNotes | Should -Match 'Get-ExTlsServerState'
+        (Import-PowerShellDataFile -Path $manifestPath).TypesToProcess | Should -Be @('ExTls.Types.ps1xml')
+        Test-Path -LiteralPath (Join-Path $moduleFolder 'en-US/about_ExTls.help.txt') | Should -BeTrue
+        $r = Invoke-Installed -Command "Import-Module ExTls; (Get-Help about_ExTls | Out-String) -match 'INSTALLING'" -PathValue $nodeFolder
+        $r.Out | Should -Be 'True'
+    }
+
+    It 'finds the CLI as `extls` on PATH (npm install -g) when installed into PSModulePath' {
+        # npm's global layout on Linux and macOS: <prefix>/bin/extls -> ../lib/node_modules/extls/bin/extls.js
+        $prefix = Join-Path $TestDrive 'npm-prefix'
+        $null = New-Item -ItemType Directory -Path (Join-Path $prefix 'bin'), (Join-Path $prefix 'lib/node_modules')
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $prefix 'lib/node_modules/extls') -Target $repo
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $prefix 'bin/extls') -Target '../lib/node_modules/extls/bin/extls.js'
+        $pathValue = (Join-Path $prefix 'bin') + [System.IO.Path]::PathSeparator + $nodeFolder
+        $r = Invoke-Installed -Command "Import-Module ExTls; (Get-ExTlsPolicy).Id -join ','" -PathValue $pathValue
+        $r.Err | Should -BeNullOrEmpty
+        $r.Out | Should -Be 'legacy-off,tls12-ready'
+    }
+
+    It 'uses $env:EXTLS_CLI when set' {
+        $r = Invoke-Installed -Command "Import-Module ExTls; (Get-ExTlsPolicy).Id -join ','" -PathValue $nodeFolder -Cli (Join-Path $repo 'bin/extls.js')
+        $r.Out | Should -Be 'legacy-off,tls12-ready'
+    }
+
+    It 'says clearly how to get the CLI when there is none' {
+        $r = Invoke-Installed -Command "Import-Module ExTls; try { Get-ExTlsPolicy -ErrorAction Stop } catch { `$_.Exception.Message }" -PathValue $nodeFolder
+        $r.Out | Should -Match 'extls CLI was not found'
+        $r.Out | Should -Match 'npm install -g'
+        $r.Out | Should -Match 'EXTLS_CLI'
     }
 }

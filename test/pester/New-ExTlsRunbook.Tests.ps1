@@ -81,7 +81,7 @@ Describe 'New-ExTlsRunbook with the stand-in CLI' {
         $files = @($records | New-ExTlsRunbook -OutputPath $out -Policy legacy-off -WaveSize 2 -Confirm:$false)
 
         $log = Get-Content -LiteralPath $env:EXTLS_FAKE_LOG -Raw | ConvertFrom-Json
-        $log.argv | Should -Be @('runbooks', "--out=$out", '--policy=legacy-off', '--wave-size=2', '--', '-')
+        $log.argv | Should -Be @('runbooks', "--out=$out", '--policy=legacy-off', '--wave-size=2', '--format=json', '--quiet', '--', '-')
         @(($log.stdin | ConvertFrom-Json).servers.server) | Should -Be @('EX01', 'EX02')
         Get-TempInventoryFile | Should -Be $tempBefore
 
@@ -97,9 +97,27 @@ Describe 'New-ExTlsRunbook with the stand-in CLI' {
             $files = @(New-ExTlsRunbook -InventoryPath 'inventory.json' -OutputPath 'from-file' -Confirm:$false)
         } finally { Pop-Location }
         $log = Get-Content -LiteralPath $env:EXTLS_FAKE_LOG -Raw | ConvertFrom-Json
-        $log.argv | Should -Be @('runbooks', "--out=$out", '--', '-')
+        $log.argv | Should -Be @('runbooks', "--out=$out", '--format=json', '--quiet', '--', '-')
         $log.stdin | Should -Be ([System.IO.File]::ReadAllText($inventoryPath))
         $files.Count | Should -Be 3
+    }
+
+    It 'returns only the files this run wrote, never older files in the folder' {
+        $out = Join-Path $TestDrive 'with-old-files'
+        $null = New-Item -ItemType Directory -Path (Join-Path $out 'OLD01') -Force
+        Set-Content -LiteralPath (Join-Path $out 'OLD01/runbook.md') -Value 'from last month'
+        $files = @($records | New-ExTlsRunbook -OutputPath $out -Confirm:$false)
+        @($files | ForEach-Object Server | Where-Object { $_ }) | Should -Not -Contain 'OLD01'
+        $files.Count | Should -Be 3
+    }
+
+    It 'hands -ProbePath and -FindingsPath over as --probes and --findings (full paths)' {
+        $out = Join-Path $TestDrive 'with-probes'
+        $null = New-ExTlsRunbook -InventoryPath $inventoryPath -OutputPath $out -ProbePath 'probes.json' -FindingsPath 'findings.json' -Confirm:$false
+        $log = Get-Content -LiteralPath $env:EXTLS_FAKE_LOG -Raw | ConvertFrom-Json
+        $here = (Get-Location).ProviderPath
+        $log.argv | Should -Contain ('--probes=' + (Join-Path $here 'probes.json'))
+        $log.argv | Should -Contain ('--findings=' + (Join-Path $here 'findings.json'))
     }
 
     It 'turns a failed render (exit code 1) into a terminating error with the CLI message' {

@@ -25,8 +25,9 @@ Describe 'Test-ExTlsSmtpTls' {
             $r.Status | Should -Be 'Ok'
             $r.StartTls | Should -BeFalse
             $r.Tls12 | Should -Be 'not-tested'
-            $r.AcceptedVersions.Count | Should -Be 0
-            $r.Result.banner | Should -Not -BeNullOrEmpty
+            $r.AcceptedVersions | Should -BeNullOrEmpty
+            $r.Raw.Result.banner | Should -Not -BeNullOrEmpty
+            $r.ProbedAt | Should -BeOfType [datetime]
         }
     }
 
@@ -58,6 +59,61 @@ Describe 'Test-ExTlsSmtpTls' {
 
     It 'turns a bad endpoint (exit code 1) into a terminating error with the CLI message' {
         { Test-ExTlsSmtpTls -ComputerName 'mail.contoso.com:99999' } | Should -Throw -ErrorId 'ExTls.CliFailed,Test-ExTlsSmtpTls' -ExpectedMessage '*port must be a number*'
+    }
+}
+
+Describe 'Test-ExTlsSmtpTls: streams, unknowns and files' {
+    BeforeAll {
+        $silent = Start-TestHelperServer -Name 'silent-listener'
+    }
+    AfterAll {
+        Stop-TestHelperServer $silent
+    }
+
+    It 'writes each endpoint as it finishes: the quick one long before the one that times out' {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $arrivals = @("127.0.0.1:$($silent.Port)", "127.0.0.1:$($smtp.Port)" | Test-ExTlsSmtpTls -TimeoutSeconds 6 -ErrorAction SilentlyContinue |
+                ForEach-Object { [pscustomobject]@{ Endpoint = $_.Endpoint; Status = $_.Status; At = $clock.Elapsed.TotalSeconds } })
+        $arrivals.Endpoint | Should -Be @("127.0.0.1:$($smtp.Port)", "127.0.0.1:$($silent.Port)")
+        $arrivals[1].Status | Should -Be 'Failed'
+        $arrivals[0].At | Should -BeLessThan ($arrivals[1].At - 3)
+    }
+
+    It 'gives an unreachable endpoint $null TLS columns: nothing is known about them' {
+        $r = Test-ExTlsSmtpTls -ComputerName "127.0.0.1:$refusedPort" -TimeoutSeconds 5 -ErrorAction SilentlyContinue
+        foreach ($p in 'StartTls', 'Tls10', 'Tls11', 'Tls12', 'Tls13', 'LegacyAccepted', 'Tls12Accepted') { $r.$p | Should -BeNullOrEmpty -Because $p }
+        $r.PSObject.Properties['Tls12'] | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses an object that names no endpoint, by name, and probes nothing' {
+        { [pscustomobject]@{ Queue = 'Submission' } | Test-ExTlsSmtpTls } | Should -Throw -ErrorId 'ExTls.UnsupportedInput,Test-ExTlsSmtpTls' -ExpectedMessage '*Fqdn, DNSHostName*'
+    }
+
+    It '-FleetFile probes the fleet labelled by name; -OutFile keeps the results for runbooks (also with Select-Object -First)' {
+        $fleet = Join-Path $TestDrive 'fleet.yaml'
+        Set-Content -LiteralPath $fleet -Value "servers:`n  - name: EX01`n    address: 127.0.0.1`n  - name: EX02`n    address: 127.0.0.1" -Encoding UTF8
+        $out = Join-Path $TestDrive 'probes.json'
+        $results = @(Test-ExTlsSmtpTls -FleetFile $fleet -Port $smtp.Port -TimeoutSeconds 5 -OutFile $out)
+        @($results.Server | Sort-Object) | Should -Be @('EX01', 'EX02')
+        $saved = @(Get-Content -LiteralPath $out -Raw | ConvertFrom-Json)
+        $saved.Count | Should -Be 2
+        $saved[0].schemaVersion | Should -Be 1
+
+        $first = Join-Path $TestDrive 'first.json'
+        $one = Test-ExTlsSmtpTls -FleetFile $fleet -Port $smtp.Port -TimeoutSeconds 5 -OutFile $first | Select-Object -First 1
+        $one | Should -Not -BeNullOrEmpty
+        @(Get-Content -LiteralPath $first -Raw | ConvertFrom-Json).Count | Should -BeGreaterOrEqual 1
+    }
+
+    It 'fails before probing when the -OutFile folder does not exist' {
+        { Test-ExTlsSmtpTls -ComputerName "127.0.0.1:$($smtp.Port)" -OutFile (Join-Path $TestDrive 'nope/probes.json') } | Should -Throw -ErrorId 'ExTls.OutFileFolderNotFound,Test-ExTlsSmtpTls'
+    }
+
+    It 'exports flat CSV and converts to JSON at the default depth' {
+        $r = @("127.0.0.1:$($smtp.Port)" | Test-ExTlsSmtpTls -TimeoutSeconds 5)
+        ($r | ConvertTo-Csv -NoTypeInformation) -join "`n" | Should -Not -Match 'System\.Object\[\]|@\{'
+        $null = $r | ConvertTo-Json -WarningVariable truncated -WarningAction SilentlyContinue
+        @($truncated).Count | Should -Be 0
     }
 }
 
@@ -95,7 +151,8 @@ Describe 'Test-ExTlsSmtpTls -AsExchangeOnline' {
         $r.ExchangeOnline | Should -Be 'no'
         @($r.ServerSuites) | Should -Be @('TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256')
         $r.ExchangeOnlineReason | Should -BeLike 'no cipher suite in common*'
-        @($r.CertificateProblems) | Should -Contain 'name: the certificate names DNS:mx.extls.test, not mail.contoso.com (given)'
+        # lists are joined ('; '): Export-Csv and ConvertTo-Json stay flat
+        $r.CertificateProblems | Should -BeLike '*name: the certificate names DNS:mx.extls.test, not mail.contoso.com (given)*'
     }
 
     It 'says no for a server without STARTTLS; without the switch the columns are not there' {

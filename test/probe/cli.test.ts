@@ -57,7 +57,7 @@ describe('extls probe (CLI)', () => {
   });
 
   it('json: every endpoint probed → exit 0, results on stdout, progress on stderr', async () => {
-    const { code, stdout, stderr } = await run(`127.0.0.1:${plain.port}`, `127.0.0.1:${refusing.port}`, '--format', 'json', '--timeout', '3', '--ehlo-name', 'probe.test');
+    const { code, stdout, stderr } = await run(`127.0.0.1:${plain.port}`, `127.0.0.1:${refusing.port}`, '--format', 'json', '--step-timeout', '3', '--ehlo-name', 'probe.test');
     expect(code).toBe(0);
     const results = JSON.parse(stdout) as ProbeResult[];
     expectValid(results);
@@ -65,13 +65,13 @@ describe('extls probe (CLI)', () => {
       [`127.0.0.1:${plain.port}`, 'ok', false],
       [`127.0.0.1:${refusing.port}`, 'ok', true],
     ]);
-    expect(stderr).toContain(`127.0.0.1:${plain.port}: no STARTTLS`);
+    expect(stderr).toContain(`127.0.0.1:${plain.port} ok: no STARTTLS`);
     expect(stderr).toMatch(/\[2\/2\]/);
     expect(plain.commands).toContain('EHLO probe.test');
   });
 
   it('an endpoint that cannot be probed → exit 2, still a result for it; csv', async () => {
-    const { code, stdout, stderr } = await run(`127.0.0.1:${closedPort}`, `127.0.0.1:${plain.port}`, '--format', 'csv', '--timeout', '3');
+    const { code, stdout, stderr } = await run(`127.0.0.1:${closedPort}`, `127.0.0.1:${plain.port}`, '--format', 'csv', '--step-timeout', '3');
     expect(code).toBe(2);
     const lines = stdout.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
     expect(lines).toHaveLength(3);
@@ -82,7 +82,7 @@ describe('extls probe (CLI)', () => {
   });
 
   it('table names the STARTTLS refusal', async () => {
-    const { code, stdout } = await run(`127.0.0.1:${refusing.port}`, '--timeout', '3');
+    const { code, stdout } = await run(`127.0.0.1:${refusing.port}`, '--step-timeout', '3');
     expect(code).toBe(0);
     expect(stdout).toContain('refused 454');
     expect(stdout).toContain('tls-required (451 5.7.3)');
@@ -92,7 +92,7 @@ describe('extls probe (CLI)', () => {
     const fleet = join(dir, 'fleet.yaml');
     await writeFile(fleet, 'servers:\n  - name: EX01\n    address: 127.0.0.1\n  - name: 127.0.0.1\n');
     const out = join(dir, 'probe.ndjson');
-    const { code, stdout } = await run('--fleet', fleet, '--port', String(plain.port), '--format', 'ndjson', '--out', out, '--timeout', '3');
+    const { code, stdout } = await run('--fleet', fleet, '--port', String(plain.port), '--format', 'ndjson', '--out', out, '--step-timeout', '3');
     expect(code).toBe(0);
     expect(stdout).toBe('');
     const results = (await readFile(out, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as ProbeResult);
@@ -107,7 +107,7 @@ describe('extls probe (CLI)', () => {
     [[]],
     [['mx:99999']],
     [['mx', '--format', 'xml']],
-    [['mx', '--timeout', '0']],
+    [['mx', '--step-timeout', '0']],
     [['mx', '--concurrency', '1.5']],
     [['--fleet', '/nonexistent/fleet.yaml']],
   ])('usage error %j → exit 1', async (args) => {

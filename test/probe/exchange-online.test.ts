@@ -225,9 +225,9 @@ describe('probe --as exchange-online against Postfix', () => {
     }
     const [cells] = parse(stdout, { bom: true, columns: true }) as Record<string, string>[];
     if (!cells) throw new Error(`no csv row in ${stdout}`);
-    expect(cells['server']).toBe('EX01');
-    expect(cells['Exchange Online']).toBe('yes');
-    expect(cells['cert for EXO']).toContain('not mail.contoso.test (from the fleet file)');
-    expect(cells['thumbprint']).toMatch(/^[0-9A-F]{40}$/);
+    expect(cells['Server']).toBe('EX01');
+    expect(cells['ExchangeOnline']).toBe('yes');
+    expect(cells['ExchangeOnlineCertificate']).toContain('not mail.contoso.test (from the fleet file)');
+    expect(cells['CertificateThumbprint']).toMatch(/^[0-9A-F]{40}$/);
   });
 });

@@ -114,7 +114,7 @@ describe('probe columns', () => {
     });
     const csv = formatRows([fakeResult({ endpoint: 'mx:25', server: 'EX01' }), failed], probeColumns, 'csv');
     const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('endpoint,server,status,STARTTLS,TLS 1.0,TLS 1.1,TLS 1.2,TLS 1.3,plaintext MAIL,cert CN,expires in days,chain,note');
+    expect(lines[0]).toBe('Endpoint,Server,Status,StartTls,Tls10,Tls11,Tls12,Tls13,PlaintextMail,CertificateCN,CertificateDaysToExpiry,CertificateChain,Message');
     expect(lines[1]).toBe('mx:25,EX01,ok,offered,refused,refused,accepted,error (handshake),tls-required (530 5.7.0),,,,TLSv1.3: timed out');
     expect(lines[2]).toBe('gone:25,,failed,,,,,,,,,,refused at connect: connect ECONNREFUSED');
   });

@@ -1,32 +1,37 @@
 function ConvertTo-ExTlsInventoryRecord {
     <#
     .SYNOPSIS
-        One NDJSON line of `extls inventory` (schemas/inventory-record.schema.json) as an ExTls.InventoryRecord.
+        One inventory record (schemas/inventory-record.schema.json) as an ExTls.InventoryRecord: flat, typed properties
+        ([version] builds, [datetime] CollectedAt, [bool] RebootPending) and the raw record in the member set Raw.
     .DESCRIPTION
-        Keeps the parsed record in Record and the line itself in RecordJson, so Get-ExTlsFinding and
-        New-ExTlsRunbook hand the CLI exactly what it printed (no re-serialisation: PowerShell 7's
-        ConvertFrom-Json turns date-like strings into DateTime).
+        From a line of `extls inventory --format ndjson` (-Line: Raw.Json keeps the line itself, so Get-ExTlsFinding
+        and New-ExTlsRunbook hand the CLI exactly what it printed) or from a parsed record (-Record, e.g. the servers
+        of an inventory.json).
     .EXAMPLE
         ConvertTo-ExTlsInventoryRecord -Line '{"schemaVersion":1,"server":"EX01",...}'
     #>
-    [CmdletBinding()]
-    param([Parameter(Mandatory)] [string] $Line)
+    [CmdletBinding(DefaultParameterSetName = 'Line')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Line')] [string] $Line,
+        [Parameter(Mandatory, ParameterSetName = 'Record')] $Record,
+        [string] $InventoryPath
+    )
 
-    $record = $Line | ConvertFrom-Json
+    if ($PSCmdlet.ParameterSetName -eq 'Line') { $record = $Line | ConvertFrom-Json } else { $record = $Record; $Line = $null }
     $status = [string](Get-ExTlsProperty $record 'status')
     $displayStatus = $status
     if ($status -eq 'ok') { $displayStatus = 'Ok' } elseif ($status -eq 'failed') { $displayStatus = 'Failed' }
     $osBuild = $null
     $currentBuild = Get-ExTlsProperty $record 'data', 'os', 'currentBuild'
     if ($currentBuild) {
-        $osBuild = [string]$currentBuild
         $ubr = Get-ExTlsProperty $record 'data', 'os', 'ubr'
-        if ($null -ne $ubr) { $osBuild = "$osBuild.$ubr" }
+        if ($null -eq $ubr) { $ubr = 0 }
+        $osBuild = ConvertTo-ExTlsVersion "$currentBuild.$ubr"
     }
     $rebootPending = Get-ExTlsProperty $record 'data', 'pendingReboot', 'pending'
     if ($null -ne $rebootPending) { $rebootPending = [bool]$rebootPending }
 
-    [pscustomobject]@{
+    $item = [pscustomobject]@{
         PSTypeName    = 'ExTls.InventoryRecord'
         Server        = [string](Get-ExTlsProperty $record 'server')
         Status        = $displayStatus
@@ -39,10 +44,11 @@ function ConvertTo-ExTlsInventoryRecord {
         Role          = Get-ExTlsProperty $record 'groups', 'role'
         OS            = Get-ExTlsProperty $record 'data', 'os', 'productName'
         OSBuild       = $osBuild
-        ExchangeBuild = Get-ExTlsProperty $record 'data', 'exchange', 'build'
+        ExchangeBuild = ConvertTo-ExTlsVersion (Get-ExTlsProperty $record 'data', 'exchange', 'build')
         RebootPending = $rebootPending
+        CollectedAt   = ConvertTo-ExTlsDateTime (Get-ExTlsProperty $record 'startedAt')
         DurationMs    = Get-ExTlsProperty $record 'durationMs'
-        Record        = $record
-        RecordJson    = $Line
     }
+    if ($InventoryPath) { Add-Member -InputObject $item -MemberType NoteProperty -Name InventoryPath -Value $InventoryPath }
+    Add-ExTlsRawMember -InputObject $item -Member ([ordered]@{ Record = $record; Json = $Line })
 }

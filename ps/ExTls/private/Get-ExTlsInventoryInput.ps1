@@ -2,7 +2,7 @@ function Get-ExTlsInventoryInput {
     <#
     .SYNOPSIS
         The inventory JSON text for analyze/runbooks: the file given by path (read as UTF-8), or a document built from
-        piped ExTls.InventoryRecord objects (their RecordJson as printed by extls) or plain parsed records.
+        piped ExTls.InventoryRecord objects (Raw.Json: the line extls printed) or plain parsed records.
     .EXAMPLE
         Get-ExTlsInventoryInput -InputObject $records
     #>
@@ -23,8 +23,16 @@ function Get-ExTlsInventoryInput {
     $ok = 0
     foreach ($item in $InputObject) {
         if ($null -eq $item) { continue }
-        $json = Get-ExTlsProperty $item 'RecordJson'
-        $record = Get-ExTlsProperty $item 'Record'
+        # ExTls.InventoryRecord keeps the record in its member set Raw (Json: the line extls printed)
+        $json = $null
+        $record = $null
+        $raw = $item.PSObject.Members['Raw']
+        if ($raw -is [System.Management.Automation.PSMemberSet]) {
+            # member access on a member set reaches its members (not the .NET Members property)
+            $names = @($item.Raw.PSObject.Members | ForEach-Object Name)
+            if ($names -contains 'Json') { $json = $item.Raw.Json }
+            if ($names -contains 'Record') { $record = $item.Raw.Record }
+        }
         if (-not $json) {
             if (-not $record) { $record = $item }
             if (-not (Get-ExTlsProperty $record 'server')) {

@@ -5,7 +5,8 @@ function New-ExTlsFleet {
     .DESCRIPTION
         A DNS name becomes name = its first label in upper case and address = the whole name (EX01 / ex01.contoso.com), the way
         fleet files are written; IP addresses and names whose first label would collide keep the whole name.
-        Per-server hashtables (RegistryExportPath, ProtocolLogPath) are looked up by that name or by the address.
+        Per-server hashtables (RegistryExportPath, ProtocolLogPath) are looked up by that name or by the address; a key
+        that names no server is an ArgumentException (a typo would otherwise read this computer's registry or logs).
         Returns an ordered dictionary; the caller serialises it with ConvertTo-Json.
     .EXAMPLE
         New-ExTlsFleet -ComputerName 'ex01.contoso.com', 'EX02' -Transport local -RegistryExportPath @{ EX01 = 'C:\exports\EX01' }
@@ -69,12 +70,18 @@ function New-ExTlsFleet {
         $servers.Add($server)
     }
 
+    # A key that names none of the servers is a typo, and its server would read this computer instead: refuse.
     foreach ($pair in @(@('RegistryExportPath', $RegistryExportPath), @('ProtocolLogPath', $ProtocolLogPath))) {
         if (-not $pair[1]) { continue }
-        foreach ($key in $pair[1].Keys) {
-            if (-not $used.ContainsKey([string]$key)) {
-                Write-Warning "-$($pair[0]) names '$key', which is not one of the servers given; it is not used."
-            }
+        $unknown = @($pair[1].Keys | Where-Object { -not $used.ContainsKey([string]$_) } | ForEach-Object { "'$_'" })
+        if ($unknown.Count -gt 0) {
+            throw (New-Object System.ArgumentException ("-{0} names {1}, which is not one of the servers given ({2})." -f $pair[0], ($unknown -join ', '), (@($servers | ForEach-Object { $_.name }) -join ', ')))
+        }
+    }
+    if ($Transport -eq 'local' -and $RegistryExportPath) {
+        $missing = @($servers | Where-Object { -not ($_.Contains('collector') -and $_.collector.Contains('registryExports')) } | ForEach-Object { $_.name })
+        if ($missing.Count -gt 0) {
+            throw (New-Object System.ArgumentException ("-RegistryExportPath has no entry for {0}; with -Transport local that server would be read from this computer's registry." -f ($missing -join ', ')))
         }
     }
 

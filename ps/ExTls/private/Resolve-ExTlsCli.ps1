@@ -1,19 +1,33 @@
 function Resolve-ExTlsCli {
     <#
     .SYNOPSIS
-        Finds node and the extls CLI script: $env:EXTLS_NODE or node on PATH; $env:EXTLS_CLI or ../../bin/extls.js beside the module.
+        Finds node and the extls CLI script, in this order: $env:EXTLS_CLI; bin/extls.js of the extls checkout the
+        module lives in (ps/ExTls); the `extls` command on PATH (npm install -g extls). Node: $env:EXTLS_NODE or node
+        on PATH.
+    .DESCRIPTION
+        An `extls` on PATH is npm's shim: a symbolic link to .../node_modules/extls/bin/extls.js (Linux, macOS) or
+        extls.cmd/extls.ps1 beside node_modules\extls (Windows). The module runs that script with node itself, so
+        arguments never go through cmd.exe.
     .OUTPUTS
         [pscustomobject] with Node, Script and Root (the package folder, parent of bin/).
     #>
     [CmdletBinding()]
     param()
 
-    $script = $env:EXTLS_CLI
-    if (-not $script) {
-        $script = Join-Path -Path $script:ModuleRoot -ChildPath (Join-Path -Path '..' -ChildPath (Join-Path -Path '..' -ChildPath (Join-Path -Path 'bin' -ChildPath 'extls.js')))
+    $script = $null
+    if ($env:EXTLS_CLI) {
+        $script = $env:EXTLS_CLI
+        if (-not (Test-Path -LiteralPath $script -PathType Leaf)) {
+            throw (New-Object System.IO.FileNotFoundException ("`$env:EXTLS_CLI points to '$script', which does not exist. Set it to the path of the extls package's bin/extls.js."))
+        }
     }
-    if (-not (Test-Path -LiteralPath $script -PathType Leaf)) {
-        throw (New-Object System.IO.FileNotFoundException ("The extls CLI was not found at '$script'. Set `$env:EXTLS_CLI to the path of bin/extls.js, or use the module from a built extls checkout (npm run build)."))
+    if (-not $script) {
+        $checkout = Join-Path -Path $script:ModuleRoot -ChildPath (Join-Path -Path '..' -ChildPath (Join-Path -Path '..' -ChildPath (Join-Path -Path 'bin' -ChildPath 'extls.js')))
+        if (Test-Path -LiteralPath $checkout -PathType Leaf) { $script = $checkout }
+    }
+    if (-not $script) { $script = Find-ExTlsCliOnPath }
+    if (-not $script) {
+        throw (New-Object System.IO.FileNotFoundException ("The extls CLI was not found. Install it with 'npm install -g extls' (or 'npm install -g .' in an extls checkout) so that 'extls' is on PATH, or set `$env:EXTLS_CLI to the path of its bin/extls.js."))
     }
     $script = (Resolve-Path -LiteralPath $script).ProviderPath
 

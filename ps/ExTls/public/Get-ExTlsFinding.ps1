@@ -6,10 +6,13 @@ function Get-ExTlsFinding {
     .DESCRIPTION
         Runs `extls analyze` on an inventory (a file written by Invoke-ExTlsInventory -OutFile or `extls inventory --out`,
         or the objects of Invoke-ExTlsInventory piped straight in) and returns ExTls.Finding objects: Server, Severity
-        (critical, high, medium, low, info), Id, Title, Explanation, Policies, Changes (registry value: current ->
-        desired), RestartRequired, Blockers and Evidence. A server that could not be read gives one
-        COLLECTION-FAILED finding. Fleet findings (for example DAG members configured differently) come out too,
-        with Scope 'Fleet' and the group in Server.
+        (critical, high, medium, low, info) and SeverityRank (4 to 0: Sort-Object SeverityRank -Descending puts
+        critical first), Id, Title, Explanation, Policies, Changes (registry value: current -> desired, as text),
+        ChangeCount, RestartRequired, Blockers and Evidence (text). A server that could not be read gives one
+        COLLECTION-FAILED finding. Fleet findings (for example DAG members configured differently) are objects of
+        their own, ExTls.FleetFinding: Group ('DAG DAG01'), GroupKind, GroupName, Severity, SeverityRank, Id,
+        Title, Explanation, Servers and Differences. The raw finding is in $_.Raw.Finding (not a property, so
+        Export-Csv and ConvertTo-Json stay flat).
 
         The inventory is handed to extls on its standard input; nothing is written to disk.
 
@@ -43,6 +46,16 @@ function Get-ExTlsFinding {
         All findings of a saved inventory against the tls12-ready policy, as a table of Server, Severity, Id and Title.
 
     .EXAMPLE
+        PS C:\> Get-ExTlsFinding -InventoryPath .\inventory.json | Sort-Object SeverityRank, Server -Descending | Select-Object -First 10
+
+        The ten worst findings of the fleet, critical first.
+
+    .EXAMPLE
+        PS C:\> Get-ExTlsFinding -InventoryPath .\inventory.json | Where-Object { $_ -is [pscustomobject] -and $_.PSObject.TypeNames -contains 'ExTls.FleetFinding' } | Format-List Group, Title, Differences
+
+        DAG or site members configured differently: the group, and which setting differs between which servers.
+
+    .EXAMPLE
         PS C:\> Get-ExchangeServer | Invoke-ExTlsInventory | Get-ExTlsFinding -Severity critical, high | Sort-Object Server
 
         Reads every Exchange server and shows only what must be fixed before TLS 1.0/1.1 can go.
@@ -54,8 +67,7 @@ function Get-ExTlsFinding {
 
     .EXAMPLE
         PS C:\> Get-ExTlsFinding -InventoryPath .\inventory.json -Policy .\policies\contoso.json |
-        >>     Select-Object Server, Severity, Id, @{ n = 'Changes'; e = { ($_.Changes | ForEach-Object { "$($_.name): $($_.currentDisplay) -> $($_.desiredDisplay)" }) -join '; ' } } |
-        >>     Export-Csv .\changes.csv -NoTypeInformation -Encoding UTF8
+        >>     Where-Object ChangeCount | Select-Object Server, Severity, Id, Changes | Export-Csv .\changes.csv -NoTypeInformation -Encoding UTF8
 
         Judges against your own policy file and exports every registry change per server for the change request.
 
@@ -63,7 +75,7 @@ function Get-ExTlsFinding {
         ExTls.InventoryRecord
 
     .OUTPUTS
-        ExTls.Finding
+        ExTls.Finding, ExTls.FleetFinding
 
     .LINK
         Invoke-ExTlsInventory
@@ -72,7 +84,7 @@ function Get-ExTlsFinding {
         New-ExTlsRunbook
     #>
     [CmdletBinding(DefaultParameterSetName = 'InputObject')]
-    [OutputType('ExTls.Finding')]
+    [OutputType('ExTls.Finding', 'ExTls.FleetFinding')]
     param(
         [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path')]
         [ValidateNotNullOrEmpty()]
@@ -103,99 +115,10 @@ function Get-ExTlsFinding {
     }
 
     end {
-        $pathOf = { param($p) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p) }
         if ($PSCmdlet.ParameterSetName -eq 'InputObject' -and $records.Count -eq 0) { return }
-        try {
-            $cli = Resolve-ExTlsCli
-            $path = $null
-            if ($InventoryPath) { $path = & $pathOf $InventoryPath }
-            $inventoryText = Get-ExTlsInventoryInput -Path $path -InputObject $records.ToArray() -Cli $cli
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.InvalidInput' -Category InvalidArgument -TargetObject $InventoryPath))
-        }
-
-        $arguments = New-Object System.Collections.Generic.List[string]
-        foreach ($a in 'analyze', '--format', 'json') { $arguments.Add($a) }
-        foreach ($p in $Policy) {
-            # A policy file is given by its full path; a built-in policy by its name. One argv element each.
-            $candidate = & $pathOf $p
-            if (Test-Path -LiteralPath $candidate -PathType Leaf) { $p = $candidate }
-            $arguments.Add("--policy=$p")
-        }
-        if ($PSBoundParameters.ContainsKey('ReferenceTime')) {
-            $arguments.Add('--reference-time=' + $ReferenceTime.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [Globalization.CultureInfo]::InvariantCulture))
-        }
-        $arguments.Add('-')
-
-        $result = Invoke-ExTlsCliCommand -Argument $arguments.ToArray() -InputText $inventoryText -Cli $cli `
-            -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
-        $doc = $null
-        if ($result.StdOut.Trim()) {
-            try { $doc = $result.StdOut | ConvertFrom-Json } catch { $doc = $null }
-        }
-        if ($null -eq $doc -or $null -eq $doc.PSObject.Properties['servers']) {
-            $message = Get-ExTlsCliMessage -Command 'analyze' -Result $result
-            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $message -ErrorId 'ExTls.CliFailed' -Category InvalidArgument -TargetObject $InventoryPath))
-        }
-
-        foreach ($server in @(Get-ExTlsProperty $doc 'servers' @())) {
-            foreach ($finding in @(Get-ExTlsProperty $server 'findings' @())) {
-                if ($Severity -and $Severity -notcontains [string]$finding.severity) { continue }
-                [pscustomobject]@{
-                    PSTypeName      = 'ExTls.Finding'
-                    Server          = [string]$server.server
-                    Severity        = [string]$finding.severity
-                    Id              = [string]$finding.id
-                    Title           = [string]$finding.title
-                    Scope           = 'Server'
-                    Category        = Get-ExTlsProperty $finding 'category'
-                    Explanation     = Get-ExTlsProperty $finding 'explanation'
-                    Policies        = @(Get-ExTlsProperty $finding 'policies' @())
-                    Changes         = @(Get-ExTlsProperty $finding 'changes' @())
-                    RestartRequired = [bool](Get-ExTlsProperty $finding 'restartRequired' $false)
-                    Blockers        = @(Get-ExTlsProperty $finding 'blockers' @())
-                    Evidence        = @(Get-ExTlsProperty $finding 'evidence' @())
-                    Status          = Get-ExTlsProperty $server 'status'
-                    Dag             = Get-ExTlsProperty $server 'groups', 'dag'
-                    Site            = Get-ExTlsProperty $server 'groups', 'site'
-                    Role            = Get-ExTlsProperty $server 'groups', 'role'
-                    Servers         = @([string]$server.server)
-                    Finding         = $finding
-                }
-            }
-        }
-        foreach ($finding in @(Get-ExTlsProperty $doc 'fleetFindings' @())) {
-            if ($Severity -and $Severity -notcontains [string]$finding.severity) { continue }
-            $group = Get-ExTlsProperty $finding 'group'
-            [pscustomobject]@{
-                PSTypeName      = 'ExTls.Finding'
-                Server          = ('{0} {1}' -f (Get-ExTlsProperty $group 'kind'), (Get-ExTlsProperty $group 'name')).Trim()
-                Severity        = [string]$finding.severity
-                Id              = [string]$finding.id
-                Title           = [string]$finding.title
-                Scope           = 'Fleet'
-                Category        = $null
-                Explanation     = Get-ExTlsProperty $finding 'explanation'
-                Policies        = @()
-                Changes         = @()
-                RestartRequired = $false
-                Blockers        = @()
-                Evidence        = @(Get-ExTlsProperty $finding 'differences' @())
-                Status          = $null
-                Dag             = $null
-                Site            = $null
-                Role            = $null
-                Servers         = @(Get-ExTlsProperty $finding 'servers' @())
-                Finding         = $finding
-            }
-        }
-
-        foreach ($bad in @(Get-ExTlsProperty $doc 'inputErrors' @())) {
-            $messages = @(Get-ExTlsProperty $bad 'messages' @()) -join '; '
-            $er = New-ExTlsErrorRecord -Message ("{0}: not a valid inventory record, not judged: {1}" -f $bad.server, $messages) `
-                -ErrorId 'ExTls.InvalidRecord' -Category InvalidData -TargetObject ([string]$bad.server)
-            if ($EnableException) { $PSCmdlet.ThrowTerminatingError($er) }
-            $PSCmdlet.WriteError($er)
-        }
+        $analysis = @{ Cmdlet = $PSCmdlet; InventoryPath = $InventoryPath; InputObject = $records.ToArray(); Policy = $Policy; EnableException = $EnableException }
+        if ($PSBoundParameters.ContainsKey('ReferenceTime')) { $analysis.ReferenceTime = $ReferenceTime }
+        $doc = Invoke-ExTlsAnalysis @analysis
+        ConvertTo-ExTlsFindingObject -Document $doc -Severity $Severity
     }
 }

@@ -15,28 +15,47 @@ function Invoke-ExTlsInventory {
         AuthenticationError (auth), OperationTimeout (timeout) or InvalidResult; the other servers go on.
         With -EnableException the first failed server throws instead, for scripts that want try/catch.
 
+        Whatever was collected is kept: with -OutFile, the inventory file is written even when the run stops early
+        ($ErrorActionPreference = 'Stop', -EnableException, Select-Object -First, Ctrl+C), holding the servers read
+        so far. An -OutFile whose folder does not exist fails before anything runs.
+
+        With -WhatIf nothing is contacted: for each server the transport parameters it would be given are shown
+        (`extls inventory --plan`), without secrets.
+
         The servers are read over WinRM (default), SSH (PowerShell 7 on both sides) or locally; locally with
         -RegistryExportPath means offline, from `reg export` files of a server you cannot reach.
 
         The credential is handed to extls on its standard input as the first line and never appears on its command
         line or in its environment. The server list is handed over the same way, as JSON data.
 
-        Needs Node.js 20+ (node on PATH, or $env:EXTLS_NODE) and the extls CLI: the module uses bin/extls.js of the
-        checkout it lives in, or $env:EXTLS_CLI.
+        Needs Node.js 20+ (node on PATH, or $env:EXTLS_NODE) and the extls CLI (see about_ExTls: `extls` on PATH from
+        npm install -g, $env:EXTLS_CLI, or the checkout the module lives in).
 
-        Output properties: Server, Status, Category, Message, Address, Transport, Dag, Site, Role, OS, OSBuild,
-        ExchangeBuild, RebootPending, DurationMs, Record (the whole record, schemas/inventory-record.schema.json)
-        and RecordJson (the record exactly as extls printed it).
+        Output properties: Server, Status, Category, Message, Address, Transport, Dag, Site, Role, OS,
+        OSBuild and ExchangeBuild ([version]: they compare and sort as numbers), RebootPending, CollectedAt
+        ([datetime], local time) and DurationMs. The whole record (schemas/inventory-record.schema.json) is in
+        $_.Raw.Record and the line extls printed in $_.Raw.Json; they are not properties, so Export-Csv and
+        ConvertTo-Json give the flat columns only.
 
     .PARAMETER ComputerName
-        The servers to read. Takes strings and, from the pipeline, any object with a Fqdn, DNSHostName, Name or
-        ComputerName property: Get-ExchangeServer and Get-ADComputer output pipes straight in. A DNS name
+        The servers to read. Takes strings and, from the pipeline, any object with one of the properties Fqdn,
+        DNSHostName, ComputerName, ServerName, Server, Name, PSComputerName or Identity (the first that holds a name,
+        in that order): Get-ExchangeServer, Get-ADComputer, Get-MailboxDatabase and Invoke-Command output pipe
+        straight in. Any other object is refused with an error naming those properties. A DNS name
         (ex01.contoso.com) is connected to as given and shown by its first label in upper case (EX01), as in a fleet file;
         IP addresses and names whose first labels collide are shown whole.
 
     .PARAMETER FleetFile
         A fleet file (YAML or JSON, schemas/fleet.schema.json) instead of -ComputerName: per-server transport,
         address, DAG, site, role and collector options. Relative paths in it are resolved against its folder.
+
+    .PARAMETER CollectorOutputPath
+        A folder of collector output files (ExTlsCollector.ps1 -OutFile, dropped by GPO, SCCM or Ansible) to build the
+        inventory from instead of connecting to anything (`extls inventory --from`).
+
+    .PARAMETER ExportsPath
+        Offline: a folder with one sub-folder per server holding its `reg export` files (and logs/), read instead of
+        connecting to anything (`extls inventory --exports`).
 
     .PARAMETER Credential
         The account for WinRM. Without it the current (Kerberos) identity is used. Given to extls over stdin only.
@@ -68,10 +87,13 @@ function Invoke-ExTlsInventory {
     .PARAMETER RegistryExportPath
         Per-server `reg export` files or folders of .reg files, keyed by server name (or address):
         @{ EX01 = 'D:\exports\EX01'; EX02 = 'D:\exports\EX02\schannel.reg', 'D:\exports\EX02\net.reg' }.
-        With -Transport local the server is read from these files instead of a live registry.
+        With -Transport local the server is read from these files instead of a live registry. A key that names none
+        of the servers, or (with -Transport local) a server without a key, is an error before anything runs: it
+        would otherwise read this computer's registry.
 
     .PARAMETER ProtocolLogPath
         Per-server folders of copied SMTP protocol logs, keyed by server name (or address), read with the exports.
+        A key that names none of the servers is an error.
 
     .PARAMETER CollectorOption
         Collector options for every server, as in a fleet file's defaults.collector, e.g. @{ logDays = 3 } or
@@ -79,7 +101,14 @@ function Invoke-ExTlsInventory {
 
     .PARAMETER OutFile
         Also write the whole inventory (schemas/inventory.schema.json) to this file, for Get-ExTlsFinding,
-        New-ExTlsRunbook and `extls analyze`. Written when the run ends, all at once (atomically).
+        New-ExTlsRunbook and `extls analyze`. Written when the run ends, all at once (atomically), also when it ends
+        early; its folder must exist.
+
+    .PARAMETER WhatIf
+        Shows what each server would be given (transport, address, collector options; no secrets) and contacts nothing.
+
+    .PARAMETER Confirm
+        Asks before the servers are read.
 
     .PARAMETER EnableException
         Throw a terminating error for the first failed server instead of writing a non-terminating error.
@@ -115,12 +144,29 @@ function Invoke-ExTlsInventory {
         Runs a fleet file quietly and lists afterwards which servers failed and why.
 
     .EXAMPLE
+        PS C:\> $ErrorActionPreference = 'Stop'
+        PS C:\> Invoke-ExTlsInventory -FleetFile .\fleet.yaml -OutFile .\inventory.json
+
+        In a strict script the first failed server stops it, and .\inventory.json still holds every server read so far.
+
+    .EXAMPLE
+        PS C:\> Invoke-ExTlsInventory -FleetFile .\fleet.yaml -WhatIf
+
+        Shows, per server, the transport and the collector options it would be given; connects to nothing.
+
+    .EXAMPLE
+        PS C:\> Invoke-ExTlsInventory -CollectorOutputPath \\fs01\extls$ -OutFile .\inventory.json
+
+        Builds the inventory from the collector files a GPO startup script dropped on a share.
+
+    .EXAMPLE
         PS C:\> try { Get-ExchangeServer | Invoke-ExTlsInventory -EnableException } catch { Send-MailMessage -Subject "extls: $($_.TargetObject) failed" ... }
 
         In a scheduled task: stop at the first server that cannot be read.
 
     .INPUTS
-        System.String, or any object with a Fqdn, DNSHostName, Name or ComputerName property.
+        System.String, or any object with a Fqdn, DNSHostName, ComputerName, ServerName, Server, Name, PSComputerName
+        or Identity property.
 
     .OUTPUTS
         ExTls.InventoryRecord
@@ -131,18 +177,28 @@ function Invoke-ExTlsInventory {
     .LINK
         New-ExTlsRunbook
     #>
-    [CmdletBinding(DefaultParameterSetName = 'ComputerName')]
+    [CmdletBinding(DefaultParameterSetName = 'ComputerName', SupportsShouldProcess, ConfirmImpact = 'Low')]
     [OutputType('ExTls.InventoryRecord')]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName, ParameterSetName = 'ComputerName')]
-        [Alias('Fqdn', 'DNSHostName', 'Name', 'CN')]
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ParameterSetName = 'ComputerName')]
+        [Alias('CN')]
         [ValidateNotNullOrEmpty()]
-        [string[]] $ComputerName,
+        [object[]] $ComputerName,
 
         [Parameter(Mandatory, ParameterSetName = 'FleetFile')]
         [ValidateNotNullOrEmpty()]
         [string] $FleetFile,
 
+        [Parameter(Mandatory, ParameterSetName = 'CollectorOutput')]
+        [ValidateNotNullOrEmpty()]
+        [string] $CollectorOutputPath,
+
+        [Parameter(Mandatory, ParameterSetName = 'Exports')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ExportsPath,
+
+        [Parameter(ParameterSetName = 'ComputerName')]
+        [Parameter(ParameterSetName = 'FleetFile')]
         [System.Management.Automation.PSCredential]
         [System.Management.Automation.Credential()]
         $Credential = [System.Management.Automation.PSCredential]::Empty,
@@ -151,9 +207,13 @@ function Invoke-ExTlsInventory {
         [ValidateSet('winrm', 'ssh', 'local')]
         [string] $Transport,
 
+        [Parameter(ParameterSetName = 'ComputerName')]
+        [Parameter(ParameterSetName = 'FleetFile')]
         [ValidateRange(1, 1024)]
         [int] $ThrottleLimit,
 
+        [Parameter(ParameterSetName = 'ComputerName')]
+        [Parameter(ParameterSetName = 'FleetFile')]
         [ValidateRange(1, 86400)]
         [int] $TimeoutSeconds,
 
@@ -192,61 +252,119 @@ function Invoke-ExTlsInventory {
     )
 
     begin {
+        # The caller's $ErrorActionPreference (a script's 'Stop'), which a module function does not see by itself.
+        if (-not $PSBoundParameters.ContainsKey('ErrorAction')) {
+            $callerPreference = $PSCmdlet.SessionState.PSVariable.GetValue('ErrorActionPreference')
+            if ($null -ne $callerPreference) { $ErrorActionPreference = $callerPreference }
+        }
         $names = New-Object System.Collections.Generic.List[string]
+        $outPath = $null
+        if ($OutFile) {
+            try {
+                $outPath = Resolve-ExTlsOutFile -Path $OutFile -SessionState $PSCmdlet.SessionState
+            } catch [System.IO.DirectoryNotFoundException] {
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileFolderNotFound' -Category ObjectNotFound -TargetObject $OutFile -ExceptionType 'System.IO.DirectoryNotFoundException'))
+            } catch {
+                # -OutFile names a folder
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileIsFolder' -Category InvalidArgument -TargetObject $OutFile))
+            }
+        }
     }
 
     process {
-        if ($PSCmdlet.ParameterSetName -eq 'ComputerName') {
-            foreach ($c in $ComputerName) { if ($c) { $names.Add($c) } }
+        if ($PSCmdlet.ParameterSetName -ne 'ComputerName') { return }
+        foreach ($c in $ComputerName) {
+            try {
+                $name = Resolve-ExTlsComputerName -InputObject $c
+            } catch {
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.UnsupportedInput' -Category InvalidArgument -TargetObject $c -ExceptionType 'System.ArgumentException'))
+            }
+            if ($name) { $names.Add($name) }
         }
     }
 
     end {
         $pathOf = { param($p) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p) }
+        $workingDirectory = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
 
-        # -OutFile is written after the whole run: a folder that is not there must fail now, not after it.
-        if ($OutFile) {
-            $outCheck = & $pathOf $OutFile
-            $outFolder = Split-Path -Path $outCheck -Parent
-            if (Test-Path -LiteralPath $outCheck -PathType Container) {
-                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "OutFile '$OutFile' is a folder; give a file name." -ErrorId 'ExTls.OutFileIsFolder' -Category InvalidArgument -TargetObject $OutFile))
-            }
-            if (-not (Test-Path -LiteralPath $outFolder -PathType Container)) {
-                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "OutFile '$OutFile': the folder '$outFolder' does not exist." -ErrorId 'ExTls.OutFolderNotFound' -Category ObjectNotFound -TargetObject $OutFile -ExceptionType 'System.IO.DirectoryNotFoundException'))
-            }
-        }
-
-        # The fleet: data, serialised as JSON and written to the CLI's stdin.
-        $total = 0
-        if ($PSCmdlet.ParameterSetName -eq 'FleetFile') {
-            $fleetPath = & $pathOf $FleetFile
-            if (-not (Test-Path -LiteralPath $fleetPath -PathType Leaf)) {
-                $er = New-ExTlsErrorRecord -Message "Fleet file '$FleetFile' was not found." -ErrorId 'ExTls.FleetFileNotFound' -Category ObjectNotFound -TargetObject $FleetFile -ExceptionType 'System.IO.FileNotFoundException'
-                $PSCmdlet.ThrowTerminatingError($er)
-            }
-            $fleetText = [System.IO.File]::ReadAllText($fleetPath, [System.Text.Encoding]::UTF8)
-            $workingDirectory = Split-Path -Path $fleetPath -Parent
-            $source = $fleetPath
-        } else {
-            if ($names.Count -eq 0) { return }
-            $fleetArgs = @{
-                ComputerName  = $names.ToArray()
-                ResolvePath   = $pathOf
-                UseCredential = $true
-            }
-            foreach ($p in 'Transport', 'RegistryExportPath', 'ProtocolLogPath', 'CollectorOption', 'Port', 'Authentication', 'SshUserName', 'SshKeyFilePath', 'UseSSL') {
-                if ($PSBoundParameters.ContainsKey($p)) { $fleetArgs[$p] = $PSBoundParameters[$p] }
-            }
-            $fleet = New-ExTlsFleet @fleetArgs
-            $total = @($fleet.servers).Count
-            $fleetText = ConvertTo-Json -InputObject $fleet -Depth 12 -Compress
-            $workingDirectory = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
-            $source = 'Invoke-ExTlsInventory'
-        }
-
-        # Only fixed flags and validated integers go on the command line.
+        # What the CLI reads: a fleet (data, JSON or the fleet file's text, written to its stdin) or a folder.
         $arguments = New-Object System.Collections.Generic.List[string]
-        foreach ($a in 'inventory', '--fleet', '-', '--format', 'ndjson', '--quiet') { $arguments.Add($a) }
+        $arguments.Add('inventory')
+        $total = 0
+        $fleetText = ''
+        switch ($PSCmdlet.ParameterSetName) {
+            'FleetFile' {
+                $fleetPath = & $pathOf $FleetFile
+                if (-not (Test-Path -LiteralPath $fleetPath -PathType Leaf)) {
+                    $er = New-ExTlsErrorRecord -Message "Fleet file '$FleetFile' was not found." -ErrorId 'ExTls.FleetFileNotFound' -Category ObjectNotFound -TargetObject $FleetFile -ExceptionType 'System.IO.FileNotFoundException'
+                    $PSCmdlet.ThrowTerminatingError($er)
+                }
+                $fleetText = [System.IO.File]::ReadAllText($fleetPath, [System.Text.Encoding]::UTF8)
+                $workingDirectory = Split-Path -Path $fleetPath -Parent
+                $source = $fleetPath
+                foreach ($a in '--fleet', '-') { $arguments.Add($a) }
+            }
+            'ComputerName' {
+                if ($names.Count -eq 0) { return }
+                $fleetArgs = @{
+                    ComputerName  = $names.ToArray()
+                    ResolvePath   = $pathOf
+                    UseCredential = $true
+                }
+                foreach ($p in 'Transport', 'RegistryExportPath', 'ProtocolLogPath', 'CollectorOption', 'Port', 'Authentication', 'SshUserName', 'SshKeyFilePath', 'UseSSL') {
+                    if ($PSBoundParameters.ContainsKey($p)) { $fleetArgs[$p] = $PSBoundParameters[$p] }
+                }
+                try {
+                    $fleet = New-ExTlsFleet @fleetArgs
+                } catch {
+                    $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.InvalidArgument' -Category InvalidArgument -TargetObject $names.ToArray() -ExceptionType 'System.ArgumentException'))
+                }
+                $total = @($fleet.servers).Count
+                $fleetText = ConvertTo-Json -InputObject $fleet -Depth 12 -Compress
+                $source = 'Invoke-ExTlsInventory'
+                foreach ($a in '--fleet', '-') { $arguments.Add($a) }
+            }
+            default {
+                $folderParam = if ($PSCmdlet.ParameterSetName -eq 'Exports') { $ExportsPath } else { $CollectorOutputPath }
+                $folder = & $pathOf $folderParam
+                if (-not (Test-Path -LiteralPath $folder -PathType Container)) {
+                    $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "The folder '$folderParam' was not found." -ErrorId 'ExTls.FolderNotFound' -Category ObjectNotFound -TargetObject $folderParam -ExceptionType 'System.IO.DirectoryNotFoundException'))
+                }
+                $source = $folder
+                $flag = if ($PSCmdlet.ParameterSetName -eq 'Exports') { '--exports' } else { '--from' }
+                # one argv element: --name=value can never be read as another option
+                $arguments.Add("$flag=$folder")
+            }
+        }
+
+        try {
+            $cli = Resolve-ExTlsCli
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.CliNotFound' -Category ObjectNotFound -TargetObject 'extls' -ExceptionType 'System.IO.FileNotFoundException'))
+        }
+
+        if ($WhatIfPreference -and $arguments.Contains('--fleet')) {
+            # -WhatIf: `extls inventory --plan` says what each server would be given; nothing is contacted.
+            $planArgs = @($arguments.ToArray()) + @('--plan')
+            $plan = Invoke-ExTlsCliCommand -Argument $planArgs -InputText $fleetText -Cli $cli -WorkingDirectory $workingDirectory
+            if ($plan.ExitCode -ne 0) {
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message (Get-ExTlsCliMessage -Command 'inventory' -Result $plan) -ErrorId 'ExTls.CliFailed' -Category InvalidArgument -TargetObject $source))
+            }
+            foreach ($entry in @($plan.StdOut | ConvertFrom-Json)) {
+                $p = $entry.plan
+                $what = @("Read over $(Get-ExTlsProperty $p 'transport')")
+                foreach ($key in 'ComputerName', 'HostName', 'Port', 'UseSSL', 'Authentication', 'UserName', 'KeyFilePath') {
+                    $v = Get-ExTlsProperty $p $key
+                    if ($null -ne $v -and "$v" -ne '') { $what += "$key $v" }
+                }
+                [void]$PSCmdlet.ShouldProcess([string]$entry.server, ($what -join ', '))
+            }
+            return
+        }
+        if (-not $PSCmdlet.ShouldProcess($source, 'Read the TLS settings of the servers')) { return }
+
+        # Only fixed flags and validated integers go on the command line; the credential and the fleet go on stdin.
+        foreach ($a in '--format', 'ndjson', '--quiet') { $arguments.Add($a) }
         $inputText = ''
         if ($Credential -and $Credential -ne [System.Management.Automation.PSCredential]::Empty) {
             $arguments.Add('--credential-stdin')
@@ -261,19 +379,22 @@ function Invoke-ExTlsInventory {
         if ($TimeoutSeconds -gt 0) { $arguments.Add('--timeout'); $arguments.Add([string]$TimeoutSeconds) }
         $inputText += $fleetText
 
-        try {
-            $cli = Resolve-ExTlsCli
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.CliNotFound' -Category ObjectNotFound -TargetObject 'extls' -ExceptionType 'System.IO.FileNotFoundException'))
-        }
         $psi = New-ExTlsProcessStartInfo -Argument $arguments.ToArray() -WorkingDirectory $workingDirectory -Cli $cli
         Write-Verbose ("Running: node {0} {1}" -f $cli.Script, ($arguments -join ' '))
 
+        $activity = 'extls inventory'
+        if ($total -gt 0) {
+            Write-Progress -Activity $activity -Status "0 of $total servers" -PercentComplete 0
+        } else {
+            Write-Progress -Activity $activity -Status 'starting'
+        }
+
         $lines = New-Object System.Collections.Generic.List[string]
         $count = 0
-        $failedCount = 0
+        $okCount = 0
         $run = $null
         $finished = $false
+        $result = $null
         try {
             $run = Start-ExTlsCli -StartInfo $psi -InputText $inputText
             $inputText = $null
@@ -285,9 +406,10 @@ function Invoke-ExTlsInventory {
                     Write-Warning "extls printed a line that is not an inventory record; ignored: $($_.Exception.Message)"
                     continue
                 }
-                if ($OutFile) { $lines.Add($line) }
+                $lines.Add($line)
                 $count++
-                $activity = 'extls inventory'
+                if ($item.Status -eq 'Ok') { $okCount++ }
+                Write-Verbose ("{0}: {1}{2} ({3:N1} s)" -f $item.Server, $item.Status, $(if ($item.Category) { " ($($item.Category)): $($item.Message)" } else { '' }), ([double]$item.DurationMs / 1000))
                 if ($total -gt 0) {
                     Write-Progress -Activity $activity -Status "$count of $total servers ($($item.Server) $($item.Status))" -PercentComplete ([Math]::Min(100, [int](100 * $count / $total)))
                 } else {
@@ -296,7 +418,6 @@ function Invoke-ExTlsInventory {
 
                 $item
                 if ($item.Status -ne 'Ok') {
-                    $failedCount++
                     $category = [string]$item.Category
                     $er = New-ExTlsErrorRecord -Message ("{0}: {1}: {2}" -f $item.Server, $category, $item.Message) `
                         -ErrorId "ExTls.ServerFailed,$category" -Category (Get-ExTlsFailureErrorCategory -Category $category) -TargetObject $item.Server
@@ -308,19 +429,22 @@ function Invoke-ExTlsInventory {
             $finished = $true
         } finally {
             if (-not $finished) { Stop-ExTlsCli -Run $run }
+            # Whatever was collected is kept, also when the run stops early (-ErrorAction Stop, -EnableException,
+            # Select-Object -First, Ctrl+C). No stream writes here: the pipeline may be stopping.
+            if ($outPath -and ($finished -or $lines.Count -gt 0)) {
+                $fileSource = $source
+                if (-not $finished) { $fileSource = "$source (stopped early after $($lines.Count) servers)" }
+                Write-ExTlsInventoryFile -Path $outPath -RecordJson $lines.ToArray() -OkCount $okCount -Source $fileSource -Cli $cli
+            }
         }
-        Write-Progress -Activity 'extls inventory' -Completed
+        Write-Progress -Activity $activity -Completed
 
         foreach ($l in @(([string]$result.StdErr) -split '\r?\n' | Where-Object { $_.Trim() })) { Write-Verbose "extls: $l" }
         if ($result.ExitCode -ne 0 -and $result.ExitCode -ne 2) {
             $message = Get-ExTlsCliMessage -Command 'inventory' -Result $result
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $message -ErrorId 'ExTls.CliFailed' -Category InvalidArgument -TargetObject $source))
         }
-        Write-Verbose "extls inventory: $count servers, $($count - $failedCount) ok, $failedCount failed"
-
-        if ($OutFile) {
-            $outPath = & $pathOf $OutFile
-            Write-ExTlsInventoryFile -Path $outPath -RecordJson $lines.ToArray() -Source $source -Cli $cli
-        }
+        Write-Verbose "extls inventory: $count servers, $okCount ok, $($count - $okCount) failed"
+        if ($outPath) { Write-Verbose "Wrote $outPath ($count servers)" }
     }
 }

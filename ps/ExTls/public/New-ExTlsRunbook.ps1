@@ -13,7 +13,8 @@ function New-ExTlsRunbook {
         inventory (a file's content, or the piped records) is handed to extls on its standard input: no temporary
         files. Servers that could not be collected get no runbook; they are listed in report.html and as a warning.
 
-        Returns the files written (FileInfo objects typed ExTls.RunbookFile, with the Server they belong to).
+        Returns the files written (FileInfo objects typed ExTls.RunbookFile, with the Server they belong to), as
+        `extls runbooks --format json` lists them: files of an earlier run in the same folder are never returned.
 
     .PARAMETER InventoryPath
         An inventory.json file (Invoke-ExTlsInventory -OutFile, or `extls inventory --out`).
@@ -27,6 +28,14 @@ function New-ExTlsRunbook {
     .PARAMETER Policy
         Policies the runbooks are written for: tls12-ready (phase 1, the default), legacy-off (phase 2) or a policy
         JSON file. Several may be given.
+
+    .PARAMETER ProbePath
+        Results of Test-ExTlsSmtpTls -OutFile (or `extls probe --format json`): each runbook quotes its server's last
+        STARTTLS probe in the pre- and post-checks, and the report gets a probe column.
+
+    .PARAMETER FindingsPath
+        A findings document (`extls analyze --out`) to render instead of analysing the inventory again; its policies
+        are used (do not give -Policy with it).
 
     .PARAMETER TemplatePath
         A folder of your own Handlebars templates; each replaces the built-in template of the same file name
@@ -59,6 +68,12 @@ function New-ExTlsRunbook {
         PS C:\> New-ExTlsRunbook -InventoryPath .\inventory.json -OutputPath .\phase2 -Policy legacy-off -TemplatePath .\cab-templates -WaveSize 4
 
         Phase 2 runbooks (TLS 1.0/1.1 off) in your own change-advisory-board format, at most four servers per wave.
+
+    .EXAMPLE
+        PS C:\> Test-ExTlsSmtpTls -FleetFile .\fleet.yaml -OutFile .\probes.json | Out-Null
+        PS C:\> New-ExTlsRunbook -InventoryPath .\inventory.json -ProbePath .\probes.json -OutputPath .\runbooks
+
+        Runbooks whose pre- and post-checks quote each server's last STARTTLS probe.
 
     .EXAMPLE
         PS C:\> $files = New-ExTlsRunbook -InventoryPath .\inventory.json -OutputPath .\runbooks
@@ -94,6 +109,12 @@ function New-ExTlsRunbook {
 
         [ValidateNotNullOrEmpty()]
         [string[]] $Policy,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $ProbePath,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $FindingsPath,
 
         [ValidateNotNullOrEmpty()]
         [string] $TemplatePath,
@@ -156,24 +177,37 @@ function New-ExTlsRunbook {
         }
         if ($TemplatePath) { $arguments.Add('--templates=' + (& $pathOf $TemplatePath)) }
         if ($WaveSize -gt 0) { $arguments.Add('--wave-size=' + $WaveSize) }
-        $arguments.Add('--')
-        $arguments.Add('-')
-        $started = [DateTime]::UtcNow.AddSeconds(-2)
+        foreach ($pair in @(@('--probes', $ProbePath), @('--findings', $FindingsPath))) {
+            if ($pair[1]) { $arguments.Add($pair[0] + '=' + (& $pathOf $pair[1])) }
+        }
+        # What was written comes back as JSON on stdout: no stderr prose or file times to read.
+        foreach ($a in '--format=json', '--quiet', '--', '-') { $arguments.Add($a) }
         $result = Invoke-ExTlsCliCommand -Argument $arguments.ToArray() -InputText $inventoryText -Cli $cli `
             -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
-        if ($result.ExitCode -ne 0 -and $result.ExitCode -ne 2) {
+        $written = $null
+        if ($result.ExitCode -eq 0 -or $result.ExitCode -eq 2) {
+            try { $written = $result.StdOut | ConvertFrom-Json } catch { $written = $null }
+        }
+        if ($null -eq $written -or $null -eq $written.PSObject.Properties['files']) {
             $message = Get-ExTlsCliMessage -Command 'runbooks' -Result $result
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $message -ErrorId 'ExTls.CliFailed' -Category InvalidResult -TargetObject $outFolder))
         }
-        # Servers that were not collected (exit 0) or not valid (exit 2) get no runbook; the CLI names them on stderr.
-        foreach ($l in @(([string]$result.StdErr) -split '\r?\n' | Where-Object { $_ -match 'not collected|invalid|skipped' })) { Write-Warning ($l -replace '^runbooks: ', '') }
+        foreach ($name in @(Get-ExTlsProperty $written 'notCollected' @())) {
+            Write-Warning "$name was not collected: no runbook; it is listed in report.html and rollout.md."
+        }
+        foreach ($bad in @(Get-ExTlsProperty $written 'skipped' @())) {
+            Write-Warning ("{0} was skipped, not a valid inventory record: {1}" -f $bad.server, (@($bad.messages) -join '; '))
+        }
 
-        $root = (Get-Item -LiteralPath $outFolder).FullName.TrimEnd([char[]]@('\', '/'))
-        foreach ($file in @(Get-ChildItem -LiteralPath $outFolder -Recurse -File | Where-Object { $_.LastWriteTimeUtc -ge $started } | Sort-Object FullName)) {
-            $relative = $file.FullName.Substring($root.Length).TrimStart([char[]]@('\', '/'))
+        $serverOf = @{}
+        foreach ($r in @(Get-ExTlsProperty $written 'runbooks' @())) { $serverOf[[string]$r.folder] = [string]$r.server }
+        foreach ($relative in @(Get-ExTlsProperty $written 'files' @())) {
+            $full = Join-Path -Path $outFolder -ChildPath $relative
+            if (-not (Test-Path -LiteralPath $full -PathType Leaf)) { continue }
+            $file = Get-Item -LiteralPath $full
             $server = $null
-            $parts = $relative -split '[\\/]'
-            if ($parts.Count -gt 1) { $server = $parts[0] }
+            $parts = ([string]$relative) -split '/'
+            if ($parts.Count -gt 1 -and $serverOf.ContainsKey($parts[0])) { $server = $serverOf[$parts[0]] }
             $file.PSObject.TypeNames.Insert(0, 'ExTls.RunbookFile')
             Add-Member -InputObject $file -MemberType NoteProperty -Name Server -Value $server -Force
             $file

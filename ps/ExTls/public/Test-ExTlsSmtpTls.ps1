@@ -7,8 +7,15 @@ function Test-ExTlsSmtpTls {
         Runs `extls probe`: per endpoint one SMTP dialogue to read the banner and EHLO, then one STARTTLS handshake
         per TLS version, plus the certificate and whether mail without TLS is refused. Returns one
         ExTls.SmtpTlsResult per endpoint: Endpoint, Server, Status, StartTls, Tls10, Tls11, Tls12, Tls13 (accepted,
-        refused, error or not-tested), AcceptedVersions, LegacyAccepted, Tls12Accepted, CertificateSubject,
-        CertificateDaysToExpiry, Category, Message and Result (the whole result, schemas/probe-result.schema.json).
+        refused, error or not-tested), AcceptedVersions, LegacyAccepted, Tls12Accepted, PlaintextMail,
+        CertificateSubject, CertificateCN, CertificateChain, CertificateDaysToExpiry, CertificateNotAfter ([datetime]),
+        Category, Message and ProbedAt ([datetime]); the whole result (schemas/probe-result.schema.json) is in
+        $_.Raw.Result. Each endpoint is written to the pipeline as soon as it is done. An endpoint
+        that could not be reached has $null in StartTls, the TLS columns, LegacyAccepted and Tls12Accepted: nothing is
+        known about them. AcceptedVersions is one text ("TLSv1.2, TLSv1.3"), so Export-Csv stays readable.
+
+        -OutFile keeps the results as `extls probe --format json --out` writes them, for New-ExTlsRunbook -ProbePath;
+        it is written also when the run stops early, and its folder must exist before anything runs.
 
         Probing is read-only: no mail is sent (the MAIL FROM test is reset before any recipient).
 
@@ -17,9 +24,17 @@ function Test-ExTlsSmtpTls {
         its result object; -EnableException throws instead.
 
     .PARAMETER ComputerName
-        Host names, IP addresses or host:port endpoints ([IPv6]:port for IPv6). Takes objects with a Fqdn,
-        DNSHostName, Name or ComputerName property from the pipeline, so Get-ExchangeServer output pipes in;
-        a DNS name is labelled with its first label (EX01) in Server to join the inventory.
+        Host names, IP addresses or host:port endpoints ([IPv6]:port for IPv6). Takes objects with one of the
+        properties Fqdn, DNSHostName, ComputerName, ServerName, Server, Name, PSComputerName or Identity from the
+        pipeline (the first that holds a name), so Get-ExchangeServer output pipes in; any other object is refused.
+        A DNS name is labelled with its first label (EX01) in Server to join the inventory.
+
+    .PARAMETER FleetFile
+        Also probe every server of this fleet file (its address, else its name), labelled with the fleet's names.
+
+    .PARAMETER OutFile
+        Also write all results as JSON (`extls probe --format json`) to this file, for New-ExTlsRunbook -ProbePath
+        and `extls runbooks --probes`. Its folder must exist.
 
     .PARAMETER Port
         SMTP port for endpoints given without one (default 25).
@@ -40,8 +55,7 @@ function Test-ExTlsSmtpTls {
         Also make the handshake as Exchange Online makes it (extls probe --as exchange-online): TLS 1.2 offering
         exactly the cipher suites Microsoft 365 accepts, in its order. Adds ExchangeOnline (yes, no or unknown),
         ExchangeOnlineSuite (the suite chosen), ExchangeOnlineReason (why not), ServerSuites (on no: the suites the
-        server takes instead), CertificateThumbprint (SHA-1, as Get-ExchangeCertificate shows it) and
-        CertificateProblems (the certificate as Exchange Online judges it: name, chain, expiry, key size, hash).
+        server takes instead) and CertificateProblems (the certificate as Exchange Online judges it: name, chain, expiry, key size, hash).
 
     .PARAMETER ExpectedName
         With -AsExchangeOnline: the FQDN Exchange Online's connector expects on the certificate (its smart host or
@@ -74,12 +88,19 @@ function Test-ExTlsSmtpTls {
 
     .EXAMPLE
         PS C:\> Test-ExTlsSmtpTls -ComputerName (Get-ExchangeServer).Fqdn | Where-Object LegacyAccepted |
-        >>     ForEach-Object { "$($_.Server) still accepts $($_.AcceptedVersions -join ', ')" }
+        >>     ForEach-Object { "$($_.Server) still accepts $($_.AcceptedVersions)" }
 
         After phase 2: which servers still accept TLS 1.0 or 1.1 from outside.
 
+    .EXAMPLE
+        PS C:\> Test-ExTlsSmtpTls -FleetFile .\fleet.yaml -OutFile .\probes.json | Where-Object Tls12 -ne 'accepted'
+        PS C:\> New-ExTlsRunbook -InventoryPath .\inventory.json -ProbePath .\probes.json -OutputPath .\runbooks
+
+        Probes every server of the fleet, keeps the results, and quotes them in each runbook's pre- and post-checks.
+
     .INPUTS
-        System.String, or any object with a Fqdn, DNSHostName, Name or ComputerName property.
+        System.String, or any object with a Fqdn, DNSHostName, ComputerName, ServerName, Server, Name, PSComputerName
+        or Identity property.
 
     .OUTPUTS
         ExTls.SmtpTlsResult
@@ -87,13 +108,18 @@ function Test-ExTlsSmtpTls {
     .LINK
         Invoke-ExTlsInventory
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'ComputerName')]
     [OutputType('ExTls.SmtpTlsResult')]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('Endpoint', 'Fqdn', 'DNSHostName', 'Name', 'CN')]
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ParameterSetName = 'ComputerName')]
+        [Parameter(Position = 0, ValueFromPipeline, ParameterSetName = 'FleetFile')]
+        [Alias('Endpoint', 'CN')]
         [ValidateNotNullOrEmpty()]
-        [string[]] $ComputerName,
+        [object[]] $ComputerName,
+
+        [Parameter(Mandatory, ParameterSetName = 'FleetFile')]
+        [ValidateNotNullOrEmpty()]
+        [string] $FleetFile,
 
         [ValidateRange(1, 65535)]
         [int] $Port = 25,
@@ -110,6 +136,9 @@ function Test-ExTlsSmtpTls {
         [ValidateNotNullOrEmpty()]
         [string[]] $CertificateAuthorityPath,
 
+        [ValidateNotNullOrEmpty()]
+        [string] $OutFile,
+
         [switch] $AsExchangeOnline,
 
         [ValidatePattern('^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$')]
@@ -119,19 +148,36 @@ function Test-ExTlsSmtpTls {
     )
 
     begin {
+        # The caller's $ErrorActionPreference (a script's 'Stop'), which a module function does not see by itself.
+        if (-not $PSBoundParameters.ContainsKey('ErrorAction')) {
+            $callerPreference = $PSCmdlet.SessionState.PSVariable.GetValue('ErrorActionPreference')
+            if ($null -ne $callerPreference) { $ErrorActionPreference = $callerPreference }
+        }
         $endpoints = New-Object System.Collections.Generic.List[string]
         $seen = New-Object 'System.Collections.Generic.HashSet[string]' ([StringComparer]::OrdinalIgnoreCase)
+        $outPath = $null
+        if ($OutFile) {
+            try {
+                $outPath = Resolve-ExTlsOutFile -Path $OutFile -SessionState $PSCmdlet.SessionState
+            } catch {
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileFolderNotFound' -Category ObjectNotFound -TargetObject $OutFile -ExceptionType 'System.IO.DirectoryNotFoundException'))
+            }
+        }
     }
 
     process {
         foreach ($c in $ComputerName) {
-            $value = ([string]$c).Trim()
+            try {
+                $value = Resolve-ExTlsComputerName -InputObject $c
+            } catch {
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.UnsupportedInput' -Category InvalidArgument -TargetObject $c -ExceptionType 'System.ArgumentException'))
+            }
             if ($value -and $seen.Add($value)) { $endpoints.Add($value) }
         }
     }
 
     end {
-        if ($endpoints.Count -eq 0) { return }
+        if ($endpoints.Count -eq 0 -and -not $FleetFile) { return }
         $pathOf = { param($p) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p) }
 
         # Server labels as in a fleet: the first label of a DNS name; keyed by the host as extls reports it.
@@ -147,18 +193,30 @@ function Test-ExTlsSmtpTls {
         }
 
         $arguments = New-Object System.Collections.Generic.List[string]
-        foreach ($a in 'probe', '--format', 'ndjson') { $arguments.Add($a) }
+        foreach ($a in 'probe', '--format', 'ndjson', '--quiet') { $arguments.Add($a) }
         $arguments.Add('--port=' + $Port)
-        if ($TimeoutSeconds -gt 0) { $arguments.Add('--timeout=' + $TimeoutSeconds) }
+        if ($TimeoutSeconds -gt 0) { $arguments.Add('--step-timeout=' + $TimeoutSeconds) }
         if ($ThrottleLimit -gt 0) { $arguments.Add('--concurrency=' + $ThrottleLimit) }
         if ($EhloName) { $arguments.Add('--ehlo-name=' + $EhloName) }
         foreach ($ca in $CertificateAuthorityPath) { $arguments.Add('--ca=' + (& $pathOf $ca)) }
+        $total = $endpoints.Count
+        if ($FleetFile) {
+            $fleetPath = & $pathOf $FleetFile
+            if (-not (Test-Path -LiteralPath $fleetPath -PathType Leaf)) {
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "Fleet file '$FleetFile' was not found." -ErrorId 'ExTls.FleetFileNotFound' -Category ObjectNotFound -TargetObject $FleetFile -ExceptionType 'System.IO.FileNotFoundException'))
+            }
+            $arguments.Add('--fleet=' + $fleetPath)
+            $total = 0
+        }
         if ($ExpectedName -and -not $AsExchangeOnline) {
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message '-ExpectedName needs -AsExchangeOnline' -ErrorId 'ExTls.ExpectedNameWithoutAsExchangeOnline' -Category InvalidArgument -TargetObject $ExpectedName))
         }
         if ($AsExchangeOnline) {
             $arguments.Add('--as=exchange-online')
             if ($ExpectedName) { $arguments.Add('--expect-name=' + $ExpectedName) }
+        } else {
+            # extls probe --fleet handshakes as Exchange Online by default; without the switch the columns are not asked for
+            $arguments.Add('--as=none')
         }
         # Endpoints are positional: after "--" nothing can be taken for an option.
         $arguments.Add('--')
@@ -169,68 +227,51 @@ function Test-ExTlsSmtpTls {
         } catch {
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.CliNotFound' -Category ObjectNotFound -TargetObject 'extls' -ExceptionType 'System.IO.FileNotFoundException'))
         }
-        $result = Invoke-ExTlsCliCommand -Argument $arguments.ToArray() -Cli $cli -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
+        $psi = New-ExTlsProcessStartInfo -Argument $arguments.ToArray() -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath -Cli $cli
+        Write-Verbose ("Running: node {0} {1}" -f $cli.Script, ($arguments -join ' '))
+        $activity = 'extls probe'
+        if ($total -gt 0) { Write-Progress -Activity $activity -Status "0 of $total endpoints" -PercentComplete 0 }
+        else { Write-Progress -Activity $activity -Status 'starting' }
+
+        $lines = New-Object System.Collections.Generic.List[string]
+        $run = $null
+        $finished = $false
+        $result = $null
+        try {
+            $run = Start-ExTlsCli -StartInfo $psi -InputText ''
+            while ($null -ne ($line = Read-ExTlsCliLine -Run $run)) {
+                if (-not $line.Trim()) { continue }
+                $r = $line | ConvertFrom-Json
+                $lines.Add($line)
+                $item = ConvertTo-ExTlsSmtpTlsResult -Result $r -LabelOf $labelOf -AsExchangeOnline:$AsExchangeOnline
+                $done = $lines.Count
+                if ($total -gt 0) { Write-Progress -Activity $activity -Status "$done of $total endpoints ($($item.Endpoint) $($item.Status))" -PercentComplete ([Math]::Min(100, [int](100 * $done / $total))) }
+                else { Write-Progress -Activity $activity -Status "$done endpoints ($($item.Endpoint) $($item.Status))" }
+                Write-Verbose ("{0}: {1}" -f $item.Endpoint, $(if ($item.Status -eq 'Ok') { "STARTTLS $(if ($item.StartTls) { 'offered' } else { 'not offered' }), accepts $(@($item.AcceptedVersions) -join ', ')" } else { "$($item.Category): $($item.Message)" }))
+                $item
+                if ($item.Status -ne 'Ok') {
+                    $category = $item.Category
+                    $er = New-ExTlsErrorRecord -Message ("{0}: {1} at {2}: {3}" -f $item.Endpoint, $category, (Get-ExTlsProperty $r 'failure', 'step'), $item.Message) `
+                        -ErrorId "ExTls.EndpointFailed,$category" -Category (Get-ExTlsFailureErrorCategory -Category $category) -TargetObject $item.Endpoint
+                    if ($EnableException) { $PSCmdlet.ThrowTerminatingError($er) }
+                    $PSCmdlet.WriteError($er)
+                }
+            }
+            $result = Complete-ExTlsCli -Run $run
+            $finished = $true
+        } finally {
+            if (-not $finished) { Stop-ExTlsCli -Run $run }
+            # The results so far are kept, also when the pipeline stops early; no stream writes here.
+            if ($outPath -and $lines.Count -gt 0) {
+                $text = "[`n" + (($lines.ToArray() | ForEach-Object { $_.Trim() }) -join ",`n") + "`n]`n"
+                Write-ExTlsFileAtomic -Path $outPath -Text $text
+            }
+        }
+        Write-Progress -Activity $activity -Completed
+        foreach ($l in @(([string]$result.StdErr) -split '\r?\n' | Where-Object { $_.Trim() })) { Write-Verbose "extls: $l" }
         if ($result.ExitCode -ne 0 -and $result.ExitCode -ne 2) {
             $message = Get-ExTlsCliMessage -Command 'probe' -Result $result
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $message -ErrorId 'ExTls.CliFailed' -Category InvalidArgument -TargetObject ($endpoints -join ', ')))
-        }
-
-        foreach ($line in @($result.StdOut -split '\r?\n' | Where-Object { $_.Trim() })) {
-            $r = $line | ConvertFrom-Json
-            $outcome = @{}
-            foreach ($v in @(Get-ExTlsProperty $r 'versions' @())) { $outcome[[string]$v.version] = [string]$v.outcome }
-            $hostName = [string](Get-ExTlsProperty $r 'host')
-            $server = Get-ExTlsProperty $r 'server'
-            if (-not $server -and $labelOf.ContainsKey($hostName)) { $server = $labelOf[$hostName] }
-            $status = [string](Get-ExTlsProperty $r 'status')
-            $displayStatus = $status
-            if ($status -eq 'ok') { $displayStatus = 'Ok' } elseif ($status -eq 'failed') { $displayStatus = 'Failed' }
-            $category = Get-ExTlsProperty $r 'failure', 'category'
-            $message = Get-ExTlsProperty $r 'failure', 'message'
-            if (-not $message) { $message = Get-ExTlsProperty $r 'starttls', 'refusal', 'text' }
-
-            $item = [pscustomobject]@{
-                PSTypeName              = 'ExTls.SmtpTlsResult'
-                Endpoint                = [string](Get-ExTlsProperty $r 'endpoint')
-                Server                  = $server
-                Status                  = $displayStatus
-                StartTls                = [bool](Get-ExTlsProperty $r 'starttls', 'offered' $false)
-                Tls10                   = $outcome['TLSv1']
-                Tls11                   = $outcome['TLSv1.1']
-                Tls12                   = $outcome['TLSv1.2']
-                Tls13                   = $outcome['TLSv1.3']
-                AcceptedVersions        = @(Get-ExTlsProperty $r 'summary', 'acceptedVersions' @())
-                LegacyAccepted          = [bool](Get-ExTlsProperty $r 'summary', 'legacyAccepted' $false)
-                Tls12Accepted           = [bool](Get-ExTlsProperty $r 'summary', 'tls12Accepted' $false)
-                CertificateSubject      = Get-ExTlsProperty $r 'certificate', 'subject'
-                CertificateDaysToExpiry = Get-ExTlsProperty $r 'certificate', 'daysToExpiry'
-                Category                = $category
-                Message                 = $message
-                Address                 = Get-ExTlsProperty $r 'address'
-                Result                  = $r
-            }
-            if ($AsExchangeOnline) {
-                $canDeliver = Get-ExTlsProperty $r 'exchangeOnline', 'canDeliver'
-                $verdict = 'unknown'
-                if ($canDeliver -eq $true) { $verdict = 'yes' } elseif ($canDeliver -eq $false) { $verdict = 'no' }
-                $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls12', 'cipher', 'standardName'
-                if (-not $chosen) { $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls13', 'cipher', 'standardName' }
-                $item | Add-Member -NotePropertyMembers ([ordered]@{
-                    ExchangeOnline        = $verdict
-                    ExchangeOnlineSuite   = $chosen
-                    ExchangeOnlineReason  = Get-ExTlsProperty $r 'exchangeOnline', 'reason'
-                    ServerSuites          = @(Get-ExTlsProperty $r 'exchangeOnline', 'serverSuites', 'suites' @())
-                    CertificateThumbprint = Get-ExTlsProperty $r 'certificate', 'thumbprint'
-                    CertificateProblems   = @(Get-ExTlsProperty $r 'exchangeOnline', 'certificate', 'reasons' @())
-                })
-            }
-            $item
-            if ($status -ne 'ok') {
-                $er = New-ExTlsErrorRecord -Message ("{0}: {1} at {2}: {3}" -f $item.Endpoint, $category, (Get-ExTlsProperty $r 'failure', 'step'), $message) `
-                    -ErrorId "ExTls.EndpointFailed,$category" -Category (Get-ExTlsFailureErrorCategory -Category $category) -TargetObject $item.Endpoint
-                if ($EnableException) { $PSCmdlet.ThrowTerminatingError($er) }
-                $PSCmdlet.WriteError($er)
-            }
         }
     }
 }

@@ -21,26 +21,44 @@ if (process.env.EXTLS_FAKE_EXIT) {
   let fleetText = stdin;
   if (argv.includes('--credential-stdin')) fleetText = stdin.slice(stdin.indexOf('\n') + 1);
   const fleet = JSON.parse(fleetText);
-  for (const s of fleet.servers) {
-    const record = {
-      schemaVersion: 1, server: s.name, address: s.address ?? s.name,
-      transport: s.transport ?? fleet.defaults?.transport ?? 'winrm',
-      groups: { dag: s.dag ?? null, site: s.site ?? null, role: s.role ?? null },
-      status: 'ok', failure: null, startedAt: new Date().toISOString(), durationMs: 1, data: null,
-    };
-    process.stdout.write(JSON.stringify(record) + '\n');
+  if (argv.includes('--plan')) {
+    // what `--plan` prints: per server the transport parameters, no secrets
+    const plans = fleet.servers.map((s) => ({ server: s.name, plan: { transport: s.transport ?? fleet.defaults?.transport ?? 'winrm', ComputerName: s.address ?? s.name } }));
+    process.stdout.write(JSON.stringify(plans, null, 2) + '\n');
+  } else {
+    // a server whose name starts with FAIL is unreachable
+    let failed = 0;
+    for (const s of fleet.servers) {
+      const bad = /^FAIL/i.test(s.name);
+      if (bad) failed++;
+      const record = {
+        schemaVersion: 1, server: s.name, address: s.address ?? s.name,
+        transport: s.transport ?? fleet.defaults?.transport ?? 'winrm',
+        groups: { dag: s.dag ?? null, site: s.site ?? null, role: s.role ?? null },
+        status: bad ? 'failed' : 'ok', failure: bad ? { category: 'unreachable', message: `cannot connect to ${s.name}` } : null,
+        startedAt: new Date().toISOString(), durationMs: 1, data: null,
+      };
+      process.stdout.write(JSON.stringify(record) + '\n');
+    }
+    process.exitCode = failed ? 2 : 0;
   }
-  process.exitCode = 0;
 } else if (command === 'runbooks') {
   const out = argv.find((a) => a.startsWith('--out=')).slice('--out='.length);
   const source = argv[argv.length - 1];
   const inventory = JSON.parse(source === '-' ? stdin : readFileSync(source, 'utf8'));
+  const files = [];
   for (const s of inventory.servers) {
     mkdirSync(join(out, s.server), { recursive: true });
     writeFileSync(join(out, s.server, 'runbook.md'), `# ${s.server}\n`);
+    files.push(`${s.server}/runbook.md`);
   }
   writeFileSync(join(out, 'report.html'), '<!doctype html><title>extls</title>\n');
+  files.push('report.html');
   process.stderr.write(`runbooks: ${inventory.servers.length} servers -> ${out}\n`);
+  if (argv.includes('--format=json')) {
+    const runbooks = inventory.servers.map((s) => ({ server: s.server, folder: s.server, blocked: false }));
+    process.stdout.write(JSON.stringify({ outDir: out, servers: runbooks.length, runbooks, files, waves: 1, notCollected: [], skipped: [] }) + '\n');
+  }
 } else {
   process.stderr.write(`extls: fake: unknown command '${command}'\n`);
   process.exitCode = 1;

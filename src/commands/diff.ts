@@ -1,0 +1,80 @@
+import { Command, Option } from 'commander';
+import type { ExitWith } from '../cli.js';
+import { diffInventories, type Change, type InventoryDiff, type ServerDiff } from '../compare/diff.js';
+import { loadPolicy } from '../findings/policy.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { ExitCode, UsageError } from '../util/errors.js';
+import { formatRows, formats, type Column, type Format } from '../util/format.js';
+import { toAsciiJson } from '../util/json.js';
+import { readJsonInput } from '../util/read-json.js';
+
+interface DiffCliOptions {
+  policy?: string[];
+  format?: Format;
+  out?: string;
+  referenceTime?: string;
+  all?: boolean;
+}
+
+interface ChangeRow {
+  server: ServerDiff;
+  change: Change;
+}
+
+/** table and csv: one row per change; headers are the ExTls module's ExTls.InventoryChange property names. */
+const changeColumns: Column<ChangeRow>[] = [
+  { header: 'Server', value: (r) => r.server.server },
+  { header: 'Change', value: (r) => r.server.change },
+  { header: 'Kind', value: (r) => r.change.kind },
+  { header: 'Item', value: (r) => r.change.item },
+  { header: 'Before', value: (r) => r.change.before ?? '' },
+  { header: 'After', value: (r) => r.change.after ?? '' },
+];
+
+export function renderDiff(diff: InventoryDiff, format: Format, all = false): string {
+  if (format === 'json') return toAsciiJson(diff, 2) + '\n';
+  const servers = all ? diff.servers : diff.servers.filter((s) => s.change !== 'unchanged');
+  if (format === 'ndjson') return formatRows(servers, [], 'ndjson');
+  const rows: ChangeRow[] = servers.flatMap((s) =>
+    s.changes.length ? s.changes.map((change) => ({ server: s, change })) : [{ server: s, change: { kind: 'server' as const, item: 'Server', before: s.server, after: s.server } }],
+  );
+  let text = formatRows(rows, changeColumns, format);
+  if (format === 'table') {
+    const s = diff.summary;
+    text += `${s.changed} changed, ${s.added} added, ${s.removed} removed, ${s.unchanged} unchanged (policies: ${diff.policies.join(', ')})\n`;
+  }
+  return text;
+}
+
+export function register(program: Command, exit: ExitWith): void {
+  program
+    .command('diff')
+    .description('What changed per server between two inventories: values, builds, verdicts, legacy-TLS peers, failures')
+    .argument('<reference>', 'the earlier inventory.json (before the change window)')
+    .argument('<difference>', 'the later inventory.json (- reads stdin)')
+    .option('--policy <policy>', 'verdicts by these policies; repeatable (default: tls12-ready)', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(new Option('--format <format>', 'stdout format (default: table on a terminal, else json)').choices([...formats]))
+    .option('--out <file>', 'write the comparison (JSON) here')
+    .option('--reference-time <iso>', 'judge product support in both as of this time (default: now)')
+    .option('--all', 'table, csv, ndjson: list unchanged servers too')
+    .action(async (referenceFile: string, differenceFile: string, opts: DiffCliOptions) => {
+      exit(await runDiff(referenceFile, differenceFile, opts));
+    });
+}
+
+export async function runDiff(referenceFile: string, differenceFile: string, opts: DiffCliOptions): Promise<number> {
+  if (referenceFile === '-') throw new UsageError('only the second inventory can come from stdin');
+  const format = opts.format ?? (process.stdout.isTTY ? 'table' : 'json');
+  let referenceTime = new Date();
+  if (opts.referenceTime !== undefined) {
+    referenceTime = new Date(opts.referenceTime);
+    if (Number.isNaN(referenceTime.getTime())) throw new UsageError(`--reference-time "${opts.referenceTime}" is not a date-time`);
+  }
+  const policies = (opts.policy?.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
+  const [reference, difference] = [await readJsonInput(referenceFile, 'inventory'), await readJsonInput(differenceFile, 'inventory')];
+  const { diff, inputErrors } = diffInventories(reference, difference, policies, { reference: referenceFile, difference: differenceFile }, referenceTime);
+  for (const e of inputErrors) process.stderr.write(`extls: ${e.file}: server ${e.server} skipped:\n  ${e.messages.join('\n  ')}\n`);
+  if (opts.out) await writeFileAtomic(opts.out, toAsciiJson(diff, 2) + '\n');
+  if (!opts.out || opts.format) process.stdout.write(renderDiff(diff, format, opts.all));
+  return inputErrors.length ? ExitCode.Partial : ExitCode.Ok;
+}

@@ -1,0 +1,147 @@
+# The commands for the questions admins ask, on the demo fleet (examples/demo: nine simulated servers read from their
+# registry exports and protocol logs, EX08 unreachable on purpose): Get-ExTlsInventory, Get-ExTlsServerState,
+# Get-ExTlsLegacyPeer, Compare-ExTlsInventory and Get-ExTlsPolicy, with the real CLI.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../../ps/ExTls/ExTls.psd1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'helpers/TestHelpers.psm1') -Force
+    $repo = Get-TestRepoRoot
+    $inventoryPath = Join-Path $TestDrive 'inventory.json'
+    $collected = @(Invoke-ExTlsInventory -FleetFile (Join-Path $repo 'examples/demo/fleet.yaml') -OutFile $inventoryPath -ErrorAction SilentlyContinue)
+    $referenceTime = [datetime]::new(2026, 11, 28, 12, 0, 0, [System.DateTimeKind]::Utc)
+}
+
+AfterAll {
+    Remove-Module ExTls, TestHelpers -ErrorAction SilentlyContinue
+}
+
+Describe 'Get-ExTlsInventory' {
+    It 'reads a saved inventory back as the same typed objects, with CollectedAt' {
+        $records = @(Get-ExTlsInventory -Path $inventoryPath)
+        $records.Count | Should -Be 9
+        @($records.Server | Sort-Object) | Should -Be @($collected.Server | Sort-Object)
+        foreach ($r in $records) {
+            $r.PSObject.TypeNames[0] | Should -Be 'ExTls.InventoryRecord'
+            $r.CollectedAt | Should -BeOfType [datetime]
+            $r.InventoryPath | Should -Be $inventoryPath
+        }
+        ($records | Where-Object Server -eq 'EX08').Status | Should -Be 'Failed'
+        ($records | Where-Object Server -eq 'EX01').ExchangeBuild | Should -BeOfType [version]
+    }
+
+    It 'takes files from Get-ChildItem and keeps reading after a file that is not an inventory' {
+        $folder = Join-Path $TestDrive 'many'
+        $null = New-Item -ItemType Directory -Path $folder
+        Copy-Item -LiteralPath $inventoryPath -Destination (Join-Path $folder 'a.json')
+        Set-Content -LiteralPath (Join-Path $folder 'b.json') -Value '{"not":"an inventory"}'
+        Copy-Item -LiteralPath $inventoryPath -Destination (Join-Path $folder 'c.json')
+        $records = @(Get-ChildItem -LiteralPath $folder -Filter '*.json' | Get-ExTlsInventory -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $records.Count | Should -Be 18
+        @($problems).Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'ExTls.InvalidInventory,Get-ExTlsInventory'
+    }
+
+    It 'pipes into Get-ExTlsFinding like freshly collected records' {
+        $fromFile = @(Get-ExTlsFinding -InventoryPath $inventoryPath -ReferenceTime $referenceTime | Where-Object { $_.PSObject.Properties['Server'] } | ForEach-Object { "$($_.Server) $($_.Id)" })
+        $fromObjects = @(Get-ExTlsInventory $inventoryPath | Get-ExTlsFinding -ReferenceTime $referenceTime | Where-Object { $_.PSObject.Properties['Server'] } | ForEach-Object { "$($_.Server) $($_.Id)" })
+        $fromObjects | Should -Be $fromFile
+    }
+}
+
+Describe 'Get-ExTlsServerState' {
+    BeforeAll {
+        $states = @(Get-ExTlsServerState -InventoryPath $inventoryPath -Policy tls12-ready, legacy-off -ReferenceTime $referenceTime)
+    }
+
+    It 'gives one row per server: verdicts, TLS 1.0-1.3 on both sides, .NET, WinHTTP, reboot and worst severity' {
+        $states.Count | Should -Be 9
+        foreach ($s in $states) {
+            $s.PSObject.TypeNames[0] | Should -Be 'ExTls.ServerState'
+            foreach ($v in '10', '11', '12', '13') {
+                foreach ($side in 'Client', 'Server') {
+                    if ($s.Status -eq 'Ok') { $s."Tls$v$side" | Should -BeIn @('on', 'off', 'faulty', 'unknown') }
+                }
+            }
+        }
+        $ex01 = $states | Where-Object Server -eq 'EX01'
+        $ex01.Verdicts | Should -Match '^tls12-ready: \w+; legacy-off: \w+$'
+        $ex01.DotNetTls | Should -Not -BeNullOrEmpty
+        $ex01.WinHttp | Should -Not -BeNullOrEmpty
+        $ex01.WorstSeverityRank | Should -Be (@{ critical = 4; high = 3; medium = 2; low = 1; info = 0 }[$ex01.WorstSeverity])
+        ($states | Where-Object Server -eq 'EX03').FailingConnectors | Should -Match 'Outbound to Office 365'
+        ($states | Where-Object Server -eq 'EX01').FailingConnectors | Should -BeNullOrEmpty
+        $ex08 = $states | Where-Object Server -eq 'EX08'
+        $ex08.Status | Should -Be 'Failed'
+        $ex08.Category | Should -Be 'unreachable'
+        $ex08.Compliant | Should -BeFalse
+    }
+
+    It 'exports flat CSV and converts to JSON at the default depth' {
+        ($states | ConvertTo-Csv -NoTypeInformation) -join "`n" | Should -Not -Match 'System\.Object\[\]|@\{'
+        $null = $states | ConvertTo-Json -WarningVariable truncated -WarningAction SilentlyContinue
+        @($truncated).Count | Should -Be 0
+        $states[0].Raw.Analysis.server | Should -Be $states[0].Server
+    }
+}
+
+Describe 'Get-ExTlsLegacyPeer' {
+    It 'lists who still uses TLS 1.0 or 1.1, per server, direction and connector, from the protocol logs' {
+        $peers = @(Get-ExTlsLegacyPeer -InventoryPath $inventoryPath)
+        $peers.Count | Should -BeGreaterThan 0
+        foreach ($p in $peers) {
+            $p.PSObject.TypeNames[0] | Should -Be 'ExTls.LegacyPeer'
+            $p.TlsVersion | Should -Not -BeIn @('TLS 1.2', 'TLS 1.3')
+            $p.Sessions | Should -BeGreaterThan 0
+        }
+        $relay = $peers | Where-Object { $_.Server -eq 'EX03' -and $_.RemoteAddress -eq '10.1.2.3' }
+        $relay.Direction | Should -Be 'receive'
+        $relay.Connector | Should -Be 'EX03\App Relay EX03'
+        $relay.TlsVersion | Should -Be 'TLS 1.1'
+        $relay.LastSeen | Should -BeOfType [datetime]
+    }
+
+    It 'gives the same peers for records piped in' {
+        $a = @(Get-ExTlsLegacyPeer -InventoryPath $inventoryPath | ForEach-Object { "$($_.Server) $($_.RemoteAddress) $($_.TlsVersion)" })
+        $b = @(Get-ExTlsInventory $inventoryPath | Get-ExTlsLegacyPeer | ForEach-Object { "$($_.Server) $($_.RemoteAddress) $($_.TlsVersion)" })
+        $b | Should -Be $a
+    }
+}
+
+Describe 'Compare-ExTlsInventory' {
+    It 'shows what changed per server (builds, servers added or removed), through extls diff' {
+        $after = Get-Content -LiteralPath $inventoryPath -Raw | ConvertFrom-Json
+        $after.servers = @($after.servers | Where-Object server -ne 'EX02')
+        ($after.servers | Where-Object server -eq 'EX03').data.exchange.build = '15.2.1748.10'
+        $afterPath = Join-Path $TestDrive 'after.json'
+        Set-Content -LiteralPath $afterPath -Value (ConvertTo-Json -InputObject $after -Depth 50) -Encoding UTF8
+        $changes = @(Compare-ExTlsInventory -ReferencePath $inventoryPath -DifferencePath $afterPath -ReferenceTime $referenceTime)
+        ($changes | Where-Object Server -eq 'EX02').Change | Should -Be 'removed'
+        $build = $changes | Where-Object { $_.Server -eq 'EX03' -and $_.Item -eq 'Exchange build' }
+        $build.Before | Should -Not -Be $build.After
+        $build.After | Should -Be '15.2.1748.10'
+        $changes[0].PSObject.TypeNames[0] | Should -Be 'ExTls.InventoryChange'
+        @(Compare-ExTlsInventory $inventoryPath $inventoryPath -ReferenceTime $referenceTime).Count | Should -Be 0
+        @(Compare-ExTlsInventory $inventoryPath $inventoryPath -ReferenceTime $referenceTime -IncludeUnchanged).Count | Should -Be 9
+    }
+
+    It 'fails with a clear error for a missing file' {
+        { Compare-ExTlsInventory $inventoryPath (Join-Path $TestDrive 'nope.json') } | Should -Throw -ErrorId 'ExTls.InventoryNotFound,Compare-ExTlsInventory'
+    }
+}
+
+Describe 'Get-ExTlsPolicy' {
+    It 'lists the built-in policies and reads policy files' {
+        $policies = @(Get-ExTlsPolicy)
+        $policies.Id | Should -Be @('legacy-off', 'tls12-ready')
+        ($policies | Where-Object Id -eq 'tls12-ready').Phase | Should -Be 1
+        (Get-ExTlsPolicy -Name 'legacy*').Id | Should -Be 'legacy-off'
+        (Get-ExTlsPolicy -Path (Join-Path $repo 'policies/legacy-off.json')).Id | Should -Be 'legacy-off'
+    }
+
+    It 'completes -Policy with Tab on every command that takes it: <_>' -ForEach @('Get-ExTlsFinding', 'Get-ExTlsServerState', 'Compare-ExTlsInventory', 'New-ExTlsRunbook') {
+        $line = "$_ -Policy "
+        $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        @($completion.CompletionMatches.CompletionText) | Should -Be @('legacy-off', 'tls12-ready')
+        $line = "$_ -Policy tls"
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('tls12-ready')
+    }
+}
