@@ -4,11 +4,12 @@
 .DESCRIPTION
     Reads the whole job as JSON on stdin (server names, options and any credential are data, never script
     text), then runs dist/ExTlsCollector.ps1 on each server with Invoke-Command -ComputerName (WinRM),
-    Invoke-Command -HostName (SSH, PowerShell 7) or locally, at most `throttle` at a time, each under its own
+    Invoke-Command -HostName (SSH, PowerShell 7), at most `throttle` at a time, each under its own
     timeout. As each server finishes, one line of JSON goes to stdout:
       {"server","transport","startedAt","durationMs","outcome":"ok"|"failed","category","message","output"}
     `output` is the collector's text, checked by the caller (Node validates it against the schema).
-    Runs on Windows PowerShell 5.1 (WinRM and local) and PowerShell 7 (all transports).
+    Runs on Windows PowerShell 5.1 (WinRM) and PowerShell 7 (both transports). Servers with transport local are
+    not the driver's: extls runs them in its own PowerShell sessions on the control node.
 .PARAMETER PlanOnly
     Connect to nothing: print, per server, the Invoke-Command parameters that would be used (a credential
     shows as its user name only). For reviewing a fleet file, and for unit tests of the WinRM path.
@@ -124,8 +125,8 @@ $worker = {
         $sessionOption = New-Object System.Management.Automation.Remoting.PSSessionOption
         $sessionOption.OpenTimeout = [TimeSpan]::FromSeconds($connectTimeout)
         $invoke.SessionOption = $sessionOption
-    } elseif ($transport -ne 'local') {
-        throw "unknown transport '$transport'"
+    } else {
+        throw "transport '$transport' is not run by the fan-out driver"
     }
 
     if ($PlanOnly) {
@@ -139,11 +140,7 @@ $worker = {
         }
         return @{ plan = $plan }
     }
-    if ($transport -eq 'local') {
-        $output = & $collector $optionsJson $null
-    } else {
-        $output = Invoke-Command @invoke
-    }
+    $output = Invoke-Command @invoke
     return @{ output = (@($output) | ForEach-Object { [string]$_ }) -join "`n" }
 }
 

@@ -2,12 +2,11 @@ import { Command, Option } from 'commander';
 import type { ExitWith } from '../cli.js';
 import { createReporter, type Reporter } from '../cli/reporter.js';
 import { loadFleet } from '../fleet/load.js';
-import { PersistentPowerShellHost } from '../powershell/host.js';
 import { locatePowerShell } from '../powershell/locate.js';
 import { byServerName } from '../util/server-order.js';
 import { collectFleet, planFleet, type Credential } from '../inventory/collect.js';
 import { DropFolder, parseAge } from '../inventory/from-folder.js';
-import { recordsFromExports } from '../inventory/offline-exports.js';
+import { fleetFromExports } from '../inventory/offline-exports.js';
 import type { Fleet } from '../fleet/types.js';
 import type { InventoryRecord } from '../inventory/types.js';
 import { InventoryWriter, StdoutSink } from '../inventory/writer.js';
@@ -162,17 +161,17 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
       if (live.length > 0) await collectLive({ ...fleet!, servers: live }, opts, credential, reporter, handleReported);
       if (split) for await (const r of split.records) await handleReported(r);
     } else {
-      const host = new PersistentPowerShellHost(locatePowerShell(opts.pwsh).path);
+      const { fleet, failed: empty } = await fleetFromExports(opts.exports!, opts.timeout);
       await open();
-      reporter.start(0);
-      try {
-        for await (const r of recordsFromExports(opts.exports!, host)) {
-          report(r);
-          await handle(r);
-        }
-      } finally {
-        await host.close();
+      reporter.start(fleet.servers.length + empty.length);
+      for (const r of empty) {
+        report(r);
+        await handle(r);
       }
+      await collectLive(fleet, opts, undefined, reporter, async (r) => {
+        report(r);
+        await handle(r);
+      });
     }
   } catch (err) {
     reporter.stop();

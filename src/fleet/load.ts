@@ -35,7 +35,7 @@ export function parseFleet(text: string, source: string, baseDir: string): Fleet
   return {
     source,
     throttle: data.defaults?.throttle ?? DEFAULT_THROTTLE,
-    servers: data.servers.map((entry) => resolveServer(entry, data, baseDir)),
+    servers: data.servers.map((entry) => resolveServer(entry, data.defaults, baseDir)),
   };
 }
 
@@ -48,8 +48,8 @@ function withServerName(line: string, data: unknown): string {
   return line.replace(/^servers\/(\d+)/, `servers/$1${name}`);
 }
 
-function resolveServer(entry: FleetFile['servers'][number], fleet: FleetFile, baseDir: string): FleetServer {
-  const d = fleet.defaults ?? {};
+function resolveServer(entry: FleetFile['servers'][number], defaults: FleetFile['defaults'], baseDir: string): FleetServer {
+  const d = defaults ?? {};
   const transport = entry.transport ?? d.transport ?? 'winrm';
   const collector = { ...d.collector, ...entry.collector };
   // .reg exports and log folders of a local (offline) server live beside the fleet file.
@@ -95,6 +95,14 @@ export async function loadFleet(path: string, stdinText?: () => Promise<string>)
     throw new UsageError(`cannot read fleet file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return parseFleet(text.replace(/^\uFEFF/, ''), path, dirname(resolve(path)));
+}
+
+/**
+ * A server known only from files on this computer (`extls inventory --exports`): a fleet server with transport
+ * local, resolved like one from a fleet file, so it runs through the same engine with the same defaults.
+ */
+export function offlineServer(name: string, collector: NonNullable<FleetFile['defaults']>['collector'], timeoutSeconds?: number): FleetServer {
+  return resolveServer({ name, collector, timeoutSeconds }, { transport: 'local' }, process.cwd());
 }
 
 /** A folder in registryExports stands for the .reg files in it, in name order (the order regedit would import them). */

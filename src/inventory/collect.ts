@@ -3,6 +3,7 @@ import type { Fleet, FleetServer } from '../fleet/types.js';
 import { streamPowerShellFile } from '../powershell/run.js';
 import { collectorScript, psDir } from '../util/paths.js';
 import { byServerName } from '../util/server-order.js';
+import { collectLocal, type LocalJob } from './local-engine.js';
 import { failedRecord, recordFromCollectorText } from './record.js';
 import type { FailureCategory, InventoryRecord } from './types.js';
 
@@ -25,9 +26,8 @@ export interface CollectOptions {
   signal?: AbortSignal;
 }
 
-/** What the driver reads on stdin. Exported so tests can check exactly what each transport is given. */
 /**
- * The driver's whole job, every default resolved here (ports, time-outs, WinRM options): the PowerShell driver
+ * What the driver reads on stdin (exported so tests can check exactly what each transport is given): the whole job, every default resolved here (ports, time-outs, WinRM options): the PowerShell driver
  * reads values and never decides one.
  */
 export function buildDriverJob(fleet: Fleet, options: Pick<CollectOptions, 'throttle' | 'timeoutSeconds' | 'credential'>) {
@@ -35,14 +35,15 @@ export function buildDriverJob(fleet: Fleet, options: Pick<CollectOptions, 'thro
     collectorPath: collectorScript,
     throttle: options.throttle ?? fleet.throttle,
     credential: options.credential ?? null,
-    servers: fleet.servers.map((s) => {
+    // local servers are never the driver's: they run in the control node's sessions (local-engine.ts)
+    servers: fleet.servers.filter((s) => s.transport !== 'local').map((s) => {
       const timeoutSeconds = options.timeoutSeconds ?? s.timeoutSeconds;
       const useSsl = s.winrm.useSsl ?? false;
       return {
         name: s.name,
         transport: s.transport,
         address: s.address,
-        port: s.transport === 'ssh' ? (s.ssh.port ?? 22) : s.transport === 'winrm' ? (s.winrm.port ?? (useSsl ? 5986 : 5985)) : null,
+        port: s.transport === 'ssh' ? (s.ssh.port ?? 22) : (s.winrm.port ?? (useSsl ? 5986 : 5985)),
         timeoutSeconds,
         connectTimeoutSeconds: s.ssh.connectTimeoutSeconds ?? Math.min(30, Math.ceil(timeoutSeconds)),
         winrm: { useSsl, authentication: s.winrm.authentication ?? null, useCredential: s.winrm.useCredential ?? true },
@@ -71,8 +72,10 @@ const knownCategories: Readonly<Record<FailureCategory, boolean>> = {
 const categories = new Set((Object.keys(knownCategories) as FailureCategory[]).filter((c) => knownCategories[c]));
 
 /**
- * Collect every server of the fleet through the PowerShell driver. Every server gets exactly one record,
- * delivered to onRecord as soon as it is known, whatever happens to the others or to the driver itself.
+ * Collect every server of the fleet: `transport: local` servers through the control node's session engine
+ * (local-engine.ts), WinRM and SSH servers through the PowerShell fan-out driver, both at once. Every server gets
+ * exactly one record, delivered to onRecord as soon as it is known, whatever happens to the others or to the
+ * driver itself.
  */
 export async function collectFleet(fleet: Fleet, options: CollectOptions): Promise<void> {
   const byName = new Map<string, FleetServer>(fleet.servers.map((s) => [s.name, s]));
@@ -82,9 +85,28 @@ export async function collectFleet(fleet: Fleet, options: CollectOptions): Promi
     done.add(record.server);
     chain = chain.then(() => options.onRecord(record));
   };
+  const local = fleet.servers.filter((s) => s.transport === 'local');
+  const throttle = options.throttle ?? fleet.throttle;
 
+  const [driver] = await Promise.all([
+    local.length === fleet.servers.length ? undefined : runDriver(fleet, options, byName, done, emit),
+    collectLocal(local.map((s) => localJob(s, options)), { pwsh: options.pwsh, throttle, signal: options.signal, onRecord: emit }),
+  ]);
+
+  const missing = fleet.servers.filter((s) => !done.has(s.name));
+  if (missing.length > 0) {
+    const why = options.signal?.aborted
+      ? 'the run was interrupted before this server finished'
+      : `the fan-out driver stopped (exit code ${driver?.exitCode}) before this server finished: ${lastLine(driver?.stderr ?? '')}`;
+    const now = new Date().toISOString();
+    for (const s of missing) emit(failedRecord(target(s), 'collector-error', why, now, 0));
+  }
+  await chain;
+}
+
+function runDriver(fleet: Fleet, options: CollectOptions, byName: Map<string, FleetServer>, done: Set<string>, emit: (r: InventoryRecord) => void) {
   const job = JSON.stringify(buildDriverJob(fleet, options));
-  const result = await streamPowerShellFile(
+  return streamPowerShellFile(
     options.pwsh,
     driverScript,
     job,
@@ -99,16 +121,11 @@ export async function collectFleet(fleet: Fleet, options: CollectOptions): Promi
     },
     { signal: options.signal },
   );
+}
 
-  const missing = fleet.servers.filter((s) => !done.has(s.name));
-  if (missing.length > 0) {
-    const why = options.signal?.aborted
-      ? 'the run was interrupted before this server finished'
-      : `the fan-out driver stopped (exit code ${result.exitCode}) before this server finished: ${lastLine(result.stderr)}`;
-    const now = new Date().toISOString();
-    for (const s of missing) emit(failedRecord(target(s), 'collector-error', why, now, 0));
-  }
-  await chain;
+/** A local server's run: the same options the driver would give the collector, every default resolved. */
+export function localJob(s: FleetServer, options: Pick<CollectOptions, 'timeoutSeconds'>): LocalJob {
+  return { target: target(s), collectorOptions: { computerName: s.name, ...s.collector }, timeoutSeconds: options.timeoutSeconds ?? s.timeoutSeconds };
 }
 
 function target(s: FleetServer) {
@@ -147,20 +164,29 @@ function lastLine(text: string): string {
   return lines.at(-1) ?? 'no error output';
 }
 
-/** What the driver would pass to Invoke-Command for each server, without connecting (driver -PlanOnly). */
+/**
+ * What each server would be given, without connecting: for WinRM and SSH the Invoke-Command parameters (driver
+ * -PlanOnly), for local servers the collector options the session engine would pass.
+ */
 export async function planFleet(fleet: Fleet, options: Pick<CollectOptions, 'pwsh' | 'throttle' | 'timeoutSeconds' | 'credential'>) {
   const plans: Array<{ server: string; plan: Record<string, unknown> }> = [];
   const errors: string[] = [];
-  const job = JSON.stringify(buildDriverJob(fleet, options));
-  await streamPowerShellFile(options.pwsh, driverScript, job, (line) => {
-    try {
-      const v = JSON.parse(line) as { server: string; outcome: string; plan?: Record<string, unknown>; message?: string };
-      if (v.outcome === 'plan' && v.plan) plans.push({ server: v.server, plan: v.plan });
-      else errors.push(`${v.server}: ${v.message}`);
-    } catch {
-      /* ssh noise: there is none in plan mode, but never let it break the parse */
-    }
-  }, { args: ['-PlanOnly'] });
+  for (const s of fleet.servers.filter((x) => x.transport === 'local')) {
+    const job = localJob(s, options);
+    plans.push({ server: s.name, plan: { transport: 'local', Script: 'ExTlsCollector.ps1', OptionsJson: JSON.stringify(job.collectorOptions), TimeoutSeconds: job.timeoutSeconds } });
+  }
+  if (fleet.servers.some((x) => x.transport !== 'local')) {
+    const job = JSON.stringify(buildDriverJob(fleet, options));
+    await streamPowerShellFile(options.pwsh, driverScript, job, (line) => {
+      try {
+        const v = JSON.parse(line) as { server: string; outcome: string; plan?: Record<string, unknown>; message?: string };
+        if (v.outcome === 'plan' && v.plan) plans.push({ server: v.server, plan: v.plan });
+        else errors.push(`${v.server}: ${v.message}`);
+      } catch {
+        /* ssh noise: there is none in plan mode, but never let it break the parse */
+      }
+    }, { args: ['-PlanOnly'] });
+  }
   if (errors.length > 0) throw new Error(`planning failed: ${errors.join('; ')}`);
   return plans.sort((a, b) => byServerName(a.server, b.server));
 }

@@ -4,9 +4,9 @@ import { oneLine } from '../util/one-line.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import type { CollectorOutput, FailureCategory, InventoryRecord } from './types.js';
 
-type Target = Pick<FleetServer, 'name' | 'address' | 'groups'> & { transport: InventoryRecord['transport'] };
+export type RecordTarget = Pick<FleetServer, 'name' | 'address' | 'groups'> & { transport: InventoryRecord['transport'] };
 
-export function failedRecord(target: Target, category: FailureCategory, message: string, startedAt: string, durationMs: number): InventoryRecord {
+export function failedRecord(target: RecordTarget, category: FailureCategory, message: string, startedAt: string, durationMs: number): InventoryRecord {
   return {
     schemaVersion: 1,
     server: target.name,
@@ -48,7 +48,7 @@ export function validateCollectorOutput(data: unknown): { data: CollectorOutput 
 }
 
 /** Fill in the groups the fleet file left empty from what the collector found (one rule: serverGroups). */
-export function okRecord(target: Target, data: CollectorOutput, startedAt: string, durationMs: number): InventoryRecord {
+export function okRecord(target: RecordTarget, data: CollectorOutput, startedAt: string, durationMs: number): InventoryRecord {
   const { dag, site, role } = serverGroups(target.groups, data);
   const groups = { dag, site, role };
   return {
@@ -65,7 +65,7 @@ export function okRecord(target: Target, data: CollectorOutput, startedAt: strin
   };
 }
 
-export function recordFromCollectorText(target: Target, text: string, startedAt: string, durationMs: number): InventoryRecord {
+export function recordFromCollectorText(target: RecordTarget, text: string, startedAt: string, durationMs: number): InventoryRecord {
   const parsed = parseCollectorOutput(text);
   if ('error' in parsed) return failedRecord(target, 'invalid-output', parsed.error, startedAt, durationMs);
   return okRecord(target, parsed.data, startedAt, durationMs);

@@ -1,11 +1,10 @@
 // The two ways to inventory servers without remoting: collector files dropped in a folder (--from), and
-// reg exports analysed through one persistent pwsh (--exports, node-powershell).
+// reg exports analysed as local servers in the control node's PowerShell sessions (--exports).
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { locatePowerShell } from '../../src/powershell/locate.js';
-import { PersistentPowerShellHost } from '../../src/powershell/host.js';
 import { collectorScript, packageRoot } from '../../src/util/paths.js';
 import { validatorFor } from '../../src/util/schemas.js';
 import type { Inventory } from '../../src/inventory/types.js';
@@ -52,7 +51,7 @@ describe('inventory --from <folder> (collector -OutFile drops)', () => {
   });
 });
 
-describe('inventory --exports <folder> (persistent pwsh)', () => {
+describe('inventory --exports <folder> (local sessions)', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'extls-exports-'));
@@ -79,27 +78,4 @@ describe('inventory --exports <folder> (persistent pwsh)', () => {
     expect(byName.EX12!.failure!.message).toMatch(/schannel\.reg:4/);
     expect(byName.EX13!.failure!.message).toMatch(/no \.reg files/);
   }, 120_000);
-});
-
-describe('PowerShell hosts', () => {
-  const script = join(packageRoot, 'test', 'fixtures', 'inventory', 'echo-params.ps1');
-  beforeAll(() =>
-    writeFile(script, "param([string]$A, [string]$B)\n[pscustomobject]@{ A = $A; B = $B } | ConvertTo-Json -Compress\nif ($B -eq 'fail') { Write-Error 'asked to fail' }\n"),
-  );
-  afterAll(() => rm(script, { force: true }));
-
-  it('the persistent pwsh passes parameters as data, never as code', async () => {
-    const host = new PersistentPowerShellHost(pwsh);
-    try {
-      const hostile = "it's $(New-Item /tmp/extls-pwned) `n \"q\" ; exit";
-      const r1 = await host.invokeFile(script, { A: hostile, B: 'ok' });
-      expect(JSON.parse(r1.output)).toEqual({ A: hostile, B: 'ok' });
-      expect(r1.errors).toEqual([]);
-      const r2 = await host.invokeFile(script, { A: 'x', B: 'fail' });
-      expect(r2.errors.join(' ')).toContain('asked to fail');
-      await expect(readFile('/tmp/extls-pwned')).rejects.toThrow();
-    } finally {
-      await host.close();
-    }
-  }, 60_000);
 });

@@ -1,7 +1,7 @@
 // The WinRM path cannot run here (no WSMan client on Linux); it is the same driver code as SSH with other
 // Invoke-Command parameters, so these tests check exactly what the driver passes, via its -PlanOnly mode.
 import { parseFleet } from '../../src/fleet/load.js';
-import { buildDriverJob, planFleet } from '../../src/inventory/collect.js';
+import { buildDriverJob, localJob, planFleet } from '../../src/inventory/collect.js';
 import { locatePowerShell } from '../../src/powershell/locate.js';
 
 const fleet = parseFleet(
@@ -101,8 +101,13 @@ describe('the driver job', () => {
     expect(job.servers).toEqual([
       expect.objectContaining({ name: 'A', transport: 'winrm', address: 'A', port: 5985, timeoutSeconds: 300, connectTimeoutSeconds: 30, winrm: { useSsl: false, authentication: null, useCredential: true } }),
       expect.objectContaining({ name: 'B', transport: 'ssh', port: 22, ssh: { userName: null, keyFilePath: null, options: {} } }),
-      expect.objectContaining({ name: 'C', transport: 'local', port: null }),
     ]);
+    // C (local) is not the driver's: the control node's sessions run it, with the options planFleet shows
+    expect(localJob(parseFleet('servers: [{ name: C, transport: local, timeoutSeconds: 7 }]', 'f.yaml', '/').servers[0]!, {})).toEqual({
+      target: { name: 'C', address: 'C', groups: { dag: null, site: null, role: null }, transport: 'local' },
+      collectorOptions: { computerName: 'C' },
+      timeoutSeconds: 7,
+    });
     const ssl = buildDriverJob(parseFleet('defaults: { winrm: { useSsl: true }, timeoutSeconds: 10 }\nservers: [{ name: A }]\n', 'f.yaml', '/'), {});
     expect(ssl.servers[0]).toMatchObject({ port: 5986, timeoutSeconds: 10, connectTimeoutSeconds: 10 });
   });

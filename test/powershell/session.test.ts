@@ -1,0 +1,93 @@
+// The control node's persistent PowerShell session (node-powershell): data stays data, a hung script is stopped
+// without holding up the next, and nothing of a session outlives it.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { locatePowerShell } from '../../src/powershell/locate.js';
+import { PowerShellSession } from '../../src/powershell/session.js';
+
+const pwsh = locatePowerShell().path;
+
+// A killed process whose parent is gone may stay a zombie (state Z) where nothing reaps orphans: that is not running.
+function alive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('PowerShellSession', () => {
+  let dir: string;
+  let script: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'extls-session-test-'));
+    script = join(dir, 'echo-params.ps1');
+    await writeFile(
+      script,
+      [
+        'param([string]$A, [string]$B)',
+        "if ($B -eq 'hang') { Start-Sleep -Seconds 60 }",
+        '[pscustomobject]@{ A = $A; B = $B; Pid = $PID } | ConvertTo-Json -Compress',
+        "if ($B -eq 'fail') { Write-Error 'asked to fail' }",
+        "if ($B -eq 'throw') { throw 'thrown' }",
+      ].join('\n'),
+    );
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('passes parameters as data, never as code, and keeps one process for many runs', async () => {
+    const session = new PowerShellSession(pwsh);
+    try {
+      const hostile = "it's $(New-Item /tmp/extls-pwned) `n \"q\" ; exit";
+      const r1 = await session.run(script, { A: hostile, B: 'ok' });
+      if (typeof r1 === 'string') throw new Error(r1);
+      const first = JSON.parse(r1.output) as { A: string; Pid: number };
+      expect(first.A).toBe(hostile);
+      expect(r1.errors).toEqual([]);
+      const r2 = await session.run(script, { A: 'x', B: 'fail' });
+      if (typeof r2 === 'string') throw new Error(r2);
+      expect(r2.errors.join(' ')).toContain('asked to fail');
+      const r3 = await session.run(script, { A: 'x', B: 'throw' });
+      if (typeof r3 === 'string') throw new Error(r3);
+      expect(r3.errors.join(' ')).toContain('thrown');
+      const r4 = await session.run(script, { A: 'y', B: 'ok' });
+      if (typeof r4 === 'string') throw new Error(r4);
+      expect((JSON.parse(r4.output) as { Pid: number }).Pid).toBe(first.Pid);
+      await expect(readFile('/tmp/extls-pwned')).rejects.toThrow();
+    } finally {
+      await session.stop();
+    }
+  }, 60_000);
+
+  it('a run past its time-out ends the session, and the next run gets a new one', async () => {
+    const session = new PowerShellSession(pwsh);
+    try {
+      const ok = await session.run(script, { A: 'a', B: 'ok' });
+      if (typeof ok === 'string') throw new Error(ok);
+      const pid = (JSON.parse(ok.output) as { Pid: number }).Pid;
+      const started = Date.now();
+      expect(await session.run(script, { A: 'a', B: 'hang' }, 1500)).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(alive(pid)).toBe(false);
+      const again = await session.run(script, { A: 'b', B: 'ok' });
+      if (typeof again === 'string') throw new Error(again);
+      expect((JSON.parse(again.output) as { Pid: number }).Pid).not.toBe(pid);
+    } finally {
+      await session.stop();
+    }
+  }, 60_000);
+
+  it('stop() during a run ends it at once and leaves no PowerShell running', async () => {
+    const session = new PowerShellSession(pwsh);
+    const ok = await session.run(script, { A: 'a', B: 'ok' });
+    if (typeof ok === 'string') throw new Error(ok);
+    const pid = (JSON.parse(ok.output) as { Pid: number }).Pid;
+    const hung = session.run(script, { A: 'a', B: 'hang' });
+    await new Promise((r) => setTimeout(r, 500));
+    await session.stop();
+    expect(await hung).toBe('stopped');
+    expect(alive(pid)).toBe(false);
+  }, 60_000);
+});
