@@ -67,7 +67,9 @@ export class PowerShellSession {
       this.shell = new nodePowerShell.PowerShell({
         executable: this.pwsh,
         executableOptions: { '-NoLogo': true, '-NoProfile': true, '-NonInteractive': true },
-        spawnOptions: { env: childEnv() },
+        // TERM=dumb: with a terminal type PowerShell writes cursor-mode escapes on stdout, which can hide the end
+        // marker node-powershell waits for (a run then hangs until its time-out)
+        spawnOptions: { env: { ...childEnv(), TERM: 'dumb' } },
         // whatever reaches stderr (a warning, runtime noise) is not the script's failure: its errors come back
         // in the response file
         throwOnInvocationError: false,

@@ -88,6 +88,32 @@ describe('PowerShellSession', () => {
     await new Promise((r) => setTimeout(r, 500));
     await session.stop();
     expect(await hung).toBe('stopped');
+    // a killed process takes a moment to go
+    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     expect(alive(pid)).toBe(false);
+  }, 60_000);
+
+  // node-powershell finds the end of a run by a marker line on stdout; with a terminal type in the environment
+  // PowerShell wrote cursor-mode escapes (ESC[?1h ESC[?1l) around it, and when they arrived in the marker's chunk the
+  // end went unseen: about 1 run in 1,000 hung until its time-out, and a healthy server was reported "timeout".
+  it('a session writes nothing but the end markers on stdout, even when extls runs in a terminal', async () => {
+    const saved = process.env.TERM;
+    process.env.TERM = 'xterm-256color';
+    const session = new PowerShellSession(pwsh);
+    try {
+      await session.run(script, { A: 'a', B: 'ok' });
+      let out = '';
+      (session as unknown as { shell: { streams: { stdout: NodeJS.ReadableStream } } }).shell.streams.stdout.on('data', (d) => (out += String(d)));
+      for (let i = 0; i < 10; i++) {
+        const r = await session.run(script, { A: String(i), B: 'ok' });
+        if (typeof r === 'string') throw new Error(r);
+      }
+      expect(out).not.toMatch(/\u001b/);
+      expect(out.split('\n').filter(Boolean).every((l) => /^[0-9A-Za-z]{16}$/.test(l))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.TERM;
+      else process.env.TERM = saved;
+      await session.stop();
+    }
   }, 60_000);
 });
