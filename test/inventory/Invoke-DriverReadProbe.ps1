@@ -7,7 +7,7 @@
     the cmdlet for the driver's main runspace only (pool runspaces start from a fresh session state and get the
     real cmdlet): it parses as the cmdlet does, then replaces each entry of `servers` with a hashtable that
     records the managed thread of every read. The driver's NDJSON lines go to stdout unchanged, followed by one
-    line {"probe":{"mainReads":N,"foreignReads":["name@thread",...]}}.
+    line {"probe":{"mainReads":N,"foreignReads":["name@thread",...]}} (each key and thread once).
     A server object read from a pool thread is one the main thread shares with a worker: a PSObject read from two
     threads at once can fail ("The property 'Properties' cannot be found on this object").
 .PARAMETER Driver
@@ -51,15 +51,17 @@ namespace ExTlsTest {
 
 function ConvertFrom-Json {
     [CmdletBinding()]
-    param([Parameter(ValueFromPipeline)][string]$InputObject, [int]$Depth = 1024)
+    param([Parameter(ValueFromPipeline)][string]$InputObject, [int]$Depth = 1024, [switch]$AsHashtable, [switch]$NoEnumerate)
     begin { $text = New-Object System.Text.StringBuilder }
     process { [void]$text.AppendLine($InputObject) }
     end {
-        $parsed = $text.ToString() | Microsoft.PowerShell.Utility\ConvertFrom-Json -Depth $Depth
-        if ($null -ne $parsed -and $parsed.PSObject.Properties['servers']) {
+        $parsed = $text.ToString() | Microsoft.PowerShell.Utility\ConvertFrom-Json -Depth $Depth -AsHashtable:$AsHashtable -NoEnumerate:$NoEnumerate
+        $hasServers = if ($parsed -is [System.Collections.IDictionary]) { $parsed.Contains('servers') } else { $null -ne $parsed -and $parsed.PSObject.Properties['servers'] }
+        if ($hasServers) {
             $parsed.servers = [object[]]@(foreach ($s in @($parsed.servers)) {
                 $t = New-Object ExTlsTest.ReadProbeTable
-                foreach ($p in $s.PSObject.Properties) { $t.Add($p.Name, $p.Value) }
+                $pairs = if ($s -is [System.Collections.IDictionary]) { @($s.GetEnumerator() | ForEach-Object { @{ Name = $_.Key; Value = $_.Value } }) } else { @($s.PSObject.Properties) }
+                foreach ($p in $pairs) { $t.Add($p.Name, $p.Value) }
                 $t
             })
         }
@@ -75,4 +77,5 @@ $foreign = New-Object System.Collections.Generic.List[string]
 foreach ($read in [ExTlsTest.ReadProbe]::Reads) {
     if ($read.EndsWith('@' + [ExTlsTest.ReadProbe]::MainThread)) { $mainReads++ } else { $foreign.Add($read) }
 }
-[Console]::Out.WriteLine((ConvertTo-Json -Compress -Depth 4 -InputObject @{ probe = @{ mainReads = $mainReads; foreignReads = @($foreign) } }))
+$foreign = @($foreign | Sort-Object -Unique)
+[Console]::Out.WriteLine((ConvertTo-Json -Compress -Depth 4 -InputObject @{ probe = @{ mainReads = $mainReads; foreignReads = $foreign } }))
