@@ -25,6 +25,7 @@ param([Parameter(Mandatory)][string[]]$Path)
 
 Set-StrictMode -Version 2
 $ErrorActionPreference = 'Stop'
+
 function Find-SharedState([string]$File) {
     $tokens = $null; $parseErrors = $null
     $root = [System.Management.Automation.Language.Parser]::ParseFile((Resolve-Path -LiteralPath $File).ProviderPath, [ref]$tokens, [ref]$parseErrors)
