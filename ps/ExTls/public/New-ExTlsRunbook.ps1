@@ -181,9 +181,12 @@ function New-ExTlsRunbook {
             if ($pair[1]) { $arguments.Add($pair[0] + '=' + (& $pathOf $pair[1])) }
         }
         # What was written comes back as JSON on stdout: no stderr prose or file times to read.
-        foreach ($a in '--format=json', '--quiet', '--', '-') { $arguments.Add($a) }
+        # Progress as JSON events on stderr; the warnings come from the JSON result below, so its warn events are verbose.
+        foreach ($a in '--format=json', '--progress=json', '--', '-') { $arguments.Add($a) }
+        $activity = 'extls runbooks'
         $result = Invoke-ExTlsCliCommand -Argument $arguments.ToArray() -InputText $inventoryText -Cli $cli `
-            -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
+            -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath -Progress (New-ExTlsProgressState -Activity $activity)
+        Write-Progress -Activity $activity -Completed
         $written = $null
         if ($result.ExitCode -eq 0 -or $result.ExitCode -eq 2) {
             try { $written = $result.StdOut | ConvertFrom-Json } catch { $written = $null }

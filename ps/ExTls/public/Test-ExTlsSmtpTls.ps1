@@ -193,20 +193,19 @@ function Test-ExTlsSmtpTls {
         }
 
         $arguments = New-Object System.Collections.Generic.List[string]
-        foreach ($a in 'probe', '--format', 'ndjson', '--quiet') { $arguments.Add($a) }
+        # Progress comes as JSON events on stderr (--progress json), with the total from the start, also for -FleetFile.
+        foreach ($a in 'probe', '--format', 'ndjson', '--progress=json') { $arguments.Add($a) }
         $arguments.Add('--port=' + $Port)
         if ($TimeoutSeconds -gt 0) { $arguments.Add('--step-timeout=' + $TimeoutSeconds) }
         if ($ThrottleLimit -gt 0) { $arguments.Add('--concurrency=' + $ThrottleLimit) }
         if ($EhloName) { $arguments.Add('--ehlo-name=' + $EhloName) }
         foreach ($ca in $CertificateAuthorityPath) { $arguments.Add('--ca=' + (& $pathOf $ca)) }
-        $total = $endpoints.Count
         if ($FleetFile) {
             $fleetPath = & $pathOf $FleetFile
             if (-not (Test-Path -LiteralPath $fleetPath -PathType Leaf)) {
                 $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "Fleet file '$FleetFile' was not found." -ErrorId 'ExTls.FleetFileNotFound' -Category ObjectNotFound -TargetObject $FleetFile -ExceptionType 'System.IO.FileNotFoundException'))
             }
             $arguments.Add('--fleet=' + $fleetPath)
-            $total = 0
         }
         if ($ExpectedName -and -not $AsExchangeOnline) {
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message '-ExpectedName needs -AsExchangeOnline' -ErrorId 'ExTls.ExpectedNameWithoutAsExchangeOnline' -Category InvalidArgument -TargetObject $ExpectedName))
@@ -230,24 +229,20 @@ function Test-ExTlsSmtpTls {
         $psi = New-ExTlsProcessStartInfo -Argument $arguments.ToArray() -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath -Cli $cli
         Write-Verbose ("Running: node {0} {1}" -f $cli.Script, ($arguments -join ' '))
         $activity = 'extls probe'
-        if ($total -gt 0) { Write-Progress -Activity $activity -Status "0 of $total endpoints" -PercentComplete 0 }
-        else { Write-Progress -Activity $activity -Status 'starting' }
+        # failed endpoints are errors of their own; the CLI's summary warning is verbose
+        $progress = New-ExTlsProgressState -Activity $activity
 
         $lines = New-Object System.Collections.Generic.List[string]
         $run = $null
         $finished = $false
         $result = $null
         try {
-            $run = Start-ExTlsCli -StartInfo $psi -InputText ''
+            $run = Start-ExTlsCli -StartInfo $psi -InputText '' -Progress $progress
             while ($null -ne ($line = Read-ExTlsCliLine -Run $run)) {
                 if (-not $line.Trim()) { continue }
                 $r = $line | ConvertFrom-Json
                 $lines.Add($line)
                 $item = ConvertTo-ExTlsSmtpTlsResult -Result $r -LabelOf $labelOf -AsExchangeOnline:$AsExchangeOnline
-                $done = $lines.Count
-                if ($total -gt 0) { Write-Progress -Activity $activity -Status "$done of $total endpoints ($($item.Endpoint) $($item.Status))" -PercentComplete ([Math]::Min(100, [int](100 * $done / $total))) }
-                else { Write-Progress -Activity $activity -Status "$done endpoints ($($item.Endpoint) $($item.Status))" }
-                Write-Verbose ("{0}: {1}" -f $item.Endpoint, $(if ($item.Status -eq 'Ok') { "STARTTLS $(if ($item.StartTls) { 'offered' } else { 'not offered' }), accepts $(@($item.AcceptedVersions) -join ', ')" } else { "$($item.Category): $($item.Message)" }))
                 $item
                 if ($item.Status -ne 'Ok') {
                     $category = $item.Category
