@@ -51,8 +51,7 @@ function Invoke-ExTlsInventory {
 
     .PARAMETER CollectorOutputPath
         A folder of collector output files (ExTlsCollector.ps1 -OutFile, dropped by GPO, SCCM or Ansible) to build the
-        inventory from (`extls inventory --from`). Alone, nothing is connected to. With -FleetFile or -ComputerName
-        the folder is merged with the servers read live into one inventory: fleet servers with transport file take
+        inventory from (`extls inventory --from`). Alone, nothing is connected to. With -FleetFile the folder is merged with the servers read live into one inventory: fleet servers with transport file take
         their record from the folder (with the fleet's site, DAG and role), files of servers the fleet does not name
         are taken as they are, and a server that is both read live and claimed by a file, or claimed by two files
         (a file copied under another name, a computer name reused), is a failed record of category duplicate naming
@@ -212,13 +211,11 @@ function Invoke-ExTlsInventory {
 
         [Parameter(Mandatory, ParameterSetName = 'CollectorOutput')]
         [Parameter(ParameterSetName = 'FleetFile')]
-        [Parameter(ParameterSetName = 'ComputerName')]
         [ValidateNotNullOrEmpty()]
         [string] $CollectorOutputPath,
 
         [Parameter(ParameterSetName = 'CollectorOutput')]
         [Parameter(ParameterSetName = 'FleetFile')]
-        [Parameter(ParameterSetName = 'ComputerName')]
         [ValidateScript({ $_ -eq [timespan]::Zero -or $_.TotalMinutes -ge 1 })]
         [timespan] $StaleAfter,
 
@@ -339,11 +336,7 @@ function Invoke-ExTlsInventory {
                 foreach ($a in '--fleet', '-') { $arguments.Add($a) }
             }
             'ComputerName' {
-                if ($names.Count -eq 0) {
-                    # nothing piped in: the drop folder alone, else nothing to do
-                    if (-not $CollectorOutputPath) { return }
-                    break
-                }
+                if ($names.Count -eq 0) { return }
                 $fleetArgs = @{
                     ComputerName  = $names.ToArray()
                     ResolvePath   = $pathOf
@@ -371,7 +364,7 @@ function Invoke-ExTlsInventory {
                 $arguments.Add("--exports=$folder")
             }
         }
-        # A drop folder alone, or merged with the live servers of a fleet file or of -ComputerName (`--fleet - --from`).
+        # A drop folder alone, or merged with the live servers of a fleet file (`--fleet - --from`).
         if ($CollectorOutputPath) {
             $folder = & $pathOf $CollectorOutputPath
             if (-not (Test-Path -LiteralPath $folder -PathType Container)) {

@@ -39,8 +39,9 @@ function Test-ExTlsSmtpTls {
     .PARAMETER Port
         SMTP port for endpoints given without one (default 25).
 
-    .PARAMETER TimeoutSeconds
-        Time limit for each step (connect, each reply, each TLS handshake), default 10.
+    .PARAMETER StepTimeoutSeconds
+        Time limit for each step (connect, each reply, each TLS handshake), default 10 (`extls probe --step-timeout`).
+        The alias -TimeoutSeconds is kept for older scripts; it is a per-step limit, not one for the whole endpoint.
 
     .PARAMETER ThrottleLimit
         Endpoints probed at the same time (default 8).
@@ -61,6 +62,10 @@ function Test-ExTlsSmtpTls {
         With -AsExchangeOnline: the FQDN Exchange Online's connector expects on the certificate (its smart host or
         TlsDomain). Without it, a host name given as ComputerName is checked.
 
+    .PARAMETER SuiteTimeSeconds
+        With -AsExchangeOnline: how long to spend per endpoint finding the cipher suites a server takes instead, when
+        it refuses Exchange Online's (default 30; `extls probe --suite-time`).
+
     .PARAMETER EnableException
         Throw a terminating error for the first endpoint that cannot be probed.
 
@@ -75,7 +80,7 @@ function Test-ExTlsSmtpTls {
         Every Exchange server's port 25, trusting the internal CA; shows the ones that cannot do TLS 1.2 yet.
 
     .EXAMPLE
-        PS C:\> 'ex01.contoso.com:587', 'edge01.contoso.com', '[2001:db8::25]:25' | Test-ExTlsSmtpTls -TimeoutSeconds 5 |
+        PS C:\> 'ex01.contoso.com:587', 'edge01.contoso.com', '[2001:db8::25]:25' | Test-ExTlsSmtpTls -StepTimeoutSeconds 5 |
         >>     Select-Object Endpoint, StartTls, AcceptedVersions, CertificateDaysToExpiry
 
         Client submission on 587, an Edge server and an IPv6 endpoint.
@@ -124,8 +129,9 @@ function Test-ExTlsSmtpTls {
         [ValidateRange(1, 65535)]
         [int] $Port = 25,
 
+        [Alias('TimeoutSeconds')]
         [ValidateRange(1, 3600)]
-        [int] $TimeoutSeconds,
+        [int] $StepTimeoutSeconds,
 
         [ValidateRange(1, 1024)]
         [int] $ThrottleLimit,
@@ -143,6 +149,9 @@ function Test-ExTlsSmtpTls {
 
         [ValidatePattern('^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$')]
         [string] $ExpectedName,
+
+        [ValidateRange(1, 3600)]
+        [int] $SuiteTimeSeconds,
 
         [switch] $EnableException
     )
@@ -196,7 +205,7 @@ function Test-ExTlsSmtpTls {
         # Progress comes as JSON events on stderr (--progress json), with the total from the start, also for -FleetFile.
         foreach ($a in 'probe', '--format', 'ndjson', '--progress=json') { $arguments.Add($a) }
         $arguments.Add('--port=' + $Port)
-        if ($TimeoutSeconds -gt 0) { $arguments.Add('--step-timeout=' + $TimeoutSeconds) }
+        if ($StepTimeoutSeconds -gt 0) { $arguments.Add('--step-timeout=' + $StepTimeoutSeconds) }
         if ($ThrottleLimit -gt 0) { $arguments.Add('--concurrency=' + $ThrottleLimit) }
         if ($EhloName) { $arguments.Add('--ehlo-name=' + $EhloName) }
         foreach ($ca in $CertificateAuthorityPath) { $arguments.Add('--ca=' + (& $pathOf $ca)) }
@@ -210,9 +219,13 @@ function Test-ExTlsSmtpTls {
         if ($ExpectedName -and -not $AsExchangeOnline) {
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message '-ExpectedName needs -AsExchangeOnline' -ErrorId 'ExTls.ExpectedNameWithoutAsExchangeOnline' -Category InvalidArgument -TargetObject $ExpectedName))
         }
+        if ($SuiteTimeSeconds -gt 0 -and -not $AsExchangeOnline) {
+            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message '-SuiteTimeSeconds needs -AsExchangeOnline' -ErrorId 'ExTls.SuiteTimeWithoutAsExchangeOnline' -Category InvalidArgument -TargetObject $SuiteTimeSeconds))
+        }
         if ($AsExchangeOnline) {
             $arguments.Add('--as=exchange-online')
             if ($ExpectedName) { $arguments.Add('--expect-name=' + $ExpectedName) }
+            if ($SuiteTimeSeconds -gt 0) { $arguments.Add('--suite-time=' + $SuiteTimeSeconds) }
         } else {
             # extls probe --fleet handshakes as Exchange Online by default; without the switch the columns are not asked for
             $arguments.Add('--as=none')
