@@ -27,6 +27,10 @@ function Compare-ExTlsInventory {
     .PARAMETER IncludeUnchanged
         Also return one object for each server that did not change.
 
+    .PARAMETER OutFile
+        Also write the whole comparison (JSON, as `extls diff --out` writes it) to this file, to keep with the change
+        record. Its folder must exist.
+
     .EXAMPLE
         PS C:\> Compare-ExTlsInventory -ReferencePath .\before.json -DifferencePath .\after.json -Policy legacy-off
 
