@@ -19,6 +19,10 @@ function Invoke-ExTlsInventory {
         ($ErrorActionPreference = 'Stop', -EnableException, Select-Object -First, Ctrl+C), holding the servers read
         so far. An -OutFile whose folder does not exist fails before anything runs.
 
+        Write-Progress shows the total and percent from the start and the server that just finished; -Verbose says per
+        server what happened and how long it took. Both come from the CLI's progress events (`--progress json`), so
+        they work for fleet files too. A record the CLI left out (a second record of one server) is a warning.
+
         With -WhatIf nothing is contacted: for each server the transport parameters it would be given are shown
         (`extls inventory --plan`), without secrets.
 
