@@ -161,3 +161,46 @@ Describe 'findings and probes: Get-ExTlsFinding -ProbePath/-OutFile, New-ExTlsRu
         @((Get-Content -LiteralPath $diffPath -Raw | ConvertFrom-Json).servers).Count | Should -Be 2
     }
 }
+
+Describe 'the CLI''s CSV columns are the module''s property names' {
+    BeforeAll {
+        $smtp = Start-TestHelperServer -Name 'smtp-server'
+        $node = Get-TestNode
+        $extls = Join-Path $repo 'bin/extls.js'
+        $inventoryPath = Join-Path $TestDrive 'csv-inventory.json'
+        $inventory = @(Invoke-ExTlsInventory -CollectorOutputPath $drops -StaleAfter ([timespan]::Zero) -OutFile $inventoryPath)
+        $csvHeader = {
+            param([string[]] $Arguments)
+            $text = (& $node $extls @Arguments 2>$null) -join "`n"
+            @(($text.TrimStart([char]0xFEFF) -split "`n")[0] -split ',')
+        }
+        $missing = { param($header, $object) @($header | Where-Object { $null -eq $object.PSObject.Properties[$_] }) }
+    }
+    AfterAll {
+        Stop-TestHelperServer $smtp
+    }
+
+    It 'inventory: ExTls.InventoryRecord' {
+        $header = & $csvHeader @('inventory', '--from', $drops, '--stale-after', 'off', '--format', 'csv', '--quiet')
+        & $missing $header $inventory[0] | Should -BeNullOrEmpty
+    }
+
+    It 'analyze: ExTls.Finding' {
+        $header = & $csvHeader @('analyze', $inventoryPath, '--format', 'csv')
+        $finding = Get-ExTlsFinding -InventoryPath $inventoryPath | Where-Object { $_.PSObject.TypeNames[0] -eq 'ExTls.Finding' } | Select-Object -First 1
+        & $missing $header $finding | Should -BeNullOrEmpty
+    }
+
+    It 'diff: ExTls.InventoryChange' {
+        $header = & $csvHeader @('diff', $inventoryPath, $inventoryPath, '--format', 'csv', '--all')
+        $change = Compare-ExTlsInventory -ReferencePath $inventoryPath -DifferencePath $inventoryPath -IncludeUnchanged | Select-Object -First 1
+        & $missing $header $change | Should -BeNullOrEmpty
+    }
+
+    It 'probe --as exchange-online: ExTls.SmtpTlsResult -AsExchangeOnline' {
+        $endpoint = "127.0.0.1:$($smtp.Port)"
+        $header = & $csvHeader @('probe', '--format', 'csv', '--quiet', '--as', 'exchange-online', '--step-timeout', '5', '--suite-time', '5', $endpoint)
+        $result = Test-ExTlsSmtpTls -ComputerName $endpoint -AsExchangeOnline -StepTimeoutSeconds 5 -SuiteTimeSeconds 5
+        & $missing $header $result | Should -BeNullOrEmpty
+    }
+}

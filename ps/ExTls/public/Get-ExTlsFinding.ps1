@@ -8,7 +8,9 @@ function Get-ExTlsFinding {
         or the objects of Invoke-ExTlsInventory piped straight in) and returns ExTls.Finding objects: Server, Severity
         (critical, high, medium, low, info) and SeverityRank (4 to 0: Sort-Object SeverityRank -Descending puts
         critical first), Id, Title, Explanation, Policies, Changes (registry value: current -> desired, as text),
-        ChangeCount, RestartRequired, Blockers and Evidence (text). A server that could not be read gives one
+        ChangeCount, RestartRequired, Blockers and Evidence (text), Connector and Causes (mail-flow findings: the
+        connector, and the findings that explain the failure) and Verdicts (the server's, as Get-ExTlsServerState
+        shows them). `extls analyze --format csv` uses the same column names. A server that could not be read gives one
         COLLECTION-FAILED finding. Fleet findings (for example DAG members configured differently) are objects of
         their own, ExTls.FleetFinding: Group ('DAG DAG01'), GroupKind, GroupName, Severity, SeverityRank, Id,
         Title, Explanation, Servers and Differences. The raw finding is in $_.Raw.Finding (not a property, so

@@ -56,7 +56,8 @@ function Test-ExTlsSmtpTls {
         Also make the handshake as Exchange Online makes it (extls probe --as exchange-online): TLS 1.2 offering
         exactly the cipher suites Microsoft 365 accepts, in its order. Adds ExchangeOnline (yes, no or unknown),
         ExchangeOnlineSuite (the suite chosen), ExchangeOnlineReason (why not), ServerSuites (on no: the suites the
-        server takes instead) and CertificateProblems (the certificate as Exchange Online judges it: name, chain, expiry, key size, hash).
+        server takes instead), CertificateProblems (the certificate as Exchange Online judges it: name, chain, expiry, key size, hash)
+        and ExchangeOnlineCertificate (the same judgement as `extls probe` words its CSV column: ok, or the problems).
 
     .PARAMETER ExpectedName
         With -AsExchangeOnline: the FQDN Exchange Online's connector expects on the certificate (its smart host or
