@@ -40,10 +40,10 @@ function Start-ExTlsCli {
         try { $process.StandardInput.Close() } catch [System.IO.IOException] { Write-Verbose 'stdin already closed' }
     }
     [pscustomobject]@{
-        PSTypeName = 'ExTls.CliRun'
-        Process    = $process
-        Output     = $process.StandardOutput
-        ErrorTask  = $errorTask
+        PSTypeName     = 'ExTls.CliRun'
+        Process        = $process
+        Output         = $process.StandardOutput
+        ErrorTask      = $errorTask
         # with -Progress: the pending stdout and stderr line reads, and where events go
         OutputLineTask = $null
         ErrorLineTask  = $errorLineTask
