@@ -42,6 +42,11 @@
   New-ExTlsRunbook -ProbePath/-FindingsPath, Test-ExTlsSmtpTls -FleetFile/-OutFile.
 - Flat objects for Export-Csv and ConvertTo-Json; the raw data in the member set Raw.
 - Finds the CLI as `extls` on PATH (npm install -g) or $env:EXTLS_CLI. See about_ExTls.
+- Write-Progress with the total from the start and -Verbose per server, from the CLI's progress events
+  (--progress json; the module and the CLI must be of the same version). Invoke-ExTlsInventory -StaleAfter,
+  -CollectorOutputPath with -FleetFile (merge), -PowerShellPath; Test-ExTlsSmtpTls -StepTimeoutSeconds (was
+  -TimeoutSeconds, still an alias) and -SuiteTimeSeconds; Get-ExTlsFinding -ProbePath/-OutFile,
+  Get-ExTlsServerState -ProbePath, Compare-ExTlsInventory -OutFile; New-ExTlsRunbook -FindingsPath alone.
 '@
         }
     }

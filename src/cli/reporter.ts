@@ -1,4 +1,7 @@
 import cliProgress from 'cli-progress';
+import { Option } from 'commander';
+import type { ExtlsProgressEvent } from '../contracts/progress-event.js';
+import { toAsciiJson } from '../util/json.js';
 
 /** One finished unit of work (a server, an endpoint, a runbook). */
 export interface ItemEvent {
@@ -26,9 +29,20 @@ export interface Reporter {
   stop(): void;
 }
 
+/** auto: a bar on a terminal, plain lines otherwise; json: one event per line (schemas/progress-event.schema.json) */
+export type ProgressMode = 'auto' | 'json';
+
+/** `--progress <mode>`, the same on every command that has a reporter. */
+export function progressOption(): Option {
+  return new Option('--progress <mode>', 'progress on stderr: auto (a bar on a terminal, else one line per item), json (one JSON event per line, schemas/progress-event.schema.json, for scripts)')
+    .choices(['auto', 'json'])
+    .default('auto', 'auto');
+}
+
 export interface ReporterOptions {
   quiet?: boolean;
   verbose?: boolean;
+  progress?: ProgressMode;
   /** default process.stderr */
   stream?: Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
 }
@@ -39,6 +53,7 @@ export interface ReporterOptions {
  */
 export function createReporter(label: string, unit: string, opts: ReporterOptions = {}): Reporter {
   const stream = opts.stream ?? process.stderr;
+  if (opts.progress === 'json') return jsonReporter(label, unit, stream, opts);
   const write = (line: string) => void stream.write(`${label}: ${line}\n`);
   const warn = (line: string) => write(line);
   if (opts.quiet) {
@@ -101,6 +116,61 @@ function barReporter(label: string, unit: string, stream: NodeJS.WriteStream, ve
     stop() {
       if (running) bar.stop();
       running = false;
+    },
+  };
+}
+
+/**
+ * Events for scripts: every reporter call becomes one JSON line, so a caller (the ExTls module) never reads prose.
+ * --quiet keeps its meaning (warnings only). The start event always comes before any item and the end event.
+ */
+function jsonReporter(label: string, unit: string, stream: Pick<NodeJS.WriteStream, 'write'>, opts: ReporterOptions): Reporter {
+  const emit = (e: ExtlsProgressEvent) => void stream.write(`${toAsciiJson(e)}\n`);
+  const quiet = opts.quiet === true;
+  let total: number | null = null;
+  let started = false;
+  let ended = false;
+  let done = 0;
+  let failed = 0;
+  const start = (n: number) => {
+    total = n > 0 ? n : null;
+    started = true;
+    if (!quiet) emit({ event: 'start', command: label, unit, total });
+  };
+  return {
+    start(n) {
+      if (!started) start(n);
+    },
+    item(e) {
+      if (!started) start(0);
+      done++;
+      if (!e.ok) failed++;
+      if (quiet) return;
+      emit({
+        event: 'item',
+        name: e.name,
+        ok: e.ok,
+        ...(e.detail ? { detail: e.detail } : {}),
+        ...(e.durationMs === undefined ? {} : { durationMs: e.durationMs }),
+        done,
+        failed,
+        total,
+      });
+    },
+    debug(message) {
+      if (opts.verbose && !quiet) emit({ event: 'debug', message });
+    },
+    info(message) {
+      if (!quiet) emit({ event: 'info', message });
+    },
+    warn(message) {
+      emit({ event: 'warn', message });
+    },
+    stop() {
+      if (ended) return;
+      if (!started) start(0);
+      ended = true;
+      if (!quiet) emit({ event: 'end', done, failed, total });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { ExitWith } from '../cli.js';
-import { createReporter, type Reporter } from '../cli/reporter.js';
+import { createReporter, progressOption, type ProgressMode, type Reporter } from '../cli/reporter.js';
 import { loadFleet } from '../fleet/load.js';
 import { locatePowerShell } from '../powershell/locate.js';
 import { byServerName } from '../util/server-order.js';
@@ -33,6 +33,7 @@ interface InventoryOptions {
   plan?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  progress?: ProgressMode;
 }
 
 /** table and csv: headers are the property names of the ExTls module's ExTls.InventoryRecord (no spaces). */
@@ -73,6 +74,7 @@ export function register(program: Command, exit: ExitWith): void {
     .option('--plan', 'print what each server would be given (transport parameters, no secrets) and connect to nothing')
     .option('-q, --quiet', 'no progress output')
     .option('-v, --verbose', 'show ssh/driver messages')
+    .addOption(progressOption())
     .action(async (opts: InventoryOptions) => {
       exit(await runInventory(opts));
     });

@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { Option, type Command } from 'commander';
 import type { ExitWith } from '../cli.js';
-import { createReporter } from '../cli/reporter.js';
+import { createReporter, progressOption, type ProgressMode } from '../cli/reporter.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { checkOutFile } from '../util/out-path.js';
@@ -24,6 +24,7 @@ interface ProbeCliOptions {
   ca?: string[];
   out?: string;
   quiet?: boolean;
+  progress?: ProgressMode;
   as?: 'exchange-online' | 'none';
   expectName?: string;
   suiteTime: number;
@@ -75,6 +76,7 @@ export function register(program: Command, exit: ExitWith): void {
     .option('--ca <file...>', 'PEM file(s) with CA certificates trusted in addition to Node\'s bundled roots')
     .option('--out <file>', 'write the output to this file instead of stdout')
     .option('-q, --quiet', 'no progress output')
+    .addOption(progressOption())
     .addOption(
       new Option('--as <client>', 'also handshake as this client does: exchange-online (its TLS 1.2 suites, in its order; default with --fleet), none').choices([
         'exchange-online',

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ExitWith } from '../cli.js';
-import { createReporter } from '../cli/reporter.js';
+import { createReporter, progressOption, type ProgressMode } from '../cli/reporter.js';
 import { loadPolicy } from '../findings/policy.js';
 import type { FindingsDocument } from '../findings/types.js';
 import { readStageInput } from '../inventory/stage-input.js';
@@ -24,6 +24,7 @@ interface RunbooksCliOptions {
   probes?: string;
   format?: 'text' | 'json';
   quiet?: boolean;
+  progress?: ProgressMode;
   /** called after each server's files are written */
   onServer?: (server: string, done: number, total: number) => void;
 }
@@ -113,8 +114,9 @@ export function register(program: Command, exit: ExitWith): void {
     .addOption(new Option('--wave-size <n>', 'at most n servers per rollout wave (0: no limit)').argParser(wholeNumber('--wave-size')).default(0, '0'))
     .addOption(new Option('--format <format>', 'json: print what was written (files, runbooks, servers not collected) on stdout').choices(['text', 'json']).default('text', 'text'))
     .option('-q, --quiet', 'no progress output')
+    .addOption(progressOption())
     .action(async (inventoryFile: string, opts: RunbooksCliOptions) => {
-      const reporter = createReporter('runbooks', 'runbooks', { quiet: opts.quiet });
+      const reporter = createReporter('runbooks', 'runbooks', { quiet: opts.quiet, progress: opts.progress });
       let started = false;
       let run: RunbooksRun;
       try {

@@ -58,4 +58,40 @@ describe('createReporter', () => {
     expect(all).toContain('1/4 endpoints | 1 failed | last: mx1 failed');
     expect(all).not.toContain('[1/4]');
   });
+
+  it('with progress json writes one JSON event per call: start with the total, items with counts, end', () => {
+    const { chunks, stream } = sink(true);
+    const r = createReporter('inventory', 'servers', { stream, progress: 'json' });
+    r.start(2);
+    r.item({ name: 'EX01', ok: true, durationMs: 1500 });
+    r.item({ name: 'EX02', ok: false, detail: 'unreachable: refused' });
+    r.debug('driver chatter');
+    r.stop();
+    r.stop();
+    r.info('2 servers, 1 ok, 1 failed');
+    expect(chunks.map((c) => JSON.parse(c))).toEqual([
+      { event: 'start', command: 'inventory', unit: 'servers', total: 2 },
+      { event: 'item', name: 'EX01', ok: true, durationMs: 1500, done: 1, failed: 0, total: 2 },
+      { event: 'item', name: 'EX02', ok: false, detail: 'unreachable: refused', done: 2, failed: 1, total: 2 },
+      { event: 'end', done: 2, failed: 1, total: 2 },
+      { event: 'info', message: '2 servers, 1 ok, 1 failed' },
+    ]);
+    expect(chunks.every((c) => c.endsWith('\n') && !c.slice(0, -1).includes('\n'))).toBe(true);
+  });
+
+  it('with progress json gives an unknown total as null and starts before the first item even when start was not called', () => {
+    const { chunks, stream } = sink(false);
+    const r = createReporter('runbooks', 'runbooks', { stream, progress: 'json', verbose: true });
+    r.item({ name: 'EX\u00c9', ok: true });
+    r.debug('ssh: hello');
+    r.stop();
+    expect(chunks.map((c) => JSON.parse(c))).toEqual([
+      { event: 'start', command: 'runbooks', unit: 'runbooks', total: null },
+      { event: 'item', name: 'EX\u00c9', ok: true, done: 1, failed: 0, total: null },
+      { event: 'debug', message: 'ssh: hello' },
+      { event: 'end', done: 1, failed: 0, total: null },
+    ]);
+    // ASCII only: a Windows PowerShell reader never meets an encoding question
+    expect([...chunks.join('')].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
+  });
 });

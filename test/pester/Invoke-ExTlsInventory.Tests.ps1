@@ -67,7 +67,7 @@ Describe 'Invoke-ExTlsInventory: pipeline binding' {
             $fleet.servers[0].name | Should -Be 'EX01'
             @($fleet.servers[0].collector.registryExports) | Should -Be @((Join-Path (Get-Location).ProviderPath 'exports/EX01'))
             @($fleet.servers[1].collector.registryExports).Count | Should -Be 2
-            $log.argv | Should -Be @('inventory', '--fleet', '-', '--format', 'ndjson', '--quiet', '--throttle', '4', '--timeout', '60')
+            $log.argv | Should -Be @('inventory', '--fleet', '-', '--format', 'ndjson', '--progress', 'json', '--throttle', '4', '--timeout', '60')
         }
 
         It 'refuses a -RegistryExportPath or -ProtocolLogPath key that names no server, before anything runs' {

@@ -81,7 +81,7 @@ Describe 'New-ExTlsRunbook with the stand-in CLI' {
         $files = @($records | New-ExTlsRunbook -OutputPath $out -Policy legacy-off -WaveSize 2 -Confirm:$false)
 
         $log = Get-Content -LiteralPath $env:EXTLS_FAKE_LOG -Raw | ConvertFrom-Json
-        $log.argv | Should -Be @('runbooks', "--out=$out", '--policy=legacy-off', '--wave-size=2', '--format=json', '--quiet', '--', '-')
+        $log.argv | Should -Be @('runbooks', "--out=$out", '--policy=legacy-off', '--wave-size=2', '--format=json', '--progress=json', '--', '-')
         @(($log.stdin | ConvertFrom-Json).servers.server) | Should -Be @('EX01', 'EX02')
         Get-TempInventoryFile | Should -Be $tempBefore
 
@@ -97,7 +97,7 @@ Describe 'New-ExTlsRunbook with the stand-in CLI' {
             $files = @(New-ExTlsRunbook -InventoryPath 'inventory.json' -OutputPath 'from-file' -Confirm:$false)
         } finally { Pop-Location }
         $log = Get-Content -LiteralPath $env:EXTLS_FAKE_LOG -Raw | ConvertFrom-Json
-        $log.argv | Should -Be @('runbooks', "--out=$out", '--format=json', '--quiet', '--', '-')
+        $log.argv | Should -Be @('runbooks', "--out=$out", '--format=json', '--progress=json', '--', '-')
         $log.stdin | Should -Be ([System.IO.File]::ReadAllText($inventoryPath))
         $files.Count | Should -Be 3
     }

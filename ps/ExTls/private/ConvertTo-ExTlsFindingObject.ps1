@@ -10,6 +10,8 @@ function ConvertTo-ExTlsFindingObject {
     param([Parameter(Mandatory)] $Document, [string[]] $Severity)
     $text = { param($list, $block) (@($list | Where-Object { $null -ne $_ } | ForEach-Object $block) -join '; ') }
     foreach ($server in @(Get-ExTlsProperty $Document 'servers' @())) {
+        # the server's verdicts, as Get-ExTlsServerState shows them ('tls12-ready: pass; legacy-off: fail')
+        $verdicts = (@(Get-ExTlsProperty $server 'verdicts' @()) | ForEach-Object { '{0}: {1}' -f $_.policy, $_.verdict }) -join '; '
         foreach ($finding in @(Get-ExTlsProperty $server 'findings' @())) {
             if ($Severity -and $Severity -notcontains [string]$finding.severity) { continue }
             $item = [pscustomobject]@{
@@ -27,6 +29,9 @@ function ConvertTo-ExTlsFindingObject {
                 RestartRequired = [bool](Get-ExTlsProperty $finding 'restartRequired' $false)
                 Blockers        = & $text (Get-ExTlsProperty $finding 'blockers' @()) { '{0}: {1}' -f $_.kind, $_.message }
                 Evidence        = & $text (Get-ExTlsProperty $finding 'evidence' @()) { [string]$_.display }
+                Connector       = Get-ExTlsProperty $finding 'connector'
+                Causes          = (@(Get-ExTlsProperty $finding 'causes' @()) -join ', ')
+                Verdicts        = $verdicts
                 Status          = Get-ExTlsProperty $server 'status'
                 Dag             = Get-ExTlsProperty $server 'groups', 'dag'
                 Site            = Get-ExTlsProperty $server 'groups', 'site'

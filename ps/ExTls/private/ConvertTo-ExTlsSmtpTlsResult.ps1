@@ -71,12 +71,23 @@ function ConvertTo-ExTlsSmtpTlsResult {
         $canDeliver = Get-ExTlsProperty $r 'exchangeOnline', 'canDeliver'
         $verdict = 'unknown'
         if ($canDeliver -eq $true) { $verdict = 'yes' } elseif ($canDeliver -eq $false) { $verdict = 'no' }
+        # the certificate as Exchange Online's connector judges it, worded as `extls probe` writes its column
+        $eoCertificate = $null
+        $certificateJudgement = Get-ExTlsProperty $r 'exchangeOnline', 'certificate'
+        if ($null -ne $certificateJudgement) {
+            if (Get-ExTlsProperty $certificateJudgement 'acceptable' $false) {
+                $eoCertificate = if ($null -eq (Get-ExTlsProperty $certificateJudgement 'name', 'ok')) { 'ok (name not checked)' } else { 'ok' }
+            } else {
+                $eoCertificate = @(Get-ExTlsProperty $certificateJudgement 'reasons' @()) -join '; '
+            }
+        }
         $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls12', 'cipher', 'standardName'
         if (-not $chosen) { $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls13', 'cipher', 'standardName' }
         $item | Add-Member -NotePropertyMembers ([ordered]@{
                 ExchangeOnline       = $verdict
                 ExchangeOnlineSuite  = $chosen
                 ExchangeOnlineReason = Get-ExTlsProperty $r 'exchangeOnline', 'reason'
+                ExchangeOnlineCertificate = $eoCertificate
                 ServerSuites         = @(Get-ExTlsProperty $r 'exchangeOnline', 'serverSuites', 'suites' @()) -join ', '
                 CertificateProblems  = @(Get-ExTlsProperty $r 'exchangeOnline', 'certificate', 'reasons' @()) -join '; '
             })

@@ -4,8 +4,8 @@ function Invoke-ExTlsAnalysis {
         Runs `extls analyze` on an inventory file or on piped records and returns the findings document
         (schemas/findings.schema.json), parsed. Errors are terminating errors of the calling command (-Cmdlet).
     .DESCRIPTION
-        The inventory goes to extls on stdin; policy files are given by full path, built-in policies by name, each as
-        one --policy=value argument. Records extls could not judge come back as non-terminating errors
+        The inventory goes to extls on stdin; policy files, -ProbePath and -OutFile are given by full path, built-in
+        policies by name, each as one --name=value argument. Records extls could not judge come back as non-terminating errors
         'ExTls.InvalidRecord' (terminating with -EnableException); the rest is judged.
     .EXAMPLE
         $doc = Invoke-ExTlsAnalysis -Cmdlet $PSCmdlet -InventoryPath .\inventory.json -Policy legacy-off
@@ -17,9 +17,28 @@ function Invoke-ExTlsAnalysis {
         [AllowEmptyCollection()] [object[]] $InputObject = @(),
         [string[]] $Policy,
         $ReferenceTime,
+        # results of Test-ExTlsSmtpTls -OutFile / extls probe --format json (`--probes`)
+        [string] $ProbePath,
+        # also write the findings document here (`--out`), for New-ExTlsRunbook -FindingsPath
+        [string] $OutFile,
         [switch] $EnableException
     )
     $pathOf = { param($p) $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p) }
+    $outPath = $null
+    if ($OutFile) {
+        try {
+            $outPath = Resolve-ExTlsOutFile -Path $OutFile -SessionState $Cmdlet.SessionState
+        } catch {
+            $Cmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileFolderNotFound' -Category ObjectNotFound -TargetObject $OutFile -ExceptionType 'System.IO.DirectoryNotFoundException'))
+        }
+    }
+    $probeFile = $null
+    if ($ProbePath) {
+        $probeFile = & $pathOf $ProbePath
+        if (-not (Test-Path -LiteralPath $probeFile -PathType Leaf)) {
+            $Cmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "The probe results file '$ProbePath' was not found." -ErrorId 'ExTls.ProbeFileNotFound' -Category ObjectNotFound -TargetObject $ProbePath -ExceptionType 'System.IO.FileNotFoundException'))
+        }
+    }
     try {
         $cli = Resolve-ExTlsCli
         $path = $null
@@ -40,6 +59,8 @@ function Invoke-ExTlsAnalysis {
     if ($null -ne $ReferenceTime) {
         $arguments.Add('--reference-time=' + ([datetime]$ReferenceTime).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [Globalization.CultureInfo]::InvariantCulture))
     }
+    if ($probeFile) { $arguments.Add("--probes=$probeFile") }
+    if ($outPath) { $arguments.Add("--out=$outPath") }
     $arguments.Add('-')
 
     $result = Invoke-ExTlsCliCommand -Argument $arguments.ToArray() -InputText $inventoryText -Cli $cli `

@@ -14,7 +14,9 @@ function Invoke-ExTlsCliCommand {
         [Parameter(Mandatory)] [string[]] $Argument,
         [AllowEmptyString()] [AllowNull()] [string] $InputText,
         [string] $WorkingDirectory,
-        $Cli
+        $Cli,
+        # a New-ExTlsProgressState, for a command given --progress json: its events are shown as they come
+        $Progress
     )
     if (-not $Cli) { $Cli = Resolve-ExTlsCli }
     $psi = New-ExTlsProcessStartInfo -Argument $Argument -WorkingDirectory $WorkingDirectory -Cli $Cli
@@ -23,7 +25,7 @@ function Invoke-ExTlsCliCommand {
     $finished = $false
     $out = New-Object System.Text.StringBuilder
     try {
-        $run = Start-ExTlsCli -StartInfo $psi -InputText $InputText
+        $run = Start-ExTlsCli -StartInfo $psi -InputText $InputText -Progress $Progress
         while ($null -ne ($line = Read-ExTlsCliLine -Run $run)) { [void]$out.Append($line).Append("`n") }
         $result = Complete-ExTlsCli -Run $run
         $finished = $true

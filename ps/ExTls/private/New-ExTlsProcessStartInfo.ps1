@@ -8,7 +8,7 @@ function New-ExTlsProcessStartInfo {
         (command line and environment). Uses ProcessStartInfo.ArgumentList where .NET has it (PowerShell 7)
         and an escaped Arguments string otherwise (Windows PowerShell 5.1).
     .EXAMPLE
-        $psi = New-ExTlsProcessStartInfo -Argument 'inventory', '--fleet', '-', '--format', 'ndjson', '--quiet'
+        $psi = New-ExTlsProcessStartInfo -Argument 'inventory', '--fleet', '-', '--format', 'ndjson', '--progress', 'json'
     #>
     [CmdletBinding()]
     [OutputType([System.Diagnostics.ProcessStartInfo])]

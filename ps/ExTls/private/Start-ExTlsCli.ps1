@@ -3,16 +3,19 @@ function Start-ExTlsCli {
     .SYNOPSIS
         Starts the CLI from a ProcessStartInfo, writes InputText to its stdin as UTF-8 (no BOM) and closes stdin.
     .DESCRIPTION
-        Returns a handle with Process, Output (the stdout reader; read it line by line) and ErrorTask
-        (stderr, drained asynchronously from the start so the child never blocks on a full pipe).
-        Finish with Complete-ExTlsCli (in a finally block: it also stops a child that is still running).
+        Returns a handle with Process, Output (the stdout reader; read it line by line with Read-ExTlsCliLine) and
+        ErrorTask (stderr, drained asynchronously from the start so the child never blocks on a full pipe).
+        With -Progress (a New-ExTlsProgressState; the CLI runs with --progress json) stderr is read line by line
+        instead, alongside stdout, and each event is shown as it comes (Write-ExTlsProgressEvent).
+        Finish with Complete-ExTlsCli, and Stop-ExTlsCli in a finally block for a run that did not finish.
     .EXAMPLE
         $cli = Start-ExTlsCli -StartInfo (New-ExTlsProcessStartInfo -Argument 'probe', '--format', 'json', '--', 'mx.contoso.com')
     #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] [System.Diagnostics.ProcessStartInfo] $StartInfo,
-        [AllowEmptyString()] [AllowNull()] [string] $InputText
+        [AllowEmptyString()] [AllowNull()] [string] $InputText,
+        $Progress
     )
     $process = New-Object System.Diagnostics.Process
     $process.StartInfo = $StartInfo
@@ -21,7 +24,9 @@ function Start-ExTlsCli {
     } catch {
         throw (New-Object System.InvalidOperationException ("Cannot start '$($StartInfo.FileName)': $($_.Exception.Message)", $_.Exception))
     }
-    $errorTask = $process.StandardError.ReadToEndAsync()
+    $errorTask = $null
+    $errorLineTask = $null
+    if ($Progress) { $errorLineTask = $process.StandardError.ReadLineAsync() } else { $errorTask = $process.StandardError.ReadToEndAsync() }
     try {
         if ($InputText) {
             $bytes = (New-Object System.Text.UTF8Encoding $false).GetBytes($InputText)
@@ -35,9 +40,13 @@ function Start-ExTlsCli {
         try { $process.StandardInput.Close() } catch [System.IO.IOException] { Write-Verbose 'stdin already closed' }
     }
     [pscustomobject]@{
-        PSTypeName = 'ExTls.CliRun'
-        Process    = $process
-        Output     = $process.StandardOutput
-        ErrorTask  = $errorTask
+        PSTypeName     = 'ExTls.CliRun'
+        Process        = $process
+        Output         = $process.StandardOutput
+        ErrorTask      = $errorTask
+        # with -Progress: the pending stdout and stderr line reads, and where events go
+        OutputLineTask = $null
+        ErrorLineTask  = $errorLineTask
+        Progress       = $Progress
     }
 }

@@ -27,6 +27,10 @@ function Compare-ExTlsInventory {
     .PARAMETER IncludeUnchanged
         Also return one object for each server that did not change.
 
+    .PARAMETER OutFile
+        Also write the whole comparison (JSON, as `extls diff --out` writes it) to this file, to keep with the change
+        record. Its folder must exist.
+
     .EXAMPLE
         PS C:\> Compare-ExTlsInventory -ReferencePath .\before.json -DifferencePath .\after.json -Policy legacy-off
 
@@ -64,10 +68,21 @@ function Compare-ExTlsInventory {
 
         [datetime] $ReferenceTime,
 
-        [switch] $IncludeUnchanged
+        [switch] $IncludeUnchanged,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $OutFile
     )
 
     $pathOf = { param($p) $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p) }
+    $outPath = $null
+    if ($OutFile) {
+        try {
+            $outPath = Resolve-ExTlsOutFile -Path $OutFile -SessionState $PSCmdlet.SessionState
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileFolderNotFound' -Category ObjectNotFound -TargetObject $OutFile -ExceptionType 'System.IO.DirectoryNotFoundException'))
+        }
+    }
     $files = @()
     foreach ($p in $ReferencePath, $DifferencePath) {
         $full = & $pathOf $p
@@ -91,6 +106,7 @@ function Compare-ExTlsInventory {
     if ($PSBoundParameters.ContainsKey('ReferenceTime')) {
         $arguments.Add('--reference-time=' + $ReferenceTime.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [Globalization.CultureInfo]::InvariantCulture))
     }
+    if ($outPath) { $arguments.Add("--out=$outPath") }
     $arguments.Add('--')
     foreach ($f in $files) { $arguments.Add($f) }
     $result = Invoke-ExTlsCliCommand -Argument $arguments.ToArray() -Cli $cli -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath

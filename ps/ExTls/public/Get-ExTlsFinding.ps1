@@ -8,7 +8,9 @@ function Get-ExTlsFinding {
         or the objects of Invoke-ExTlsInventory piped straight in) and returns ExTls.Finding objects: Server, Severity
         (critical, high, medium, low, info) and SeverityRank (4 to 0: Sort-Object SeverityRank -Descending puts
         critical first), Id, Title, Explanation, Policies, Changes (registry value: current -> desired, as text),
-        ChangeCount, RestartRequired, Blockers and Evidence (text). A server that could not be read gives one
+        ChangeCount, RestartRequired, Blockers and Evidence (text), Connector and Causes (mail-flow findings: the
+        connector, and the findings that explain the failure) and Verdicts (the server's, as Get-ExTlsServerState
+        shows them). `extls analyze --format csv` uses the same column names. A server that could not be read gives one
         COLLECTION-FAILED finding. Fleet findings (for example DAG members configured differently) are objects of
         their own, ExTls.FleetFinding: Group ('DAG DAG01'), GroupKind, GroupName, Severity, SeverityRank, Id,
         Title, Explanation, Servers and Differences. The raw finding is in $_.Raw.Finding (not a property, so
@@ -36,6 +38,15 @@ function Get-ExTlsFinding {
 
     .PARAMETER ReferenceTime
         Judge product support (end-of-support dates) as of this time instead of now.
+
+    .PARAMETER ProbePath
+        Results of Test-ExTlsSmtpTls -AsExchangeOnline -OutFile (or `extls probe --as exchange-online --format json`):
+        a server Exchange Online cannot deliver to gets a critical EXO-CANNOT-DELIVER finding (`extls analyze --probes`).
+
+    .PARAMETER OutFile
+        Also write the findings document (schemas/findings.schema.json; `extls analyze --out`) to this file, for
+        New-ExTlsRunbook -FindingsPath and `extls runbooks --findings`: the runbooks then render exactly what was
+        reviewed. Its folder must exist.
 
     .PARAMETER EnableException
         Throw terminating errors for invalid records instead of writing non-terminating errors.
@@ -71,6 +82,14 @@ function Get-ExTlsFinding {
 
         Judges against your own policy file and exports every registry change per server for the change request.
 
+    .EXAMPLE
+        PS C:\> Test-ExTlsSmtpTls -FleetFile .\fleet.yaml -AsExchangeOnline -OutFile .\probes.json | Out-Null
+        PS C:\> Get-ExTlsFinding -InventoryPath .\inventory.json -ProbePath .\probes.json -OutFile .\findings.json | Where-Object Id -eq 'EXO-CANNOT-DELIVER'
+        PS C:\> New-ExTlsRunbook -FindingsPath .\findings.json -OutputPath .\runbooks
+
+        Adds what Exchange Online's own handshake saw to the judgement, keeps the reviewed findings, and renders the
+        runbooks from exactly that document.
+
     .INPUTS
         ExTls.InventoryRecord
 
@@ -101,6 +120,12 @@ function Get-ExTlsFinding {
 
         [datetime] $ReferenceTime,
 
+        [ValidateNotNullOrEmpty()]
+        [string] $ProbePath,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $OutFile,
+
         [switch] $EnableException
     )
 
@@ -118,6 +143,7 @@ function Get-ExTlsFinding {
         if ($PSCmdlet.ParameterSetName -eq 'InputObject' -and $records.Count -eq 0) { return }
         $analysis = @{ Cmdlet = $PSCmdlet; InventoryPath = $InventoryPath; InputObject = $records.ToArray(); Policy = $Policy; EnableException = $EnableException }
         if ($PSBoundParameters.ContainsKey('ReferenceTime')) { $analysis.ReferenceTime = $ReferenceTime }
+        foreach ($p in 'ProbePath', 'OutFile') { if ($PSBoundParameters.ContainsKey($p)) { $analysis[$p] = $PSBoundParameters[$p] } }
         $doc = Invoke-ExTlsAnalysis @analysis
         ConvertTo-ExTlsFindingObject -Document $doc -Severity $Severity
     }

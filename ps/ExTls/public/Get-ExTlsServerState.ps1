@@ -29,6 +29,10 @@ function Get-ExTlsServerState {
     .PARAMETER ReferenceTime
         Judge product support as of this time instead of now.
 
+    .PARAMETER ProbePath
+        Results of Test-ExTlsSmtpTls -AsExchangeOnline -OutFile (or `extls probe --as exchange-online --format json`):
+        a server Exchange Online cannot deliver to gets a critical EXO-CANNOT-DELIVER finding (`extls analyze --probes`).
+
     .PARAMETER EnableException
         Throw a terminating error for a record that cannot be judged.
 
@@ -71,6 +75,9 @@ function Get-ExTlsServerState {
 
         [datetime] $ReferenceTime,
 
+        [ValidateNotNullOrEmpty()]
+        [string] $ProbePath,
+
         [switch] $EnableException
     )
 
@@ -88,6 +95,7 @@ function Get-ExTlsServerState {
         if ($PSCmdlet.ParameterSetName -eq 'InputObject' -and $records.Count -eq 0) { return }
         $analysis = @{ Cmdlet = $PSCmdlet; InventoryPath = $InventoryPath; InputObject = $records.ToArray(); Policy = $Policy; EnableException = $EnableException }
         if ($PSBoundParameters.ContainsKey('ReferenceTime')) { $analysis.ReferenceTime = $ReferenceTime }
+        if ($ProbePath) { $analysis.ProbePath = $ProbePath }
         $doc = Invoke-ExTlsAnalysis @analysis
 
         foreach ($s in @(Get-ExTlsProperty $doc 'servers' @())) {

@@ -19,6 +19,10 @@ function Invoke-ExTlsInventory {
         ($ErrorActionPreference = 'Stop', -EnableException, Select-Object -First, Ctrl+C), holding the servers read
         so far. An -OutFile whose folder does not exist fails before anything runs.
 
+        Write-Progress shows the total and percent from the start and the server that just finished; -Verbose says per
+        server what happened and how long it took. Both come from the CLI's progress events (`--progress json`), so
+        they work for fleet files too. A record the CLI left out (a second record of one server) is a warning.
+
         With -WhatIf nothing is contacted: for each server the transport parameters it would be given are shown
         (`extls inventory --plan`), without secrets.
 
@@ -51,7 +55,17 @@ function Invoke-ExTlsInventory {
 
     .PARAMETER CollectorOutputPath
         A folder of collector output files (ExTlsCollector.ps1 -OutFile, dropped by GPO, SCCM or Ansible) to build the
-        inventory from instead of connecting to anything (`extls inventory --from`).
+        inventory from (`extls inventory --from`). Alone, nothing is connected to. With -FleetFile the folder is merged with the servers read live into one inventory: fleet servers with transport file take
+        their record from the folder (with the fleet's site, DAG and role), files of servers the fleet does not name
+        are taken as they are, and a server that is both read live and claimed by a file, or claimed by two files
+        (a file copied under another name, a computer name reused), is a failed record of category duplicate naming
+        the files, rather than two records of one server. A fleet server with transport file that has no file there
+        is a failed record of category stale.
+
+    .PARAMETER StaleAfter
+        With -CollectorOutputPath: a file whose report (the collector's start time, else the file time) is older than
+        this is a failed record of category stale: the server stopped reporting (default 7 days; `--stale-after`).
+        [timespan]::Zero turns the check off. At least one minute.
 
     .PARAMETER ExportsPath
         Offline: a folder with one sub-folder per server holding its `reg export` files (and logs/), read instead of
@@ -98,6 +112,10 @@ function Invoke-ExTlsInventory {
     .PARAMETER CollectorOption
         Collector options for every server, as in a fleet file's defaults.collector, e.g. @{ logDays = 3 } or
         @{ scanLogs = $false } (schemas/fleet.schema.json).
+
+    .PARAMETER PowerShellPath
+        The PowerShell that runs the fan-out (`extls inventory --pwsh`; default: $env:EXTLS_PWSH, pwsh on PATH, then
+        powershell.exe).
 
     .PARAMETER OutFile
         Also write the whole inventory (schemas/inventory.schema.json) to this file, for Get-ExTlsFinding,
@@ -160,6 +178,12 @@ function Invoke-ExTlsInventory {
         Builds the inventory from the collector files a GPO startup script dropped on a share.
 
     .EXAMPLE
+        PS C:\> Invoke-ExTlsInventory -FleetFile .\fleet.yaml -CollectorOutputPath \\fs01\extls$ -StaleAfter (New-TimeSpan -Hours 36) -OutFile .\inventory.json
+
+        One inventory of the servers read over WinRM and those behind firewalls that report through the share (transport
+        file in the fleet); a server whose last report is older than 36 hours is failed as stale.
+
+    .EXAMPLE
         PS C:\> try { Get-ExchangeServer | Invoke-ExTlsInventory -EnableException } catch { Send-MailMessage -Subject "extls: $($_.TargetObject) failed" ... }
 
         In a scheduled task: stop at the first server that cannot be read.
@@ -190,8 +214,14 @@ function Invoke-ExTlsInventory {
         [string] $FleetFile,
 
         [Parameter(Mandatory, ParameterSetName = 'CollectorOutput')]
+        [Parameter(ParameterSetName = 'FleetFile')]
         [ValidateNotNullOrEmpty()]
         [string] $CollectorOutputPath,
+
+        [Parameter(ParameterSetName = 'CollectorOutput')]
+        [Parameter(ParameterSetName = 'FleetFile')]
+        [ValidateScript({ $_ -eq [timespan]::Zero -or $_.TotalMinutes -ge 1 })]
+        [timespan] $StaleAfter,
 
         [Parameter(Mandatory, ParameterSetName = 'Exports')]
         [ValidateNotNullOrEmpty()]
@@ -245,6 +275,12 @@ function Invoke-ExTlsInventory {
         [Parameter(ParameterSetName = 'ComputerName')]
         [hashtable] $CollectorOption,
 
+        [Parameter(ParameterSetName = 'ComputerName')]
+        [Parameter(ParameterSetName = 'FleetFile')]
+        [Parameter(ParameterSetName = 'Exports')]
+        [ValidateNotNullOrEmpty()]
+        [string] $PowerShellPath,
+
         [ValidateNotNullOrEmpty()]
         [string] $OutFile,
 
@@ -290,7 +326,6 @@ function Invoke-ExTlsInventory {
         # What the CLI reads: a fleet (data, JSON or the fleet file's text, written to its stdin) or a folder.
         $arguments = New-Object System.Collections.Generic.List[string]
         $arguments.Add('inventory')
-        $total = 0
         $fleetText = ''
         switch ($PSCmdlet.ParameterSetName) {
             'FleetFile' {
@@ -319,23 +354,38 @@ function Invoke-ExTlsInventory {
                 } catch {
                     $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.InvalidArgument' -Category InvalidArgument -TargetObject $names.ToArray() -ExceptionType 'System.ArgumentException'))
                 }
-                $total = @($fleet.servers).Count
                 $fleetText = ConvertTo-Json -InputObject $fleet -Depth 12 -Compress
                 $source = 'Invoke-ExTlsInventory'
                 foreach ($a in '--fleet', '-') { $arguments.Add($a) }
             }
-            default {
-                $folderParam = if ($PSCmdlet.ParameterSetName -eq 'Exports') { $ExportsPath } else { $CollectorOutputPath }
-                $folder = & $pathOf $folderParam
+            'Exports' {
+                $folder = & $pathOf $ExportsPath
                 if (-not (Test-Path -LiteralPath $folder -PathType Container)) {
-                    $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "The folder '$folderParam' was not found." -ErrorId 'ExTls.FolderNotFound' -Category ObjectNotFound -TargetObject $folderParam -ExceptionType 'System.IO.DirectoryNotFoundException'))
+                    $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "The folder '$ExportsPath' was not found." -ErrorId 'ExTls.FolderNotFound' -Category ObjectNotFound -TargetObject $ExportsPath -ExceptionType 'System.IO.DirectoryNotFoundException'))
                 }
                 $source = $folder
-                $flag = if ($PSCmdlet.ParameterSetName -eq 'Exports') { '--exports' } else { '--from' }
                 # one argv element: --name=value can never be read as another option
-                $arguments.Add("$flag=$folder")
+                $arguments.Add("--exports=$folder")
             }
         }
+        # A drop folder alone, or merged with the live servers of a fleet file (`--fleet - --from`).
+        if ($CollectorOutputPath) {
+            $folder = & $pathOf $CollectorOutputPath
+            if (-not (Test-Path -LiteralPath $folder -PathType Container)) {
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "The folder '$CollectorOutputPath' was not found." -ErrorId 'ExTls.FolderNotFound' -Category ObjectNotFound -TargetObject $CollectorOutputPath -ExceptionType 'System.IO.DirectoryNotFoundException'))
+            }
+            $source = if ($arguments.Contains('--fleet')) { "$source + $folder" } else { $folder }
+            $arguments.Add("--from=$folder")
+        }
+        if ($PSBoundParameters.ContainsKey('StaleAfter')) {
+            if (-not $CollectorOutputPath) {
+                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message '-StaleAfter applies to the files of -CollectorOutputPath; give that folder too.' -ErrorId 'ExTls.StaleAfterWithoutCollectorOutputPath' -Category InvalidArgument -TargetObject $StaleAfter -ExceptionType 'System.ArgumentException'))
+            }
+            # whole or decimal minutes, or off; culture-independent
+            $age = if ($StaleAfter -eq [timespan]::Zero) { 'off' } else { $StaleAfter.TotalMinutes.ToString('0.###', [Globalization.CultureInfo]::InvariantCulture) + 'm' }
+            $arguments.Add("--stale-after=$age")
+        }
+        if ($PowerShellPath) { $arguments.Add('--pwsh=' + (& $pathOf $PowerShellPath)) }
 
         try {
             $cli = Resolve-ExTlsCli
@@ -364,7 +414,9 @@ function Invoke-ExTlsInventory {
         if (-not $PSCmdlet.ShouldProcess($source, 'Read the TLS settings of the servers')) { return }
 
         # Only fixed flags and validated integers go on the command line; the credential and the fleet go on stdin.
-        foreach ($a in '--format', 'ndjson', '--quiet') { $arguments.Add($a) }
+        # Progress comes as JSON events on stderr (--progress json): the total from the start, never prose to read.
+        foreach ($a in '--format', 'ndjson', '--progress', 'json') { $arguments.Add($a) }
+        if ($VerbosePreference -ne 'SilentlyContinue') { $arguments.Add('--verbose') }
         $inputText = ''
         if ($Credential -and $Credential -ne [System.Management.Automation.PSCredential]::Empty) {
             $arguments.Add('--credential-stdin')
@@ -383,12 +435,7 @@ function Invoke-ExTlsInventory {
         Write-Verbose ("Running: node {0} {1}" -f $cli.Script, ($arguments -join ' '))
 
         $activity = 'extls inventory'
-        if ($total -gt 0) {
-            Write-Progress -Activity $activity -Status "0 of $total servers" -PercentComplete 0
-        } else {
-            Write-Progress -Activity $activity -Status 'starting'
-        }
-
+        $progress = New-ExTlsProgressState -Activity $activity -WarningEvents
         $lines = New-Object System.Collections.Generic.List[string]
         $count = 0
         $okCount = 0
@@ -396,7 +443,7 @@ function Invoke-ExTlsInventory {
         $finished = $false
         $result = $null
         try {
-            $run = Start-ExTlsCli -StartInfo $psi -InputText $inputText
+            $run = Start-ExTlsCli -StartInfo $psi -InputText $inputText -Progress $progress
             $inputText = $null
             while ($null -ne ($line = Read-ExTlsCliLine -Run $run)) {
                 if (-not $line.Trim()) { continue }
@@ -409,12 +456,6 @@ function Invoke-ExTlsInventory {
                 $lines.Add($line)
                 $count++
                 if ($item.Status -eq 'Ok') { $okCount++ }
-                Write-Verbose ("{0}: {1}{2} ({3:N1} s)" -f $item.Server, $item.Status, $(if ($item.Category) { " ($($item.Category)): $($item.Message)" } else { '' }), ([double]$item.DurationMs / 1000))
-                if ($total -gt 0) {
-                    Write-Progress -Activity $activity -Status "$count of $total servers ($($item.Server) $($item.Status))" -PercentComplete ([Math]::Min(100, [int](100 * $count / $total)))
-                } else {
-                    Write-Progress -Activity $activity -Status "$count servers ($($item.Server) $($item.Status))"
-                }
 
                 $item
                 if ($item.Status -ne 'Ok') {
@@ -444,7 +485,6 @@ function Invoke-ExTlsInventory {
             $message = Get-ExTlsCliMessage -Command 'inventory' -Result $result
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $message -ErrorId 'ExTls.CliFailed' -Category InvalidArgument -TargetObject $source))
         }
-        Write-Verbose "extls inventory: $count servers, $okCount ok, $($count - $okCount) failed"
         if ($outPath) { Write-Verbose "Wrote $outPath ($count servers)" }
     }
 }

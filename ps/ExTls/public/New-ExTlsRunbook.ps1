@@ -34,8 +34,9 @@ function New-ExTlsRunbook {
         STARTTLS probe in the pre- and post-checks, and the report gets a probe column.
 
     .PARAMETER FindingsPath
-        A findings document (`extls analyze --out`) to render instead of analysing the inventory again; its policies
-        are used (do not give -Policy with it).
+        A findings document (Get-ExTlsFinding -OutFile, or `extls analyze --out`) to render instead of analysing an
+        inventory again: the runbooks say exactly what was reviewed. Needs no inventory; its policies are used (do
+        not give -Policy with it).
 
     .PARAMETER TemplatePath
         A folder of your own Handlebars templates; each replaces the built-in template of the same file name
@@ -113,6 +114,8 @@ function New-ExTlsRunbook {
         [ValidateNotNullOrEmpty()]
         [string] $ProbePath,
 
+        [Parameter(Mandatory, ParameterSetName = 'Findings')]
+        [Parameter(ParameterSetName = 'Path')]
         [ValidateNotNullOrEmpty()]
         [string] $FindingsPath,
 
@@ -146,6 +149,8 @@ function New-ExTlsRunbook {
                 $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "The inventory file '$InventoryPath' was not found." -ErrorId 'ExTls.InventoryNotFound' -Category ObjectNotFound -TargetObject $InventoryPath -ExceptionType 'System.IO.FileNotFoundException'))
             }
             $what = "Write runbooks, remediation and rollback scripts and the fleet report for the servers in $inventoryFile"
+        } elseif ($PSCmdlet.ParameterSetName -eq 'Findings') {
+            $what = "Write runbooks, remediation and rollback scripts and the fleet report for the findings in $(& $pathOf $FindingsPath)"
         } else {
             $what = "Write runbooks, remediation and rollback scripts and the fleet report for $($records.Count) server(s)"
         }
@@ -157,8 +162,10 @@ function New-ExTlsRunbook {
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.CliNotFound' -Category ObjectNotFound -TargetObject 'extls' -ExceptionType 'System.IO.FileNotFoundException'))
         }
 
+        $inventoryText = ''
         try {
-            $inventoryText = Get-ExTlsInventoryInput -Path $inventoryFile -InputObject $records.ToArray() -Cli $cli
+            # with -FindingsPath alone extls reads only that document (--findings), nothing on stdin
+            if ($PSCmdlet.ParameterSetName -ne 'Findings') { $inventoryText = Get-ExTlsInventoryInput -Path $inventoryFile -InputObject $records.ToArray() -Cli $cli }
         } catch {
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.InvalidInput' -Category InvalidArgument -TargetObject $InventoryPath))
         }
@@ -181,9 +188,12 @@ function New-ExTlsRunbook {
             if ($pair[1]) { $arguments.Add($pair[0] + '=' + (& $pathOf $pair[1])) }
         }
         # What was written comes back as JSON on stdout: no stderr prose or file times to read.
-        foreach ($a in '--format=json', '--quiet', '--', '-') { $arguments.Add($a) }
+        # Progress as JSON events on stderr; the warnings come from the JSON result below, so its warn events are verbose.
+        foreach ($a in '--format=json', '--progress=json', '--', '-') { $arguments.Add($a) }
+        $activity = 'extls runbooks'
         $result = Invoke-ExTlsCliCommand -Argument $arguments.ToArray() -InputText $inventoryText -Cli $cli `
-            -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
+            -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath -Progress (New-ExTlsProgressState -Activity $activity)
+        Write-Progress -Activity $activity -Completed
         $written = $null
         if ($result.ExitCode -eq 0 -or $result.ExitCode -eq 2) {
             try { $written = $result.StdOut | ConvertFrom-Json } catch { $written = $null }

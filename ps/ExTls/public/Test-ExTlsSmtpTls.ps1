@@ -39,8 +39,9 @@ function Test-ExTlsSmtpTls {
     .PARAMETER Port
         SMTP port for endpoints given without one (default 25).
 
-    .PARAMETER TimeoutSeconds
-        Time limit for each step (connect, each reply, each TLS handshake), default 10.
+    .PARAMETER StepTimeoutSeconds
+        Time limit for each step (connect, each reply, each TLS handshake), default 10 (`extls probe --step-timeout`).
+        The alias -TimeoutSeconds is kept for older scripts; it is a per-step limit, not one for the whole endpoint.
 
     .PARAMETER ThrottleLimit
         Endpoints probed at the same time (default 8).
@@ -55,11 +56,16 @@ function Test-ExTlsSmtpTls {
         Also make the handshake as Exchange Online makes it (extls probe --as exchange-online): TLS 1.2 offering
         exactly the cipher suites Microsoft 365 accepts, in its order. Adds ExchangeOnline (yes, no or unknown),
         ExchangeOnlineSuite (the suite chosen), ExchangeOnlineReason (why not), ServerSuites (on no: the suites the
-        server takes instead) and CertificateProblems (the certificate as Exchange Online judges it: name, chain, expiry, key size, hash).
+        server takes instead), CertificateProblems (the certificate as Exchange Online judges it: name, chain, expiry, key size, hash)
+        and ExchangeOnlineCertificate (the same judgement as `extls probe` words its CSV column: ok, or the problems).
 
     .PARAMETER ExpectedName
         With -AsExchangeOnline: the FQDN Exchange Online's connector expects on the certificate (its smart host or
         TlsDomain). Without it, a host name given as ComputerName is checked.
+
+    .PARAMETER SuiteTimeSeconds
+        With -AsExchangeOnline: how long to spend per endpoint finding the cipher suites a server takes instead, when
+        it refuses Exchange Online's (default 30; `extls probe --suite-time`).
 
     .PARAMETER EnableException
         Throw a terminating error for the first endpoint that cannot be probed.
@@ -75,7 +81,7 @@ function Test-ExTlsSmtpTls {
         Every Exchange server's port 25, trusting the internal CA; shows the ones that cannot do TLS 1.2 yet.
 
     .EXAMPLE
-        PS C:\> 'ex01.contoso.com:587', 'edge01.contoso.com', '[2001:db8::25]:25' | Test-ExTlsSmtpTls -TimeoutSeconds 5 |
+        PS C:\> 'ex01.contoso.com:587', 'edge01.contoso.com', '[2001:db8::25]:25' | Test-ExTlsSmtpTls -StepTimeoutSeconds 5 |
         >>     Select-Object Endpoint, StartTls, AcceptedVersions, CertificateDaysToExpiry
 
         Client submission on 587, an Edge server and an IPv6 endpoint.
@@ -124,8 +130,9 @@ function Test-ExTlsSmtpTls {
         [ValidateRange(1, 65535)]
         [int] $Port = 25,
 
+        [Alias('TimeoutSeconds')]
         [ValidateRange(1, 3600)]
-        [int] $TimeoutSeconds,
+        [int] $StepTimeoutSeconds,
 
         [ValidateRange(1, 1024)]
         [int] $ThrottleLimit,
@@ -143,6 +150,9 @@ function Test-ExTlsSmtpTls {
 
         [ValidatePattern('^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$')]
         [string] $ExpectedName,
+
+        [ValidateRange(1, 3600)]
+        [int] $SuiteTimeSeconds,
 
         [switch] $EnableException
     )
@@ -193,27 +203,30 @@ function Test-ExTlsSmtpTls {
         }
 
         $arguments = New-Object System.Collections.Generic.List[string]
-        foreach ($a in 'probe', '--format', 'ndjson', '--quiet') { $arguments.Add($a) }
+        # Progress comes as JSON events on stderr (--progress json), with the total from the start, also for -FleetFile.
+        foreach ($a in 'probe', '--format', 'ndjson', '--progress=json') { $arguments.Add($a) }
         $arguments.Add('--port=' + $Port)
-        if ($TimeoutSeconds -gt 0) { $arguments.Add('--step-timeout=' + $TimeoutSeconds) }
+        if ($StepTimeoutSeconds -gt 0) { $arguments.Add('--step-timeout=' + $StepTimeoutSeconds) }
         if ($ThrottleLimit -gt 0) { $arguments.Add('--concurrency=' + $ThrottleLimit) }
         if ($EhloName) { $arguments.Add('--ehlo-name=' + $EhloName) }
         foreach ($ca in $CertificateAuthorityPath) { $arguments.Add('--ca=' + (& $pathOf $ca)) }
-        $total = $endpoints.Count
         if ($FleetFile) {
             $fleetPath = & $pathOf $FleetFile
             if (-not (Test-Path -LiteralPath $fleetPath -PathType Leaf)) {
                 $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message "Fleet file '$FleetFile' was not found." -ErrorId 'ExTls.FleetFileNotFound' -Category ObjectNotFound -TargetObject $FleetFile -ExceptionType 'System.IO.FileNotFoundException'))
             }
             $arguments.Add('--fleet=' + $fleetPath)
-            $total = 0
         }
         if ($ExpectedName -and -not $AsExchangeOnline) {
             $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message '-ExpectedName needs -AsExchangeOnline' -ErrorId 'ExTls.ExpectedNameWithoutAsExchangeOnline' -Category InvalidArgument -TargetObject $ExpectedName))
         }
+        if ($SuiteTimeSeconds -gt 0 -and -not $AsExchangeOnline) {
+            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message '-SuiteTimeSeconds needs -AsExchangeOnline' -ErrorId 'ExTls.SuiteTimeWithoutAsExchangeOnline' -Category InvalidArgument -TargetObject $SuiteTimeSeconds))
+        }
         if ($AsExchangeOnline) {
             $arguments.Add('--as=exchange-online')
             if ($ExpectedName) { $arguments.Add('--expect-name=' + $ExpectedName) }
+            if ($SuiteTimeSeconds -gt 0) { $arguments.Add('--suite-time=' + $SuiteTimeSeconds) }
         } else {
             # extls probe --fleet handshakes as Exchange Online by default; without the switch the columns are not asked for
             $arguments.Add('--as=none')
@@ -230,24 +243,20 @@ function Test-ExTlsSmtpTls {
         $psi = New-ExTlsProcessStartInfo -Argument $arguments.ToArray() -WorkingDirectory $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath -Cli $cli
         Write-Verbose ("Running: node {0} {1}" -f $cli.Script, ($arguments -join ' '))
         $activity = 'extls probe'
-        if ($total -gt 0) { Write-Progress -Activity $activity -Status "0 of $total endpoints" -PercentComplete 0 }
-        else { Write-Progress -Activity $activity -Status 'starting' }
+        # failed endpoints are errors of their own; the CLI's summary warning is verbose
+        $progress = New-ExTlsProgressState -Activity $activity
 
         $lines = New-Object System.Collections.Generic.List[string]
         $run = $null
         $finished = $false
         $result = $null
         try {
-            $run = Start-ExTlsCli -StartInfo $psi -InputText ''
+            $run = Start-ExTlsCli -StartInfo $psi -InputText '' -Progress $progress
             while ($null -ne ($line = Read-ExTlsCliLine -Run $run)) {
                 if (-not $line.Trim()) { continue }
                 $r = $line | ConvertFrom-Json
                 $lines.Add($line)
                 $item = ConvertTo-ExTlsSmtpTlsResult -Result $r -LabelOf $labelOf -AsExchangeOnline:$AsExchangeOnline
-                $done = $lines.Count
-                if ($total -gt 0) { Write-Progress -Activity $activity -Status "$done of $total endpoints ($($item.Endpoint) $($item.Status))" -PercentComplete ([Math]::Min(100, [int](100 * $done / $total))) }
-                else { Write-Progress -Activity $activity -Status "$done endpoints ($($item.Endpoint) $($item.Status))" }
-                Write-Verbose ("{0}: {1}" -f $item.Endpoint, $(if ($item.Status -eq 'Ok') { "STARTTLS $(if ($item.StartTls) { 'offered' } else { 'not offered' }), accepts $(@($item.AcceptedVersions) -join ', ')" } else { "$($item.Category): $($item.Message)" }))
                 $item
                 if ($item.Status -ne 'Ok') {
                     $category = $item.Category

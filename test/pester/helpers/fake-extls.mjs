@@ -14,6 +14,9 @@ if (process.env.EXTLS_FAKE_LOG) {
 }
 
 const [command] = argv;
+// --progress json: events as the real reporter writes them (schemas/progress-event.schema.json)
+const events = argv.some((a, i) => a === '--progress=json' || (a === '--progress' && argv[i + 1] === 'json'));
+const emit = (e) => events && process.stderr.write(JSON.stringify(e) + '\n');
 if (process.env.EXTLS_FAKE_EXIT) {
   process.stderr.write(`extls: forced failure for ${command}\n`);
   process.exitCode = Number(process.env.EXTLS_FAKE_EXIT);
@@ -26,8 +29,11 @@ if (process.env.EXTLS_FAKE_EXIT) {
     const plans = fleet.servers.map((s) => ({ server: s.name, plan: { transport: s.transport ?? fleet.defaults?.transport ?? 'winrm', ComputerName: s.address ?? s.name } }));
     process.stdout.write(JSON.stringify(plans, null, 2) + '\n');
   } else {
-    // a server whose name starts with FAIL is unreachable
+    // a server whose name starts with FAIL is unreachable; $env:EXTLS_FAKE_WARN is written as a warn event
     let failed = 0;
+    let done = 0;
+    emit({ event: 'start', command: 'inventory', unit: 'servers', total: fleet.servers.length });
+    if (process.env.EXTLS_FAKE_WARN) emit({ event: 'warn', message: process.env.EXTLS_FAKE_WARN });
     for (const s of fleet.servers) {
       const bad = /^FAIL/i.test(s.name);
       if (bad) failed++;
@@ -39,7 +45,10 @@ if (process.env.EXTLS_FAKE_EXIT) {
         startedAt: new Date().toISOString(), durationMs: 1, data: null,
       };
       process.stdout.write(JSON.stringify(record) + '\n');
+      emit({ event: 'item', name: s.name, ok: !bad, ...(bad ? { detail: record.failure.category + ': ' + record.failure.message } : {}), durationMs: 1, done: ++done, failed, total: fleet.servers.length });
     }
+    emit({ event: 'end', done, failed, total: fleet.servers.length });
+    emit({ event: 'info', message: `${done} servers, ${done - failed} ok, ${failed} failed` });
     process.exitCode = failed ? 2 : 0;
   }
 } else if (command === 'runbooks') {
