@@ -19,7 +19,7 @@ const commands: Record<string, () => Promise<{ register(program: Command, exit: 
 };
 
 /** The program with the command `argv` names, or with every command (help, version, a name it does not know). */
-export async function buildProgram(argv: string[] = [], exit: ExitWith = () => undefined): Promise<Command> {
+async function buildProgram(argv: string[] = [], exit: ExitWith = () => undefined): Promise<Command> {
   // no global option takes a value, so the first argument that is not an option is the command
   const named = argv.slice(2).find((a) => !a.startsWith('-'));
   const wanted = named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
@@ -38,7 +38,7 @@ export async function buildProgram(argv: string[] = [], exit: ExitWith = () => u
  * The one error path: whatever went wrong becomes `extls: <message>` on stderr (one line unless the message is a
  * list the user needs, such as a fleet file's schema errors), and exit code 1. A stack only with EXTLS_DEBUG=1.
  */
-export function reportError(err: unknown, command: string | undefined): number {
+function reportError(err: unknown, command: string | undefined): number {
   if (err instanceof UsageError) {
     process.stderr.write(`extls: ${stripTerminalCodes(err.message)}\n`);
   } else {

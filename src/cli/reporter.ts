@@ -4,7 +4,7 @@ import type { ExtlsProgressEvent } from '../contracts/progress-event.js';
 import { toAsciiJson } from '../util/json.js';
 
 /** One finished unit of work (a server, an endpoint, a runbook). */
-export interface ItemEvent {
+interface ItemEvent {
   name: string;
   ok: boolean;
   /** one line: why it failed, or what was found */
@@ -39,7 +39,7 @@ export function progressOption(): Option {
     .default('auto', 'auto');
 }
 
-export interface ReporterOptions {
+interface ReporterOptions {
   quiet?: boolean;
   verbose?: boolean;
   progress?: ProgressMode;

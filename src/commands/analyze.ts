@@ -20,7 +20,7 @@ interface AnalyzeCliOptions {
 }
 
 /** Table: one row per server, one verdict column per policy. */
-export function serverColumns(doc: FindingsDocument): Column<ServerAnalysis>[] {
+function serverColumns(doc: FindingsDocument): Column<ServerAnalysis>[] {
   return [
     { header: 'Server', value: (s) => s.server },
     { header: 'Group', value: (s) => [s.groups.dag && `DAG ${s.groups.dag}`, s.groups.site && `site ${s.groups.site}`, s.groups.role].filter(Boolean).join(', ') },
@@ -43,7 +43,7 @@ function mailFlowCell(s: ServerAnalysis): string {
 }
 
 /** Servers whose mail is failing now first, then those with earlier failures, each group in the document's order. */
-export function failingFirst(servers: ServerAnalysis[]): ServerAnalysis[] {
+function failingFirst(servers: ServerAnalysis[]): ServerAnalysis[] {
   const rank = (s: ServerAnalysis) => { const l = failures(s); return l.some((x) => x.m.failingNow) ? 0 : l.length ? 1 : 2; };
   return servers.map((s, i) => ({ s, i, r: rank(s) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.s);
 }
@@ -73,7 +73,7 @@ const fleetColumns: Column<FleetFinding>[] = [
   { header: 'Differences', value: (f) => f.differences.map((d) => `${d.setting}: ${d.values.map((v) => v.display).join(' | ')}`).join('\n') },
 ];
 
-export function renderFindings(doc: FindingsDocument, format: Format): string {
+function renderFindings(doc: FindingsDocument, format: Format): string {
   switch (format) {
     case 'json':
       return toAsciiJson(doc, 2) + '\n';

@@ -31,7 +31,7 @@ const changeColumns: Column<ChangeRow>[] = [
   { header: 'After', value: (r) => r.change.after ?? '' },
 ];
 
-export function renderDiff(diff: InventoryDiff, format: Format, all = false): string {
+function renderDiff(diff: InventoryDiff, format: Format, all = false): string {
   if (format === 'json') return toAsciiJson(diff, 2) + '\n';
   const servers = all ? diff.servers : diff.servers.filter((s) => s.change !== 'unchanged');
   if (format === 'ndjson') return formatRows(servers, [], 'ndjson');
@@ -62,7 +62,7 @@ export function register(program: Command, exit: ExitWith): void {
     });
 }
 
-export async function runDiff(referenceFile: string, differenceFile: string, opts: DiffCliOptions): Promise<number> {
+async function runDiff(referenceFile: string, differenceFile: string, opts: DiffCliOptions): Promise<number> {
   if (referenceFile === '-') throw new UsageError('only the second inventory can come from stdin');
   const format = opts.format ?? (process.stdout.isTTY ? 'table' : 'json');
   let referenceTime = new Date();

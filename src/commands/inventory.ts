@@ -37,7 +37,7 @@ interface InventoryOptions {
 }
 
 /** table and csv: headers are the property names of the ExTls module's ExTls.InventoryRecord (no spaces). */
-export const recordColumns: Column<InventoryRecord>[] = [
+const recordColumns: Column<InventoryRecord>[] = [
   { header: 'Server', value: (r) => r.server },
   { header: 'Status', value: (r) => r.status },
   { header: 'Category', value: (r) => r.failure?.category ?? '' },

@@ -30,7 +30,7 @@ interface RunbooksCliOptions {
 }
 
 
-export interface RunbooksRun {
+interface RunbooksRun {
   findings: FindingsDocument;
   result: RenderResult;
 }
@@ -39,7 +39,7 @@ export interface RunbooksRun {
  * The command without commander. The input is a findings document (`extls analyze --out`), which carries every
  * fact the runbooks need, or an inventory, analysed first one server at a time through the same analysis.
  */
-export async function runRunbooks(inputFile: string, opts: RunbooksCliOptions): Promise<RunbooksRun> {
+async function runRunbooks(inputFile: string, opts: RunbooksCliOptions): Promise<RunbooksRun> {
   const waveSize = opts.waveSize ?? 0;
   if (!Number.isInteger(waveSize) || waveSize < 0) throw new UsageError(`--wave-size must be a whole number (0: no limit), not "${opts.waveSize}"`);
   checkOutFolder(opts.out);
@@ -68,7 +68,7 @@ export async function runRunbooks(inputFile: string, opts: RunbooksCliOptions): 
 }
 
 /** `--format json`: what was written, for scripts (the ExTls module): no prose on stderr, no file times to read. */
-export interface RunbooksResult {
+interface RunbooksResult {
   outDir: string;
   servers: number;
   runbooks: { server: string; folder: string; blocked: boolean }[];
@@ -81,7 +81,7 @@ export interface RunbooksResult {
   skipped: { server: string; index: number; messages: string[] }[];
 }
 
-export function runbooksResult({ findings, result }: RunbooksRun): RunbooksResult {
+function runbooksResult({ findings, result }: RunbooksRun): RunbooksResult {
   return {
     outDir: result.outDir,
     servers: result.servers,

@@ -5,7 +5,7 @@ import { byServerName } from '../util/server-order.js';
 import type { Policy } from '../findings/policy.js';
 import type { FindingsDocument, LegacyPeer, ServerAnalysis } from '../findings/types.js';
 
-export type ChangeKind = 'server' | 'status' | 'build' | 'setting' | 'verdict' | 'finding' | 'peer';
+type ChangeKind = 'server' | 'status' | 'build' | 'setting' | 'verdict' | 'finding' | 'peer';
 
 export interface Change {
   kind: ChangeKind;
@@ -65,7 +65,7 @@ function findingIds(s: ServerAnalysis): Map<string, string> {
 }
 
 /** Every difference between two analyses of one server, in a stable order. */
-export function diffServer(before: ServerAnalysis, after: ServerAnalysis): Change[] {
+function diffServer(before: ServerAnalysis, after: ServerAnalysis): Change[] {
   const changes: Change[] = [];
   const a = new Map(facts(after).map((f) => [f.item, f]));
   const seen = new Set<string>();
@@ -89,7 +89,7 @@ export function diffServer(before: ServerAnalysis, after: ServerAnalysis): Chang
   return changes;
 }
 
-export function diffFindings(reference: FindingsDocument, difference: FindingsDocument, files: { reference: string; difference: string }): InventoryDiff {
+function diffFindings(reference: FindingsDocument, difference: FindingsDocument, files: { reference: string; difference: string }): InventoryDiff {
   const before = new Map(reference.servers.map((s) => [s.server.toLowerCase(), s]));
   const after = new Map(difference.servers.map((s) => [s.server.toLowerCase(), s]));
   const servers: ServerDiff[] = [];

@@ -14,7 +14,7 @@ import { analyzeServer } from './server.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { FindingsDocument, InputError, PolicySummary, ServerAnalysis, SeverityCounts } from './types.js';
 
-export interface AnalyzeOptions {
+interface AnalyzeOptions {
   /** the time support status is judged against; default: now */
   referenceTime?: Date;
   /** createdAt of the output; default: now */
@@ -24,7 +24,7 @@ export interface AnalyzeOptions {
   probes?: readonly ProbeResult[];
 }
 
-export interface CheckedInventory {
+interface CheckedInventory {
   inventory: Inventory;
   valid: InventoryRecord[];
   inputErrors: InputError[];
@@ -34,7 +34,7 @@ export interface CheckedInventory {
  * Validate against schemas/inventory.schema.json. Errors inside servers[i] make that record an input error
  * (reported by server, the rest still analysed); errors anywhere else make the whole inventory unusable.
  */
-export function checkInventory(doc: unknown): CheckedInventory {
+function checkInventory(doc: unknown): CheckedInventory {
   const validate = validatorFor<Inventory>('inventory.schema.json');
   if (validate(doc) && new Set(doc.servers.map((r) => serverKey(r.server))).size === doc.servers.length) {
     return { inventory: doc, valid: doc.servers, inputErrors: [] };

@@ -16,7 +16,7 @@ import { displayValue, dword, isWrongType, pathBelowHklm } from './registry.js';
 import type { EffectiveState, OsDefault, ProtocolState, Side, SideFault, SideState } from './types.js';
 
 /** "TLS 1.2" → "TLS12", "Multi-Protocol Unified Hello" → "MULTIPROTOCOLUNIFIEDHELLO" (finding ids). */
-export function protocolCode(protocol: string): string {
+function protocolCode(protocol: string): string {
   return protocol.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 

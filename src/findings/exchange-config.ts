@@ -43,7 +43,7 @@ function norm(s: string): string {
   return n;
 }
 
-export function sameName(a: string | null, b: string | null): boolean {
+function sameName(a: string | null, b: string | null): boolean {
   if (a === null || b === null) return false;
   return a === b || norm(a) === norm(b);
 }
@@ -58,7 +58,7 @@ export function certificatesNamed(value: string, certs: ExchangeCertificate[]): 
   return certs.filter((c) => sameName(c.issuer, n.issuer) && sameName(c.subject, n.subject));
 }
 
-export function expiresAt(c: ExchangeCertificate): Date | null {
+function expiresAt(c: ExchangeCertificate): Date | null {
   if (!c.notAfter) return null;
   const d = new Date(c.notAfter);
   return Number.isNaN(d.getTime()) ? null : d;

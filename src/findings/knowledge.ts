@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { dataDir } from '../util/paths.js';
 import type { OsDefault, Side } from './types.js';
 
-export interface ExchangeBuildRow {
+interface ExchangeBuildRow {
   product: string;
   level: string;
   update: string;
@@ -67,7 +67,7 @@ export interface CipherSuiteRow {
 }
 
 /** From which Exchange build (on which Windows build) TLS 1.3 is supported, from data/exchange-tls13-support.csv. */
-export interface Tls13SupportRow {
+interface Tls13SupportRow {
   product: string;
   min_build: string;
   min_name: string;

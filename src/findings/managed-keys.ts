@@ -10,7 +10,7 @@ const SIDES = ['Client', 'Server'];
 const VIEWS = ['SOFTWARE\\Microsoft', 'SOFTWARE\\Wow6432Node\\Microsoft'];
 const DOTNET_VERSIONS = ['v2.0.50727', 'v4.0.30319'];
 
-export interface ManagedValue {
+interface ManagedValue {
   /** below HKLM, as extls spells it */
   path: string;
   name: string;

@@ -8,7 +8,7 @@ import type { ExtlsPolicy, Rule } from '../contracts/policy.js';
 import type { BlockerKind, Severity } from './types.js';
 
 /** A policy file as written (schemas/policy.schema.json is its contract). */
-export type PolicyFile = ExtlsPolicy;
+type PolicyFile = ExtlsPolicy;
 export type PolicyRule = Rule;
 
 /** A policy with `extends` resolved and defaults filled in. */
@@ -25,8 +25,8 @@ export interface Policy {
   source: string;
 }
 
-export const policiesDir = join(packageRoot, 'policies');
-export const builtinPolicyIds = ['tls12-ready', 'legacy-off'] as const;
+const policiesDir = join(packageRoot, 'policies');
+const builtinPolicyIds = ['tls12-ready', 'legacy-off'] as const;
 
 /** Two rules about the same setting: the later (the extending policy's) one wins. */
 function ruleKey(r: PolicyRule): string {

@@ -54,7 +54,7 @@ export function displayValue(v: RegValue): string {
   return `${v.type} ${shown}`;
 }
 
-export function rawOf(v: RegValue): number | string | string[] | null {
+function rawOf(v: RegValue): number | string | string[] | null {
   return v.present ? v.value : null;
 }
 

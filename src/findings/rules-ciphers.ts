@@ -8,7 +8,7 @@ import type { RegValue } from './types.js';
 
 type CipherRule = Extract<PolicyRule, { rule: 'm365-cipher-suites' }>;
 
-export interface CipherOrder {
+interface CipherOrder {
   /** policy wins over local when it lists anything; os-default when neither does */
   source: 'policy' | 'local' | 'os-default';
   path: string | null;
@@ -23,7 +23,7 @@ function suitesOf(v: RegValue): string[] {
   return parts.map((s) => s.trim()).filter((s) => s !== '');
 }
 
-export function effectiveCipherOrder(ctx: ServerContext): CipherOrder {
+function effectiveCipherOrder(ctx: ServerContext): CipherOrder {
   const { policy, local } = ctx.data.cipherSuiteOrder;
   for (const [source, entry] of [['policy', policy], ['local', local]] as const) {
     const suites = suitesOf(entry.value);
@@ -33,7 +33,7 @@ export function effectiveCipherOrder(ctx: ServerContext): CipherOrder {
 }
 
 /** Before Windows Server 2016 an ECDHE suite name carries its curve: TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384. */
-export function baseSuiteName(name: string): string {
+function baseSuiteName(name: string): string {
   return name.toUpperCase().replace(/_P(256|384|521)$/, '');
 }
 
@@ -41,7 +41,7 @@ export function baseSuiteName(name: string): string {
  * Suites Exchange Online accepts now (not those it accepted only until TLS 1.0/1.1 were deprecated) that this Windows
  * build has; an unknown build counts every such suite.
  */
-export function acceptedSuites(ctx: ServerContext): Map<string, CipherSuiteRow> {
+function acceptedSuites(ctx: ServerContext): Map<string, CipherSuiteRow> {
   const build = Number(ctx.data.os.currentBuild);
   return new Map(
     ctx.knowledge.m365CipherSuites

@@ -180,7 +180,7 @@ const minIso = (a: string | null, b: string | undefined | null) => (!b ? a : !a 
 const maxIso = (a: string | null, b: string | undefined | null) => (!b ? a : !a || b > a ? b : a);
 const dirOf = (d: string | undefined): Group['direction'] => (d === 'receive' || d === 'send' ? d : 'unknown');
 
-export interface MailFlowOptions {
+interface MailFlowOptions {
   failingNowDays?: number;
 }
 

@@ -14,7 +14,7 @@ const isSchannelCause = (id: string): boolean => /^TLS12-SERVER-/.test(id) || id
 const isCipherCause = (id: string): boolean => id === 'CIPHERS-NO-M365-SUITE';
 
 /** The finding for one server and its probe; null when the probe does not say "cannot deliver". */
-export function exchangeOnlineFinding(analysis: ServerAnalysis, probe: ProbeResult): Finding | null {
+function exchangeOnlineFinding(analysis: ServerAnalysis, probe: ProbeResult): Finding | null {
   const eo = probe.exchangeOnline;
   if (!eo || eo.canDeliver !== false) return null;
   const ids = analysis.findings.map((f) => f.id);

@@ -9,7 +9,7 @@ import { findProtocol, sideChanges, sideEvidence } from './rules-schannel.js';
 type Tls13Rule = Extract<PolicyRule, { rule: 'tls13-support' }>;
 
 /** Whether this Exchange build on this Windows build supports TLS 1.3; null when either build is unknown. */
-export function exchangeSupportsTls13(ctx: ServerContext): boolean | null {
+function exchangeSupportsTls13(ctx: ServerContext): boolean | null {
   const build = ctx.exchange.parsed;
   const os = Number(ctx.data.os.currentBuild);
   if (!build || !ctx.exchange.product || !Number.isFinite(os) || os <= 0) return null;

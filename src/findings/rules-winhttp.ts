@@ -9,7 +9,7 @@ type WinHttpRule = Extract<PolicyRule, { rule: 'winhttp-protocols' }>;
 
 const bitNames: [number, string][] = [[0x8, 'SSL 2.0'], [0x20, 'SSL 3.0'], [0x80, 'TLS 1.0'], [0x200, 'TLS 1.1'], [0x800, 'TLS 1.2'], [0x2000, 'TLS 1.3']];
 
-export function describeWinHttpBits(v: number): string {
+function describeWinHttpBits(v: number): string {
   const names = bitNames.filter(([b]) => (v & b) === b).map(([, n]) => n);
   return `${hex(v)} (${names.length ? names.join(', ') : 'no known protocol bits'})`;
 }

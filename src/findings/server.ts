@@ -22,7 +22,7 @@ import {
   severities, type Blocker, type Finding, type PolicyVerdict, type RegistryChange, type ServerAnalysis, type Severity, type SeverityCounts,
 } from './types.js';
 
-export function runRule(ctx: ServerContext, rule: PolicyRule): RuleResult {
+function runRule(ctx: ServerContext, rule: PolicyRule): RuleResult {
   switch (rule.rule) {
     case 'schannel-protocol': return schannelProtocolRule(ctx, rule);
     case 'dotnet-value': return dotNetValueRule(ctx, rule);
@@ -40,7 +40,7 @@ export function runRule(ctx: ServerContext, rule: PolicyRule): RuleResult {
 }
 
 const rank = (s: Severity) => severities.indexOf(s); // 0 = critical
-export const atLeast = (s: Severity, threshold: Severity) => rank(s) <= rank(threshold);
+const atLeast = (s: Severity, threshold: Severity) => rank(s) <= rank(threshold);
 
 function uniqueBlockers(list: Blocker[]): Blocker[] {
   const seen = new Map<string, Blocker>();
@@ -97,7 +97,7 @@ function failureHint(category: string | undefined): string {
   }
 }
 
-export function analyzeFailedServer(record: InventoryRecord, policies: Policy[]): ServerAnalysis {
+function analyzeFailedServer(record: InventoryRecord, policies: Policy[]): ServerAnalysis {
   const reason = record.failure ? `${record.failure.category}: ${record.failure.message}` : 'no collector output';
   const ev = [{ kind: 'collection' as const, path: null, name: record.failure?.category ?? null, raw: record.failure?.message ?? null, display: reason }];
   const f = finding({

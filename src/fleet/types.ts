@@ -2,9 +2,9 @@
 import type * as C from '../contracts/fleet.js';
 
 export type Transport = C.Transport;
-export type WinRmOptions = C.Winrm;
-export type SshOptions = C.Ssh;
-export type CollectorOptions = C.Collector;
+type WinRmOptions = C.Winrm;
+type SshOptions = C.Ssh;
+type CollectorOptions = C.Collector;
 export type FleetFile = C.ExtlsFleetFile;
 
 /** A server with the defaults applied: what the fan-out works from. */

@@ -14,7 +14,7 @@ export interface Credential {
   password: string;
 }
 
-export interface CollectOptions {
+interface CollectOptions {
   pwsh: string;
   throttle?: number;
   /** overrides every server's timeout */

@@ -17,14 +17,14 @@ const noGroups = { dag: null, site: null, role: null };
 /** files read at once: keeps the disk or share busy without holding many files in memory */
 const READ_AHEAD = 16;
 
-export interface DropEntry {
+interface DropEntry {
   file: string;
   path: string;
   /** the server the file claims: its computerName, or the file name when it has none */
   claimed: string;
 }
 
-export interface DropOptions {
+interface DropOptions {
   /** a report older than this is stale; null: never */
   staleAfterMs: number | null;
   /** the staleAfterMs as the user wrote it, for messages */
@@ -222,7 +222,7 @@ async function dropRecord(entry: DropEntry, server: FleetServer | undefined, opt
   return record;
 }
 
-export function formatAge(ms: number): string {
+function formatAge(ms: number): string {
   const hours = ms / 3_600_000;
   if (hours >= 48) return `${Math.floor(hours / 24)} days`;
   if (hours >= 1) return `${Math.floor(hours)} hours`;

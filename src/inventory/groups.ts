@@ -2,7 +2,7 @@
 // records of older inventories and hand-made ones), so every stage reads the same DAG, role and Edge.
 import type { CollectorOutput, InventoryRecord } from './types.js';
 
-export interface ServerGroups {
+interface ServerGroups {
   dag: string | null;
   site: string | null;
   role: string | null;

@@ -10,7 +10,7 @@ export function serverKey(name: string): string {
   return name.normalize('NFC').replace(/\.$/, '').toLowerCase();
 }
 
-export interface Duplicate {
+interface Duplicate {
   /** the place of the earlier record of the same server, e.g. "servers/1" or a file name */
   earlier: string;
   earlierName: string;

@@ -12,7 +12,7 @@ export interface LocalJob {
   timeoutSeconds: number;
 }
 
-export interface LocalEngineOptions {
+interface LocalEngineOptions {
   pwsh: string;
   throttle: number;
   onRecord: (record: InventoryRecord) => void;

@@ -4,7 +4,7 @@ import { UsageError } from '../util/errors.js';
 import { readJsonInput } from '../util/read-json.js';
 import { splitTopLevel, type JsonPart } from '../util/json-split.js';
 
-export interface InventoryHead {
+interface InventoryHead {
   source: string;
   createdAt: string | null;
 }

@@ -6,7 +6,7 @@ import { splitTopLevel } from '../util/json-split.js';
 import { readJsonInput } from '../util/read-json.js';
 import { inventoryFromDocument, readInventoryStream, type InventoryStream } from './read.js';
 
-export type StageInput =
+type StageInput =
   | { kind: 'findings'; doc: unknown }
   | ({ kind: 'inventory' } & InventoryStream);
 

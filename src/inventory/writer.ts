@@ -3,7 +3,7 @@ import { toolVersion } from '../util/version.js';
 import type { InventoryRecord } from './types.js';
 
 /** Where the inventory document goes: a file written atomically, or stdout (`--format json`). */
-export interface InventorySink {
+interface InventorySink {
   write(chunk: string): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;

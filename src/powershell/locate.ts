@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path';
 import { packageRoot } from '../util/paths.js';
 import { UsageError } from '../util/errors.js';
 
-export interface PowerShellLocation {
+interface PowerShellLocation {
   path: string;
   /** how it was found, for --verbose and error messages */
   source: 'option' | 'env' | 'project' | 'path' | 'windows';

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { createInterface } from 'node:readline';
 
 /** Arguments every pwsh we start gets: no banner, no user profile (it could print or change behaviour), no prompts. */
-export const PWSH_BASE_ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive'];
+const PWSH_BASE_ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive'];
 
 /**
  * The child's environment: ours minus anything that looks like a secret, so a credential the admin
@@ -43,7 +43,7 @@ function trackGroup(pid: number): void {
   liveGroups.add(pid);
 }
 
-export interface StreamResult {
+interface StreamResult {
   exitCode: number;
   stderr: string;
 }

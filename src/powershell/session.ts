@@ -6,7 +6,7 @@ import { psLiteral } from '../runbooks/escape.js';
 import { childEnv } from './run.js';
 
 /** Output of one script run: the success stream as text lines, and the error records' messages. */
-export interface SessionResult {
+interface SessionResult {
   output: string;
   errors: string[];
 }

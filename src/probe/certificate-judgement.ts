@@ -57,7 +57,7 @@ export function judgeCertificate(
         : yes;
   const minBits = cert.keyType === 'ec' ? 256 : 2048;
   const keySize =
-    cert.keyBits === null
+    cert.keyBits === null || cert.keyBits === undefined
       ? { ok: null, reason: `key size not readable (${cert.keyType ?? 'unknown key type'})` }
       : (cert.keyType === 'rsa' || cert.keyType === 'rsa-pss' || cert.keyType === 'ec') && cert.keyBits < minBits
         ? no(`${cert.keyType.toUpperCase()} key of ${cert.keyBits} bits; at least ${minBits} needed`)

@@ -21,7 +21,7 @@ function firstCN(name: Record<string, string | string[]> | undefined): string | 
 }
 
 /** "DNS:a, DNS:b, IP Address:1.2.3.4" → entries. Quoted entries with commas are rare enough to split naively. */
-export function splitSubjectAltName(san: string | undefined): string[] {
+function splitSubjectAltName(san: string | undefined): string[] {
   if (!san) return [];
   return san
     .split(/,\s*/)

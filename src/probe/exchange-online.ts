@@ -21,7 +21,7 @@ export const CURRENT_SUITE_STATUS = 'accepted';
 // the verdict is about the suites and the version; the certificate is judged separately.
 const ANY_LEVEL = '@SECLEVEL=0';
 
-export const DEFAULT_SUITE_BUDGET_MS = 30_000;
+const DEFAULT_SUITE_BUDGET_MS = 30_000;
 
 export interface ExchangeOnlineProfile {
   /** TLS 1.2 suites, IANA names in order. */

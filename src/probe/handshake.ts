@@ -14,7 +14,7 @@ export interface AttemptContext {
   now: () => number;
 }
 
-export interface AttemptResult {
+interface AttemptResult {
   result: VersionResult;
   /** The reply to STARTTLS when one was sent. */
   starttlsReply: SmtpReplySummary | null;

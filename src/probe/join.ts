@@ -2,7 +2,7 @@ import { normalizeThumbprint } from './certificate.js';
 import type { ProbeResult } from './types.js';
 
 /** The fields of an inventory record (schemas/inventory-record.schema.json) the join needs. */
-export interface JoinableRecord {
+interface JoinableRecord {
   server: string;
   address: string;
   /**
@@ -32,7 +32,7 @@ export function probesByThumbprint(probeResults: readonly ProbeResult[]): (thumb
 
 const thumbprintsOf = (r: JoinableRecord): string[] => (r.thumbprints ?? []).map(normalizeThumbprint).filter((t) => t !== '');
 
-export type RecordWithProbes<T extends JoinableRecord> = T & { probes: ProbeResult[] };
+type RecordWithProbes<T extends JoinableRecord> = T & { probes: ProbeResult[] };
 
 const norm = (s: string | null | undefined): string => (s ?? '').trim().toLowerCase().replace(/\.$/, '');
 

@@ -14,7 +14,7 @@ export class ProbeStepError extends Error {
   }
 }
 
-export interface SmtpReply {
+interface SmtpReply {
   code: number;
   lines: string[];
 }

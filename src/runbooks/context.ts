@@ -32,7 +32,7 @@ function changeRow(c: RegistryChange, i: number): ChangeRow {
  * What the templates and the report read of a server's analysis. Kept instead of the whole analysis (registry
  * evidence, per-policy changes) so that thousands of servers fit in little memory; see slimAnalysis.
  */
-export type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'status' | 'failure'> & {
+type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'status' | 'failure'> & {
   host: { os: { display: string }; exchange: { display: string }; pendingReboot: boolean } | null;
   protocols: Pick<ProtocolState, 'protocol' | 'state'>[];
   verdicts: Pick<PolicyVerdict, 'policy' | 'verdict'>[];
@@ -203,7 +203,7 @@ function cellsFor(doc: FindingsDocument, s: RunbookServer, probe: LastProbe | nu
   return cells;
 }
 
-export function fleetChecks(doc: FindingsDocument, probed = false): { id: string; title: string }[] {
+function fleetChecks(doc: FindingsDocument, probed = false): { id: string; title: string }[] {
   return [
     ...doc.policies.map((p) => ({ id: `policy:${p.id}`, title: p.title })),
     ...PROTOCOL_CHECKS.map((p) => ({ id: `protocol:${p}`, title: p })),

@@ -92,11 +92,6 @@ export function mdCode(value: unknown): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-/** HTML text (what Handlebars' own {{ }} does; used outside templates). */
-export function htmlText(value: unknown): string {
-  return scalarText(value, 'html').replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /** CSV cells: the one CSV writer's rule (util/csv.ts). */
 export { csvCell } from '../util/csv.js';
 

@@ -5,7 +5,7 @@ import { severityRank, type Finding, type Severity } from '../findings/types.js'
 /** One failure group as the templates see it (schemas/runbook-context.schema.json, definition mailFlowRow). */
 export type MailFlowRow = C.MailFlowRow;
 /** A server's failures: the runbook's baseline and post-check signatures. */
-export type ServerMailFlow = C.ServerContext['mailFlow'];
+type ServerMailFlow = C.ServerContext['mailFlow'];
 
 export function mailFlowRows(findings: readonly Pick<Finding, 'id' | 'severity' | 'category' | 'evidence' | 'causes'>[]): MailFlowRow[] {
   const rows: MailFlowRow[] = [];
@@ -37,7 +37,7 @@ export function mailFlowRows(findings: readonly Pick<Finding, 'id' | 'severity' 
  * Text to look for with Select-String -SimpleMatch: the signature up to its first normalized number ('#'), which the
  * raw log line starts the same way.
  */
-export function searchPattern(signature: string): string {
+function searchPattern(signature: string): string {
   const cut = signature.indexOf('#');
   return (cut >= 0 ? signature.slice(0, cut) : signature).trimEnd();
 }

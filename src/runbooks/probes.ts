@@ -23,7 +23,7 @@ export class ProbeIndex {
   }
 }
 
-export function lastProbeOf(r: ProbeResult): LastProbe {
+function lastProbeOf(r: ProbeResult): LastProbe {
   const accepted = r.summary.acceptedVersions.map((v) => TLS_VERSION_LABELS[v]);
   let display: string;
   if (r.status !== 'ok') display = `could not be probed (${r.failure?.category ?? 'error'}: ${r.failure?.message ?? 'no message'})`;

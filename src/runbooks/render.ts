@@ -24,7 +24,7 @@ import { loadTemplates, type ChunkSink, type TemplateSet } from './templates.js'
 import type { FleetContext, ServerContext, Wave } from './types.js';
 import { planWaves } from './waves.js';
 
-export interface RenderOptions {
+interface RenderOptions {
   outDir: string;
   /** a folder whose templates replace the built-ins of the same file name */
   templatesDir?: string;

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SUPERSEDED_DIR = '_superseded';
+const SUPERSEDED_DIR = '_superseded';
 
 export interface Superseded {
   /** where the files went, relative to the output folder */

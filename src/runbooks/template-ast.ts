@@ -23,7 +23,7 @@ export class TemplateCheckError extends Error {
   }
 }
 
-export interface CheckScope {
+interface CheckScope {
   kind: OutputKind;
   helpers: ReadonlySet<string>;
   /** partial name → its kind */

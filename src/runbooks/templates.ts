@@ -16,7 +16,7 @@ import { TemplateStreamer, type ChunkSink } from './template-stream.js';
 
 export type { ChunkSink } from './template-stream.js';
 
-export interface TemplateSource {
+interface TemplateSource {
   /** file name as the user sees it, e.g. runbook.md.hbs or partials/plan-common.ps1.hbs or ps/shared/Registry.ps1 */
   label: string;
   file: string;
