@@ -25,13 +25,7 @@ function Invoke-ExTlsAnalysis {
     )
     $pathOf = { param($p) $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p) }
     $outPath = $null
-    if ($OutFile) {
-        try {
-            $outPath = Resolve-ExTlsOutFile -Path $OutFile -SessionState $Cmdlet.SessionState
-        } catch {
-            $Cmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileFolderNotFound' -Category ObjectNotFound -TargetObject $OutFile -ExceptionType 'System.IO.DirectoryNotFoundException'))
-        }
-    }
+    if ($OutFile) { $outPath = Resolve-ExTlsOutFile -Path $OutFile -Cmdlet $Cmdlet }
     $probeFile = $null
     if ($ProbePath) {
         $probeFile = & $pathOf $ProbePath

@@ -76,13 +76,7 @@ function Compare-ExTlsInventory {
 
     $pathOf = { param($p) $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p) }
     $outPath = $null
-    if ($OutFile) {
-        try {
-            $outPath = Resolve-ExTlsOutFile -Path $OutFile -SessionState $PSCmdlet.SessionState
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileFolderNotFound' -Category ObjectNotFound -TargetObject $OutFile -ExceptionType 'System.IO.DirectoryNotFoundException'))
-        }
-    }
+    if ($OutFile) { $outPath = Resolve-ExTlsOutFile -Path $OutFile -Cmdlet $PSCmdlet }
     $files = @()
     foreach ($p in $ReferencePath, $DifferencePath) {
         $full = & $pathOf $p

@@ -288,23 +288,10 @@ function Invoke-ExTlsInventory {
     )
 
     begin {
-        # The caller's $ErrorActionPreference (a script's 'Stop'), which a module function does not see by itself.
-        if (-not $PSBoundParameters.ContainsKey('ErrorAction')) {
-            $callerPreference = $PSCmdlet.SessionState.PSVariable.GetValue('ErrorActionPreference')
-            if ($null -ne $callerPreference) { $ErrorActionPreference = $callerPreference }
-        }
+        if (-not $PSBoundParameters.ContainsKey('ErrorAction')) { $ErrorActionPreference = Get-ExTlsCallerErrorAction -Cmdlet $PSCmdlet -Default $ErrorActionPreference }
         $names = New-Object System.Collections.Generic.List[string]
         $outPath = $null
-        if ($OutFile) {
-            try {
-                $outPath = Resolve-ExTlsOutFile -Path $OutFile -SessionState $PSCmdlet.SessionState
-            } catch [System.IO.DirectoryNotFoundException] {
-                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileFolderNotFound' -Category ObjectNotFound -TargetObject $OutFile -ExceptionType 'System.IO.DirectoryNotFoundException'))
-            } catch {
-                # -OutFile names a folder
-                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileIsFolder' -Category InvalidArgument -TargetObject $OutFile))
-            }
-        }
+        if ($OutFile) { $outPath = Resolve-ExTlsOutFile -Path $OutFile -Cmdlet $PSCmdlet }
     }
 
     process {

@@ -158,21 +158,11 @@ function Test-ExTlsSmtpTls {
     )
 
     begin {
-        # The caller's $ErrorActionPreference (a script's 'Stop'), which a module function does not see by itself.
-        if (-not $PSBoundParameters.ContainsKey('ErrorAction')) {
-            $callerPreference = $PSCmdlet.SessionState.PSVariable.GetValue('ErrorActionPreference')
-            if ($null -ne $callerPreference) { $ErrorActionPreference = $callerPreference }
-        }
+        if (-not $PSBoundParameters.ContainsKey('ErrorAction')) { $ErrorActionPreference = Get-ExTlsCallerErrorAction -Cmdlet $PSCmdlet -Default $ErrorActionPreference }
         $endpoints = New-Object System.Collections.Generic.List[string]
         $seen = New-Object 'System.Collections.Generic.HashSet[string]' ([StringComparer]::OrdinalIgnoreCase)
         $outPath = $null
-        if ($OutFile) {
-            try {
-                $outPath = Resolve-ExTlsOutFile -Path $OutFile -SessionState $PSCmdlet.SessionState
-            } catch {
-                $PSCmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.OutFileFolderNotFound' -Category ObjectNotFound -TargetObject $OutFile -ExceptionType 'System.IO.DirectoryNotFoundException'))
-            }
-        }
+        if ($OutFile) { $outPath = Resolve-ExTlsOutFile -Path $OutFile -Cmdlet $PSCmdlet }
     }
 
     process {
