@@ -2,7 +2,7 @@
 //  1. The same N servers over real PowerShell SSH remoting (sshd on loopback, N ports): `extls inventory`
 //     versus a bare `Invoke-Command -HostName ... -ThrottleLimit` of the collector in one pwsh. Ratio = extls / bare.
 //  2. Node's peak memory while building a 5,000-server inventory from a replayed driver stream.
-// Usage: npm run build && node bench/fanout.mjs [--servers 16] [--rounds 3] [--replay 5000]
+// Usage: npm run build && node bench/fanout.mjs [--servers 16] [--rounds 3] [--replay 5000] [--replay-only]
 import { execa } from 'execa';
 import { mkdtemp, rm, writeFile, chmod, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { servers: { type: 'string', default: '16' }, rounds: { type: 'string', default: '3' }, replay: { type: 'string', default: '5000' } } });
+const { values } = parseArgs({ options: { servers: { type: 'string', default: '16' }, rounds: { type: 'string', default: '3' }, replay: { type: 'string', default: '5000' }, 'replay-only': { type: 'boolean', default: false } } });
 const N = Number(values.servers);
 const rounds = Number(values.rounds);
 const replayCount = Number(values.replay);
@@ -88,7 +88,7 @@ async function replayMemory() {
     for (let i = 0; i < replayCount; i++) {
       const name = `EX${String(i).padStart(5, '0')}`;
       const failed = i % 50 === 0;
-      lines.push(JSON.stringify({ server: name, transport: 'local', startedAt: new Date().toISOString(), durationMs: 1000, outcome: failed ? 'failed' : 'ok', category: failed ? 'unreachable' : null, message: failed ? 'cannot connect' : null, output: stdout.replace(/"computerName":"[^"]*"/, `"computerName":"${name}"`) }));
+      lines.push(JSON.stringify({ server: name, transport: 'ssh', startedAt: new Date().toISOString(), durationMs: 1000, outcome: failed ? 'failed' : 'ok', category: failed ? 'unreachable' : null, message: failed ? 'cannot connect' : null, output: stdout.replace(/"computerName":"[^"]*"/, `"computerName":"${name}"`) }));
     }
     const replayFile = join(dir, 'replay.ndjson');
     await writeFile(replayFile, lines.join('\n') + '\n');
@@ -112,5 +112,5 @@ async function replayMemory() {
   }
 }
 
-await fanoutRatio();
+if (!values['replay-only']) await fanoutRatio();
 await replayMemory();

@@ -11,7 +11,8 @@ const { parseFleet } = await import(join(root, 'dist/fleet/load.js'));
 const { collectFleet } = await import(join(root, 'dist/inventory/collect.js'));
 const { InventoryWriter } = await import(join(root, 'dist/inventory/writer.js'));
 
-const servers = Array.from({ length: count }, (_, i) => ({ name: `EX${String(i).padStart(5, '0')}`, transport: 'local' }));
+// ssh: the driver's servers (local ones run in the control node's sessions, not through a driver stream)
+const servers = Array.from({ length: count }, (_, i) => ({ name: `EX${String(i).padStart(5, '0')}`, transport: 'ssh' }));
 const fleet = parseFleet(JSON.stringify({ servers }), 'replay', root);
 const writer = await InventoryWriter.open(out, 'replay');
 const t = performance.now();
