@@ -64,21 +64,33 @@ export class PowerShellSession {
       }
       live.add(this);
       this.dir = await mkdtemp(join(tmpdir(), 'extls-session-'));
-      this.shell = new nodePowerShell.PowerShell({
-        executable: this.pwsh,
-        executableOptions: { '-NoLogo': true, '-NoProfile': true, '-NonInteractive': true },
-        // TERM=dumb: with a terminal type PowerShell writes cursor-mode escapes on stdout, which can hide the end
-        // marker node-powershell waits for (a run then hangs until its time-out)
-        spawnOptions: { env: { ...childEnv(), TERM: 'dumb' } },
-        // whatever reaches stderr (a warning, runtime noise) is not the script's failure: its errors come back
-        // in the response file
-        throwOnInvocationError: false,
-      });
+      // node-powershell would take NODE_POWERSHELL over the executable given; extls's choice (--pwsh, EXTLS_PWSH,
+      // the project's pwsh) is the one that runs. The constructor is synchronous, so the variable is back at once.
+      const override = process.env.NODE_POWERSHELL;
+      delete process.env.NODE_POWERSHELL;
+      try {
+        this.shell = this.spawn();
+      } finally {
+        if (override !== undefined) process.env.NODE_POWERSHELL = override;
+      }
       const started = await this.shell.invoke(RUNNER);
       const pid = /pid=(\d+)/.exec(started.stdout?.toString() ?? '')?.[1];
       this.realPid = pid === undefined ? undefined : Number(pid);
     })();
     return this.starting;
+  }
+
+  private spawn(): InstanceType<typeof nodePowerShell.PowerShell> {
+    return new nodePowerShell.PowerShell({
+      executable: this.pwsh,
+      executableOptions: { '-NoLogo': true, '-NoProfile': true, '-NonInteractive': true },
+      // TERM=dumb: with a terminal type PowerShell writes cursor-mode escapes on stdout, which can hide the end
+      // marker node-powershell waits for (a run then hangs until its time-out)
+      spawnOptions: { env: { ...childEnv(), TERM: 'dumb' } },
+      // whatever reaches stderr (a warning, runtime noise) is not the script's failure: its errors come back
+      // in the response file
+      throwOnInvocationError: false,
+    });
   }
 
   /**

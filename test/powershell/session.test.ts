@@ -116,4 +116,18 @@ describe('PowerShellSession', () => {
       await session.stop();
     }
   }, 60_000);
+
+  it("runs the PowerShell extls chose, even when NODE_POWERSHELL names another program", async () => {
+    process.env.NODE_POWERSHELL = '/bin/false';
+    const session = new PowerShellSession(pwsh);
+    try {
+      const r = await session.run(script, { A: 'chosen', B: 'ok' });
+      if (typeof r === 'string') throw new Error(r);
+      expect((JSON.parse(r.output) as { A: string }).A).toBe('chosen');
+      expect(process.env.NODE_POWERSHELL).toBe('/bin/false');
+    } finally {
+      delete process.env.NODE_POWERSHELL;
+      await session.stop();
+    }
+  }, 60_000);
 });
