@@ -50,34 +50,45 @@ export class PowerShellSession {
   private dir: string | undefined;
   private realPid: number | undefined;
   private counter = 0;
+  /** bumped by stop(): a start still under way then knows its session is gone */
+  private generation = 0;
 
   constructor(private readonly pwsh: string) {}
 
   private start(): Promise<void> {
-    this.starting ??= (async () => {
-      if (!exitHookInstalled) {
-        exitHookInstalled = true;
-        // nothing of a session may outlive extls (a killed launcher would leave PowerShell running)
-        process.once('exit', () => {
-          for (const s of live) s.killNow();
-        });
-      }
-      live.add(this);
-      this.dir = await mkdtemp(join(tmpdir(), 'extls-session-'));
-      // node-powershell would take NODE_POWERSHELL over the executable given; extls's choice (--pwsh, EXTLS_PWSH,
-      // the project's pwsh) is the one that runs. The constructor is synchronous, so the variable is back at once.
-      const override = process.env.NODE_POWERSHELL;
-      delete process.env.NODE_POWERSHELL;
-      try {
-        this.shell = this.spawn();
-      } finally {
-        if (override !== undefined) process.env.NODE_POWERSHELL = override;
-      }
-      const started = await this.shell.invoke(RUNNER);
-      const pid = /pid=(\d+)/.exec(started.stdout?.toString() ?? '')?.[1];
-      this.realPid = pid === undefined ? undefined : Number(pid);
-    })();
+    this.starting ??= this.launch(this.generation);
     return this.starting;
+  }
+
+  private async launch(generation: number): Promise<void> {
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      // nothing of a session may outlive extls (a killed launcher would leave PowerShell running)
+      process.once('exit', () => {
+        for (const s of live) s.killNow();
+      });
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'extls-session-'));
+    if (generation !== this.generation) {
+      await rm(dir, { recursive: true, force: true }); // stopped while starting
+      throw new Error('the session was stopped while it started');
+    }
+    live.add(this);
+    this.dir = dir;
+    // node-powershell would take NODE_POWERSHELL over the executable given; extls's choice (--pwsh, EXTLS_PWSH,
+    // the project's pwsh) is the one that runs. The constructor is synchronous, so the variable is back at once.
+    const override = process.env.NODE_POWERSHELL;
+    delete process.env.NODE_POWERSHELL;
+    let shell: InstanceType<typeof nodePowerShell.PowerShell>;
+    try {
+      shell = this.shell = this.spawn();
+    } finally {
+      if (override !== undefined) process.env.NODE_POWERSHELL = override;
+    }
+    const started = await shell.invoke(RUNNER);
+    if (generation !== this.generation) throw new Error('the session was stopped while it started');
+    const pid = /pid=(\d+)/.exec(started.stdout?.toString() ?? '')?.[1];
+    this.realPid = pid === undefined ? undefined : Number(pid);
   }
 
   private spawn(): InstanceType<typeof nodePowerShell.PowerShell> {
@@ -98,20 +109,28 @@ export class PowerShellSession {
    * timeoutMs (the session is then ended), 'stopped' when stop() ended the session during the run.
    */
   async run(file: string, parameters: Record<string, string>, timeoutMs = 0): Promise<SessionResult | 'timeout' | 'stopped'> {
-    await this.start();
-    const shell = this.shell!;
-    const n = ++this.counter;
-    const request = join(this.dir!, `request-${n}.json`);
-    const response = join(this.dir!, `response-${n}.json`);
-    await writeFile(request, JSON.stringify({ file, parameters }), 'utf8');
+    // the time-out counts from here: a PowerShell that starts but never answers is stopped like a hung script
     let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      if (timeoutMs > 0) timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    let request: string | undefined;
+    let response: string | undefined;
     try {
+      const ready = this.start().then(() => 'ready' as const);
+      ready.catch(() => undefined); // a start that fails after the time-out has nobody left to tell
+      if ((await Promise.race([ready, timedOut])) === 'timeout') {
+        await this.stop();
+        return 'timeout';
+      }
+      const shell = this.shell!;
+      const n = ++this.counter;
+      request = join(this.dir!, `request-${n}.json`);
+      response = join(this.dir!, `response-${n}.json`);
+      await writeFile(request, JSON.stringify({ file, parameters }), 'utf8');
       const invoked = shell
         .invoke(`Invoke-ExTlsSessionRequest -RequestPath ${psLiteral(request)} -ResponsePath ${psLiteral(response)}`)
         .then(() => 'done' as const, () => 'stopped' as const);
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        if (timeoutMs > 0) timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      });
       const outcome = await Promise.race([invoked, timedOut]);
       if (outcome === 'timeout') {
         await this.stop();
@@ -125,8 +144,8 @@ export class PowerShellSession {
       return { output: parsed.output ?? '', errors: parsed.errors ?? [] };
     } finally {
       clearTimeout(timer);
-      await rm(request, { force: true });
-      await rm(response, { force: true });
+      if (request) await rm(request, { force: true });
+      if (response) await rm(response, { force: true });
     }
   }
 
@@ -137,7 +156,9 @@ export class PowerShellSession {
 
   /** End the session now, whatever it is running; the next run() starts a new one. */
   async stop(): Promise<void> {
-    await this.starting?.catch(() => undefined);
+    // not waiting for a start under way: it may never finish; it sees the new generation and gives up
+    this.generation++;
+    this.starting?.catch(() => undefined);
     const shell = this.shell;
     const dir = this.dir;
     this.killNow();

@@ -1,7 +1,7 @@
 // The control node's persistent PowerShell session (node-powershell): data stays data, a hung script is stopped
 // without holding up the next, and nothing of a session outlives it.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locatePowerShell } from '../../src/powershell/locate.js';
@@ -129,5 +129,26 @@ describe('PowerShellSession', () => {
       delete process.env.NODE_POWERSHELL;
       await session.stop();
     }
+  }, 60_000);
+
+  it('a PowerShell that starts but never answers is stopped at the time-out, and nothing of it is left', async () => {
+    const silent = join(dir, 'silent-pwsh');
+    writeFileSync(silent, '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 });
+    const session = new PowerShellSession(silent);
+    const started = Date.now();
+    expect(await session.run(script, { A: 'a', B: 'ok' }, 1500)).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const sleeping = () =>
+      readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            return readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u0000600\u0000' && alive(Number(p));
+          } catch {
+            return false;
+          }
+        });
+    for (let i = 0; i < 50 && sleeping().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(sleeping()).toEqual([]);
   }, 60_000);
 });
