@@ -18,6 +18,7 @@
       registryExports      string[]  .reg files to read instead of the live registry (later files win)
       exchangeInstallPath  string    Exchange install folder, overrides the setup key's MsiInstallPath
       protocolLogPaths, logDays, logByteBudget, referenceTime, scanLogs   protocol-log scan
+      iisLogPaths, iisLogByteBudget, scanIisLogs   IIS (HTTPS) log scan; default folder when live: inetpub\logs\LogFiles
       computerName         string    name to report (default: this computer's name)
       exchangeConfigExports object   Export-Clixml files read instead of the Exchange Management Shell:
                                      {certificates, internalTransportCertificate, receiveConnectors, sendConnectors}

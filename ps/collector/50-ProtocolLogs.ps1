@@ -61,14 +61,14 @@ function Invoke-ExTlsMallocTrim {
 
 function Initialize-ExTlsProtocolLogScanner {
     # Once per process: Add-Type cannot replace a type, and compiling costs a second or two.
-    if ($null -ne ('ExTlsProtocolLogs1.Scanner' -as [type])) { return }
+    if ($null -ne ('ExTlsProtocolLogs2.Scanner' -as [type])) { return }
     # The fan-out driver runs local collectors in parallel runspaces of one process: concurrent Add-Type calls
     # of the same type stall each other, so compile under a process-wide lock (an interned string is one object
     # per process) and check again once inside.
-    $lock = [string]::Intern('ExTlsProtocolLogs1.Scanner.Compile')
+    $lock = [string]::Intern('ExTlsProtocolLogs2.Scanner.Compile')
     [System.Threading.Monitor]::Enter($lock)
     try {
-        if ($null -ne ('ExTlsProtocolLogs1.Scanner' -as [type])) { return }
+        if ($null -ne ('ExTlsProtocolLogs2.Scanner' -as [type])) { return }
         # Without -optimize+ Add-Type on PowerShell 7 emits a debug assembly and the JIT disables its optimizations
         # (the scan runs several times slower).
         if ($PSVersionTable.PSEdition -eq 'Core') {
@@ -89,7 +89,7 @@ function Initialize-ExTlsProtocolLogScanner {
                 Add-Type @compile -ErrorAction Stop -ReferencedAssemblies @('System.Collections', 'System.Text.Encoding.Extensions',
                     'System.Runtime.Extensions', 'System.IO.FileSystem')
             } catch {
-                if ($null -ne ('ExTlsProtocolLogs1.Scanner' -as [type])) { throw }
+                if ($null -ne ('ExTlsProtocolLogs2.Scanner' -as [type])) { throw }
                 Add-Type @compile -ErrorAction Stop
             }
             Clear-ExTlsGarbage   # the compiler's
@@ -108,7 +108,9 @@ function Get-ExTlsProtocolLogEvidence {
     param(
         $Options,
         [AllowNull()][AllowEmptyString()][string]$ExchangeInstallPath,
-        [bool]$IsEdge = $false
+        [bool]$IsEdge = $false,
+        # IIS's default log folder on this machine (live collection only; with .reg exports it is another server's)
+        [AllowNull()][AllowEmptyString()][string]$IisDefaultRoot
     )
     $minimal = {
         param([string]$Status, [string]$Message)
@@ -175,19 +177,24 @@ function Get-ExTlsProtocolLogEvidence {
             }
         } else {
             $r = & $minimal 'no-log-folders' 'Exchange install path unknown and no protocolLogPaths option given'
-            return $r
+            $iis = Get-ExTlsIisOptions -Options $Options -DefaultRoot $IisDefaultRoot
+            if ($null -eq $iis) { return $r }
+            return (Add-ExTlsHttpsEvidence -Json (ConvertTo-Json -Compress -InputObject $r) -Iis $iis -ReferenceTime $refText -Days ([double]$days))
         }
+
+        $iis = Get-ExTlsIisOptions -Options $Options -DefaultRoot $IisDefaultRoot
 
         Initialize-ExTlsProtocolLogScanner
         # Memory is handed back before each step that needs much of it: the sections' garbage before the scan, the
         # scan's working state before the JSON text is built, then all but that text before the output is.
         Clear-ExTlsGarbage
-        $scanner = New-Object ExTlsProtocolLogs1.Scanner
+        $scanner = New-Object ExTlsProtocolLogs2.Scanner
         $scanner.Run($roots.ToArray(), $sources.ToArray(), $refText, [double]$days, [int64]$budget)
         Clear-ExTlsGarbage
         $json = $scanner.ToJson()
         $scanner = $null
         Clear-ExTlsGarbage
+        if ($null -ne $iis) { $json = Add-ExTlsHttpsEvidence -Json $json -Iis $iis -ReferenceTime $refText -Days ([double]$days) }
         return $json
     } catch {
         # Log evidence is secondary: an unexpected failure here must not cost the server its registry record.
@@ -195,4 +202,58 @@ function Get-ExTlsProtocolLogEvidence {
         if ($_.Exception.InnerException) { $msg = $_.Exception.InnerException.Message }
         return (& $minimal 'error' $msg)
     }
+}
+
+# IIS log options: $null when there is nothing to scan (no iisLogPaths and no live default), else
+# @{ Roots; Sources; Budget } or @{ Error = message } / @{ Disabled = $true }.
+function Get-ExTlsIisOptions {
+    param($Options, [string]$DefaultRoot)
+    $scan = Get-ExTlsPlOptionValue $Options 'scanIisLogs' $true
+    if ($scan -isnot [bool]) { return @{ Error = 'option scanIisLogs must be true or false' } }
+    if (-not $scan) { return @{ Disabled = $true } }
+    $budget = Get-ExTlsPlOptionValue $Options 'iisLogByteBudget' ([int64]1GB)
+    if (-not ($budget -is [int] -or $budget -is [long] -or $budget -is [double] -or $budget -is [decimal]) -or [double]$budget -lt 0) {
+        return @{ Error = 'option iisLogByteBudget must be a number of bytes >= 0' }
+    }
+    $roots = New-Object System.Collections.Generic.List[string]
+    $sources = New-Object System.Collections.Generic.List[string]
+    $override = Get-ExTlsPlOptionValue $Options 'iisLogPaths' $null
+    if ($null -ne $override) {
+        foreach ($p in @($override)) {
+            if ($p -isnot [string] -or $p.Trim() -eq '') { return @{ Error = 'option iisLogPaths must be an array of folder paths' } }
+            $roots.Add($ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p))
+            $sources.Add('option')
+        }
+    } elseif ($DefaultRoot) {
+        $roots.Add($DefaultRoot)
+        $sources.Add('default')
+    } else {
+        return $null
+    }
+    return @{ Roots = $roots.ToArray(); Sources = $sources.ToArray(); Budget = [int64]$budget }
+}
+
+# The IIS scan's result spliced into the protocolLogs JSON text as its "https" property.
+function Add-ExTlsHttpsEvidence {
+    param([string]$Json, $Iis, [string]$ReferenceTime, [double]$Days)
+    if ($Iis.ContainsKey('Error')) {
+        $text = ConvertTo-Json -Compress -InputObject ([ordered]@{ status = 'error'; message = $Iis.Error })
+    } elseif ($Iis.ContainsKey('Disabled')) {
+        $text = ConvertTo-Json -Compress -InputObject ([ordered]@{ status = 'disabled'; message = 'IIS log scan disabled by option scanIisLogs' })
+    } else {
+        try {
+            Initialize-ExTlsProtocolLogScanner
+            $scanner = New-Object ExTlsProtocolLogs2.Scanner
+            $scanner.RunIis($Iis.Roots, $Iis.Sources, $ReferenceTime, $Days, $Iis.Budget)
+            Clear-ExTlsGarbage
+            $text = $scanner.ToIisJson()
+            $scanner = $null
+        } catch {
+            $msg = $_.Exception.Message
+            if ($_.Exception.InnerException) { $msg = $_.Exception.InnerException.Message }
+            $text = ConvertTo-Json -Compress -InputObject ([ordered]@{ status = 'error'; message = $msg })
+        }
+    }
+    $end = $Json.LastIndexOf('}')
+    return $Json.Substring(0, $end) + ',"https":' + $text + '}'
 }

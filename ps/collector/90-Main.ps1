@@ -35,8 +35,11 @@ if (Get-Command -Name 'Get-ExTlsProtocolLogEvidence' -CommandType Function -Erro
     # With .reg exports the registry's install path belongs to another server: only an explicit option counts.
     $exTlsLogInstallPath = $exTlsExchange.installPath
     if ($script:ExTlsReg.Kind -ne 'live') { $exTlsLogInstallPath = $exTlsOptions.ExchangeInstallPath }
+    # IIS's default log folder is read only when collecting live (%SystemDrive%\inetpub\logs\LogFiles).
+    $exTlsIisRoot = $null
+    if ($script:ExTlsReg.Kind -eq 'live' -and $env:SystemDrive) { $exTlsIisRoot = [IO.Path]::Combine($env:SystemDrive + '\', 'inetpub', 'logs', 'LogFiles') }
     try {
-        $exTlsProtocolLogs = Get-ExTlsProtocolLogEvidence -Options $exTlsOptions.Raw -ExchangeInstallPath $exTlsLogInstallPath -IsEdge ([bool]$exTlsExchange.isEdge)
+        $exTlsProtocolLogs = Get-ExTlsProtocolLogEvidence -Options $exTlsOptions.Raw -ExchangeInstallPath $exTlsLogInstallPath -IsEdge ([bool]$exTlsExchange.isEdge) -IisDefaultRoot $exTlsIisRoot
     } catch {
         Add-ExTlsWarning -Section 'protocolLogs' -Message $_.Exception.Message
         $exTlsProtocolLogs = $null

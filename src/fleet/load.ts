@@ -57,6 +57,7 @@ function resolveServer(entry: FleetFile['servers'][number], defaults: FleetFile[
     const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
     if (collector.registryExports) collector.registryExports = collector.registryExports.map(abs).flatMap(expandRegFolder);
     if (collector.protocolLogPaths) collector.protocolLogPaths = collector.protocolLogPaths.map(abs);
+    if (collector.iisLogPaths) collector.iisLogPaths = collector.iisLogPaths.map(abs);
     const ex = collector.exchangeConfigExports;
     if (ex) {
       collector.exchangeConfigExports = Object.fromEntries(

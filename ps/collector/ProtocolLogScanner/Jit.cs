@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace ExTlsProtocolLogs1
+namespace ExTlsProtocolLogs2
 {
     // The scanner's methods (all but one-liners) are marked [MethodImpl(Jit.Optimized)]. On PowerShell 7 that is
     // AggressiveOptimization: compiled fully optimized at the first call. Otherwise .NET compiles a method twice,

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace ExTlsProtocolLogs1
+namespace ExTlsProtocolLogs2
 {
     // The result is written as JSON text here rather than returned as objects for PowerShell's ConvertTo-Json:
     // thousands of peers and error groups as dictionaries, then wrapped again by ConvertTo-Json, were the

@@ -1,7 +1,7 @@
 // The protocol-log folders and files a scan reads.
 using System.Collections.Generic;
 
-namespace ExTlsProtocolLogs1
+namespace ExTlsProtocolLogs2
 {
     internal sealed class LogFolder
     {

@@ -3,7 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 
-namespace ExTlsProtocolLogs1
+namespace ExTlsProtocolLogs2
 {
     // TLS versions and ciphers are a handful per peer: short parallel arrays searched in order, not dictionaries
     // (tens of thousands of peers with three dictionaries each were a good part of the scan's heap).
@@ -17,6 +17,22 @@ namespace ExTlsProtocolLogs1
         public long[] VersionSessions, VersionLast;
         public string[] Ciphers;                     // cipher keys (see TryTlsSuccess); same index in CipherSessions
         public long[] CipherSessions;
+        public int NameCount;
+        public string[] Names;                       // the remote's names (EHLO/HELO, banner); at most MaxNames
+        public long[] NameSessions;
+        public long LastTlsMail = long.MinValue;     // end of the latest session that carried mail over TLS
+        public const int MaxNames = 4;
+
+        [MethodImpl(Jit.Optimized)]
+        public void AddName(string name)
+        {
+            for (int i = 0; i < NameCount; i++)
+                if (String.Equals(Names[i], name)) { NameSessions[i]++; return; }
+            if (NameCount >= MaxNames) return;
+            if (Names == null) { Names = new string[MaxNames]; NameSessions = new long[MaxNames]; }
+            Names[NameCount] = name; NameSessions[NameCount] = 1;
+            NameCount++;
+        }
 
         [MethodImpl(Jit.Optimized)]
         public void AddVersion(string version, long last)
@@ -77,19 +93,19 @@ namespace ExTlsProtocolLogs1
     // Error group identity; like PeerKey, no string is built per error line.
     internal struct ErrorKey : IEquatable<ErrorKey>
     {
-        public int Direction;
+        public int Direction, Stage;
         public string Kind, Signature, Service, Connector, Remote;
         [MethodImpl(Jit.Optimized)]
         public bool Equals(ErrorKey o)
         {
-            return Direction == o.Direction && String.Equals(Kind, o.Kind) && String.Equals(Signature, o.Signature) && String.Equals(Service, o.Service)
+            return Direction == o.Direction && Stage == o.Stage && String.Equals(Kind, o.Kind) && String.Equals(Signature, o.Signature) && String.Equals(Service, o.Service)
                 && String.Equals(Connector, o.Connector) && String.Equals(Remote, o.Remote);
         }
         public override bool Equals(object o) { return o is ErrorKey && Equals((ErrorKey)o); }
         [MethodImpl(Jit.Optimized)]
         public override int GetHashCode()
         {
-            int h = Direction;
+            int h = Direction * 8 + Stage;
             h = h * 31 + (Kind == null ? 0 : Kind.GetHashCode());
             h = h * 31 + (Signature == null ? 0 : Signature.GetHashCode());
             h = h * 31 + (Service == null ? 0 : Service.GetHashCode());
@@ -101,7 +117,7 @@ namespace ExTlsProtocolLogs1
 
     internal sealed class ErrorGroup
     {
-        public string Kind, Code, Signature, Direction, Service, Connector, Remote;
+        public string Kind, Code, Signature, Direction, Service, Connector, Remote, Stage, Name;
         public long Count;
         public long First = long.MaxValue, Last = long.MinValue;
         public List<Sample> Samples = new List<Sample>();

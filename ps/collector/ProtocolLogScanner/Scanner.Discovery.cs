@@ -5,7 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
 
-namespace ExTlsProtocolLogs1
+namespace ExTlsProtocolLogs2
 {
     public sealed partial class Scanner
     {
@@ -22,7 +22,7 @@ namespace ExTlsProtocolLogs1
                 if (!Directory.Exists(root))
                 {
                     LogFolder missing = new LogFolder();
-                    missing.Path = root; missing.Source = source; missing.Service = ServiceOf(root); missing.Exists = false;
+                    missing.Path = root; missing.Source = source; missing.Service = FolderService(root); missing.Exists = false;
                     folders.Add(missing);
                     continue;
                 }
@@ -31,7 +31,7 @@ namespace ExTlsProtocolLogs1
                 if (folders.Count == before)
                 {
                     LogFolder empty = new LogFolder();
-                    empty.Path = root; empty.Source = source; empty.Service = ServiceOf(root); empty.Exists = true;
+                    empty.Path = root; empty.Source = source; empty.Service = FolderService(root); empty.Exists = true;
                     folders.Add(empty);
                 }
             }
@@ -61,7 +61,7 @@ namespace ExTlsProtocolLogs1
             if (logs.Count > 0)
             {
                 LogFolder folder = new LogFolder();
-                folder.Path = dir; folder.Source = source; folder.Service = ServiceOf(dir); folder.Exists = true;
+                folder.Path = dir; folder.Source = source; folder.Service = FolderService(dir); folder.Exists = true;
                 folder.LogFiles = logs.Count;
                 folders.Add(folder);
                 foreach (string path in logs) AddFile(folder, path);
@@ -108,20 +108,26 @@ namespace ExTlsProtocolLogs1
             ticks = 0; period = 0;
             string n = lf.Name;
             int i = 0;
+            int yearDigits = 4;
             if (n.StartsWith("RECV", StringComparison.OrdinalIgnoreCase)) { lf.NameDirection = DirReceive; i = 4; }
             else if (n.StartsWith("SEND", StringComparison.OrdinalIgnoreCase)) { lf.NameDirection = DirSend; i = 4; }
+            // IIS W3C: u_exyyMMdd.log, u_exyyMMddHH.log (hourly), exyyMMdd.log (not UTF-8)
+            else if (n.StartsWith("u_ex", StringComparison.OrdinalIgnoreCase)) { i = 4; yearDigits = 2; }
+            else if (n.StartsWith("ex", StringComparison.OrdinalIgnoreCase) && n.Length > 2 && Char.IsDigit(n[2])) { i = 2; yearDigits = 2; }
             else { while (i < n.Length && !Char.IsDigit(n[i])) i++; }
             int j = i;
             while (j < n.Length && n[j] >= '0' && n[j] <= '9') j++;
-            int digits = j - i;
-            if (digits != 8 && digits != 10) return;
-            int y = Int32.Parse(n.Substring(i, 4), CultureInfo.InvariantCulture);
+            int digits = j - i - yearDigits;
+            if (digits != 4 && digits != 6) return;
+            int y = Int32.Parse(n.Substring(i, yearDigits), CultureInfo.InvariantCulture);
+            if (yearDigits == 2) y += 2000;
+            i += yearDigits - 4;
             int mo = Int32.Parse(n.Substring(i + 4, 2), CultureInfo.InvariantCulture);
             int d = Int32.Parse(n.Substring(i + 6, 2), CultureInfo.InvariantCulture);
-            int h = digits == 10 ? Int32.Parse(n.Substring(i + 8, 2), CultureInfo.InvariantCulture) : 0;
+            int h = digits == 6 ? Int32.Parse(n.Substring(i + 8, 2), CultureInfo.InvariantCulture) : 0;
             if (y < 1990 || y > 9000 || mo < 1 || mo > 12 || d < 1 || d > DateTime.DaysInMonth(y, mo) || h > 23) return;
             ticks = new DateTime(y, mo, d, h, 0, 0, DateTimeKind.Utc).Ticks;
-            period = digits == 10 ? TimeSpan.TicksPerHour : TimeSpan.TicksPerDay;
+            period = digits == 6 ? TimeSpan.TicksPerHour : TimeSpan.TicksPerDay;
             if (j < n.Length && n[j] == '-')
             {
                 int k = j + 1, seq = 0;
@@ -159,6 +165,16 @@ namespace ExTlsProtocolLogs1
         }
 
         void MarkTruncated() { truncated = true; truncatedReason = "byte-budget"; }
+
+        // SMTP: the transport service; IIS: the site's log folder (W3SVC1 is the Default Web Site, W3SVC2 Exchange
+        // Back End on a default install).
+        [MethodImpl(Jit.Optimized)]
+        string FolderService(string path)
+        {
+            if (!iis) return ServiceOf(path);
+            string leaf = System.IO.Path.GetFileName(path.TrimEnd('\\', '/'));
+            return String.IsNullOrEmpty(leaf) ? path : leaf;
+        }
 
         [MethodImpl(Jit.Optimized)]
         static string ServiceOf(string path)

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace ExTlsProtocolLogs1
+namespace ExTlsProtocolLogs2
 {
     public sealed partial class Scanner
     {
@@ -180,6 +180,8 @@ namespace ExTlsProtocolLogs1
                 j.Name("service").Value(g.Service);
                 j.Name("connector").Value(g.Connector);
                 j.Name("remoteAddress").Value(g.Remote);
+                j.Name("remoteName").Value(g.Name);
+                j.Name("sessionStage").Value(g.Stage);
                 j.Name("count").Value(g.Count);
                 j.Name("firstSeen").Value(Iso(g.First));
                 j.Name("lastSeen").Value(Iso(g.Last));
@@ -210,6 +212,7 @@ namespace ExTlsProtocolLogs1
             j.Name("service").Value(p.Service);
             j.Name("connector").Value(p.Connector);
             j.Name("remoteAddress").Value(p.Remote);
+            WriteNames(j, p);
             j.Name("sessions").Value(p.Sessions);
             j.Name("mailSessions").Value(p.MailSessions);
             int[] order = SortedIndexes(p.Versions, p.VersionCount);
@@ -223,6 +226,16 @@ namespace ExTlsProtocolLogs1
             j.Name("noTlsSessions").Value(p.NoTls);
             j.Name("starttlsWithoutHandshake").Value(p.StartTlsNoHandshake);
             j.Name("mailWithoutTls").Value(p.MailNoTls);
+            WriteCiphers(j, p);
+            j.Name("mailWithTlsLastSeen").Value(p.LastTlsMail == long.MinValue ? null : Iso(p.LastTlsMail));
+            j.Name("firstSeen").Value(Iso(p.First));
+            j.Name("lastSeen").Value(Iso(p.Last));
+            j.EndObject();
+        }
+
+        [MethodImpl(Jit.Optimized)]
+        static void WriteCiphers(JsonText j, Peer p)
+        {
             j.Name("ciphers").BeginArray();
             foreach (int i in SortedIndexes(p.Ciphers, p.CipherCount))
             {
@@ -239,9 +252,22 @@ namespace ExTlsProtocolLogs1
             }
             j.EndArray();
             j.Name("ciphersOmittedSessions").Value(p.CipherOverflow);
-            j.Name("firstSeen").Value(Iso(p.First));
-            j.Name("lastSeen").Value(Iso(p.Last));
-            j.EndObject();
+        }
+
+        // remoteName: the name most sessions gave (ties: ordinal order); remoteNames: all kept, the same order.
+        [MethodImpl(Jit.Optimized)]
+        static void WriteNames(JsonText j, Peer p)
+        {
+            int[] order = SortedIndexes(p.Names, p.NameCount);
+            Array.Sort(order, delegate (int a, int b)
+            {
+                int c = p.NameSessions[b].CompareTo(p.NameSessions[a]);
+                return c != 0 ? c : String.CompareOrdinal(p.Names[a], p.Names[b]);
+            });
+            j.Name("remoteName").Value(order.Length > 0 ? p.Names[order[0]] : null);
+            j.Name("remoteNames").BeginArray();
+            foreach (int i in order) j.Value(p.Names[i]);
+            j.EndArray();
         }
 
         // Indexes of names[0, count) in ordinal order of the names.

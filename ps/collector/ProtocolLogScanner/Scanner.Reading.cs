@@ -4,7 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
 
-namespace ExTlsProtocolLogs1
+namespace ExTlsProtocolLogs2
 {
     public sealed partial class Scanner
     {
@@ -26,6 +26,7 @@ namespace ExTlsProtocolLogs1
             filesScanned++;
             lf.Folder.FilesScanned++;
             haveFields = false;
+            fileHasCrypt = false;
             fileDirection = lf.NameDirection != DirUnknown ? lf.NameDirection : FolderDirection(lf.Folder.Path);
             curLineNo = 0;
             long readTotal = 0;
@@ -66,7 +67,7 @@ namespace ExTlsProtocolLogs1
                             {
                                 int end = nl;
                                 if (end > pos && buf[end - 1] == (byte)'\r') end--;
-                                ProcessLine(pos, end - pos);
+                                if (iis) ProcessIisLine(pos, end - pos); else ProcessLine(pos, end - pos);
                             }
                             pos = nl + 1;
                             scanFrom = pos;
@@ -79,6 +80,7 @@ namespace ExTlsProtocolLogs1
             catch (UnauthorizedAccessException e) { filesFailed++; AddFileError(lf.FullName, e); }
             // An unterminated last line: the writer is mid-line, or the budget cut here. Not data, not "bad".
             if (!skipping && filled > pos) partialLines++;
+            if (iis) { if (fileHasCrypt) filesWithTls++; else filesWithoutTls++; }
         }
 
         [MethodImpl(Jit.Optimized)]
@@ -115,6 +117,7 @@ namespace ExTlsProtocolLogs1
             {
                 s = sessionPool.Count > 0 ? sessionPool.Pop() : new Session();
                 s.Remote = null; s.Last = 0; s.StartTls = false; s.Mail = false; s.Version = null; s.Cipher = null;
+                s.Stage = StageNone; s.Offered = false; s.AwaitEhloAnswer = false; s.NameFromAnswer = false; s.Name = null;
                 s.Connector = iConnector >= 0 && iConnector < fCount ? CachedString(fStart[iConnector], fLen[iConnector], fQuoted[iConnector]) : "";
                 s.Direction = fileDirection;
                 s.First = t;
@@ -139,17 +142,76 @@ namespace ExTlsProtocolLogs1
                 bool command = s.Direction == DirUnknown || (s.Direction == DirReceive) == (ev == (byte)'<');
                 if (command && dl > 0)
                 {
-                    if (EqualsCI(ds, dl, "STARTTLS") || EqualsCI(ds, dl, "X-ANONYMOUSTLS")) s.StartTls = true;
+                    if (EqualsCI(ds, dl, "STARTTLS") || EqualsCI(ds, dl, "X-ANONYMOUSTLS"))
+                    {
+                        s.StartTls = true;
+                        if (s.Stage == StageNone) s.Stage = StageHandshake;
+                    }
                     else if (StartsWithCI(ds, dl, "MAIL FROM") || EqualsCI(ds, dl, "DATA") || StartsWithCI(ds, dl, "BDAT ")) s.Mail = true;
+                    else if (dl > 5 && (StartsWithCI(ds, dl, "EHLO ") || StartsWithCI(ds, dl, "HELO ")))
+                    {
+                        // receive: the client names itself; send: the remote's name is in its answer
+                        if (s.Direction == DirSend) s.AwaitEhloAnswer = true;
+                        else if (s.Name == null) s.Name = HostName(ds + 5, dl - 5);
+                    }
                 }
                 // Error texts are replies or information lines, never the client's commands.
                 if (command && s.Direction != DirUnknown) return;
+                if (!command && dl >= 4 && buf[ds] == (byte)'2') Reply(s, ds, dl);
             }
             else
             {
-                if (TryTlsSuccess(s, ds, dl) || TryTlsSuccess(s, cs, cl)) return;
+                if (TryTlsSuccess(s, ds, dl) || TryTlsSuccess(s, cs, cl)) { s.Stage = StageTls; return; }
             }
             if (!Classify(s, ds, dl, t, start, len)) Classify(s, cs, cl, t, start, len);
+        }
+
+        // A 2xx reply: STARTTLS offered in the EHLO answer; on the send side the remote's name, from its EHLO
+        // answer ("250-name Hello") or, until then, its banner ("220 name ...").
+        [MethodImpl(Jit.Optimized)]
+        void Reply(Session s, int ds, int dl)
+        {
+            bool is250 = buf[ds + 1] == (byte)'5' && buf[ds + 2] == (byte)'0' && (buf[ds + 3] == (byte)'-' || buf[ds + 3] == (byte)' ');
+            if (is250 && dl == 12 && EqualsCI(ds + 4, 8, "STARTTLS")) { s.Offered = true; return; }
+            if (s.Direction != DirSend || dl <= 4) return;
+            if (is250 && s.AwaitEhloAnswer)
+            {
+                s.AwaitEhloAnswer = false;
+                if (s.NameFromAnswer) return;
+                string n = HostName(ds + 4, dl - 4);
+                if (n != null) { s.Name = n; s.NameFromAnswer = true; }
+                return;
+            }
+            if (s.Name == null && buf[ds + 1] == (byte)'2' && buf[ds + 2] == (byte)'0' && buf[ds + 3] == (byte)' ') s.Name = HostName(ds + 4, dl - 4);
+        }
+
+        // The first token of buf[start, start + len) as a host name: printable ASCII only (anything else becomes
+        // '?'), at most 255 characters, at least one letter or an address literal ('['); else null. Cached.
+        [MethodImpl(Jit.Optimized)]
+        string HostName(int start, int len)
+        {
+            int end = start + len;
+            while (start < end && buf[start] == (byte)' ') start++;
+            int e = start;
+            bool letter = false;
+            while (e < end && e - start < 255)
+            {
+                byte b = buf[e];
+                if (b == (byte)' ' || b == (byte)',' || b == (byte)';' || b == (byte)'"') break;
+                if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == (byte)'[') letter = true;
+                e++;
+            }
+            if (e == start || !letter) return null;
+            ulong h = 14695981039346656037UL;
+            for (int i = start; i < e; i++) { h ^= buf[i]; h *= 1099511628211UL; }
+            string r;
+            if (nameCache.TryGetValue(h, out r)) return r;
+            char[] c = new char[e - start];
+            for (int i = start; i < e; i++) { byte b = buf[i]; c[i - start] = b > 0x20 && b < 0x7F ? (char)b : '?'; }
+            r = new string(c);
+            if (nameCache.Count > 100000) nameCache.Clear();
+            nameCache[h] = r;
+            return r;
         }
 
         [MethodImpl(Jit.Optimized)]
@@ -497,6 +559,7 @@ namespace ExTlsProtocolLogs1
                     prefix.CopyTo(0, sigChars, 0, prefix.Length);
                     int n = prefix.Length + Utf8.GetChars(buf, p, e - p, sigChars, prefix.Length);
                     AddError(s, "tls-negotiation-failed", 0, n, t, lineStart, lineLen);
+                    s.Stage = StageTlsFailed;
                     return true;
                 }
             }
@@ -516,6 +579,9 @@ namespace ExTlsProtocolLogs1
                 if (Match(i, "451 5.7.3")) kind = "smtp-451-5.7.3";
                 else if (Match(i, "421 4.4.2")) kind = "smtp-421-4.4.2";
                 else if (Match(i, "530 5.7.0")) kind = "smtp-530-5.7.0";
+                // Exchange Online's build enforcement (throttled, then blocked): "450 4.7.230" / "550 5.7.230"
+                else if (i + 11 <= start + len && Match(i, "450 4.7.230")) { kind = "smtp-450-4.7.230"; codeEnd = i + 11; }
+                else if (i + 11 <= start + len && Match(i, "550 5.7.230")) { kind = "smtp-550-5.7.230"; codeEnd = i + 11; }
                 else if (Match(i, "454 4.7.") && buf[i + 8] >= '0' && buf[i + 8] <= '9')
                 {
                     kind = "smtp-454-4.7.x";
@@ -626,6 +692,7 @@ namespace ExTlsProtocolLogs1
             ErrorKey key = new ErrorKey();
             key.Kind = kind; key.Signature = Signature(sigLength); key.Direction = s.Direction;
             key.Service = curFolder.Service; key.Connector = s.Connector; key.Remote = s.Remote;
+            key.Stage = s.Stage == StageNone && s.Offered ? StageOffered : s.Stage;
             ErrorGroup g;
             if (!errors.TryGetValue(key, out g))
             {
@@ -633,9 +700,11 @@ namespace ExTlsProtocolLogs1
                 g = new ErrorGroup();
                 g.Kind = kind; g.Code = codeLength > 0 ? key.Signature.Substring(0, codeLength) : null; g.Signature = key.Signature;
                 g.Direction = DirNames[s.Direction]; g.Service = curFolder.Service; g.Connector = s.Connector; g.Remote = s.Remote;
+                g.Stage = StageNames[key.Stage];
                 errors.Add(key, g);
             }
             g.Count++;
+            if (g.Name == null) g.Name = s.Name;
             if (t < g.First) g.First = t;
             if (t > g.Last) g.Last = t;
             if (g.Samples.Count < MaxSamplesPerError) g.Samples.Add(MakeSample(lineStart, lineLen, null));

@@ -3,7 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 
-namespace ExTlsProtocolLogs1
+namespace ExTlsProtocolLogs2
 {
     public sealed partial class Scanner
     {
@@ -55,6 +55,8 @@ namespace ExTlsProtocolLogs1
             if (s.First < p.First) p.First = s.First;
             if (s.Last > p.Last) p.Last = s.Last;
             if (s.Mail) p.MailSessions++;
+            if (s.Name != null) p.AddName(s.Name);
+            if (s.Mail && s.Version != null && s.Last > p.LastTlsMail) p.LastTlsMail = s.Last;
             if (s.Version != null)
             {
                 p.AddVersion(s.Version, s.Last);

@@ -7,7 +7,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace ExTlsProtocolLogs1
+namespace ExTlsProtocolLogs2
 {
     public sealed partial class Scanner
     {
@@ -26,6 +26,10 @@ namespace ExTlsProtocolLogs1
 
         const int DirUnknown = 0, DirReceive = 1, DirSend = 2;
         static readonly string[] DirNames = new string[] { "unknown", "receive", "send" };
+        // Where a session stood when an error line came: no STARTTLS (StageOffered: the EHLO answer offered it),
+        // STARTTLS issued and no outcome yet, TLS negotiation failed, TLS negotiated.
+        const int StageNone = 0, StageHandshake = 1, StageTlsFailed = 2, StageTls = 3, StageOffered = 4;
+        static readonly string[] StageNames = new string[] { "no-starttls", "handshake", "tls-failed", "tls", "starttls-offered" };
         static readonly UTF8Encoding Utf8 = new UTF8Encoding(false, false);   // lossy: invalid bytes become U+FFFD
 
         long refTicks, windowStart, byteBudget;
@@ -44,6 +48,7 @@ namespace ExTlsProtocolLogs1
         char[] sigChars = new char[256];
         SessionTable sessions = new SessionTable();
         Dictionary<ulong, string> connectorCache = new Dictionary<ulong, string>();
+        Dictionary<ulong, string> nameCache = new Dictionary<ulong, string>();
         readonly List<Sample> badSamples = new List<Sample>();
         readonly List<FileError> fileErrors = new List<FileError>();
         readonly SortedDictionary<string, long> badReasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -92,7 +97,7 @@ namespace ExTlsProtocolLogs1
             foreach (LogFolder f in folders) if (f.Exists) anyExists = true;
             if (!anyExists)
             {
-                status = "no-log-folders"; message = "none of the protocol-log folders exists";
+                status = "no-log-folders"; message = iis ? "none of the IIS log folders exists" : "none of the protocol-log folders exists";
                 DropWorkingState();
                 return;
             }
@@ -117,7 +122,7 @@ namespace ExTlsProtocolLogs1
         void DropWorkingState()
         {
             buf = null; sessions = null; sessionPool = null; textChars = null; sigChars = null;
-            addressCache = null; connectorCache = null; tlsCache = null; signatureCache = null;
+            addressCache = null; connectorCache = null; nameCache = null; tlsCache = null; signatureCache = null;
             sw.Stop();
         }
     }

@@ -3,7 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 
-namespace ExTlsProtocolLogs1
+namespace ExTlsProtocolLogs2
 {
     internal sealed class Session
     {
@@ -16,6 +16,12 @@ namespace ExTlsProtocolLogs1
         public bool Mail;
         public string Version;
         public string Cipher;
+        // Where the session stood when an error line came (issue 24: attribute by session): Stage* below.
+        public int Stage;
+        public bool Offered;          // the server's EHLO answer offered STARTTLS
+        public bool AwaitEhloAnswer;  // send: EHLO sent, the remote's 250 answer (its name) not read yet
+        public bool NameFromAnswer;   // send: Name comes from the EHLO answer (better than the banner's)
+        public string Name;           // receive: the client's EHLO/HELO name; send: the remote's EHLO answer or banner name
     }
 
     // Open-addressing map session key -> session (linear probing, backward-shift delete). Our own code rather than
