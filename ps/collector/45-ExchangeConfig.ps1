@@ -199,6 +199,7 @@ function ConvertTo-ExTlsReceiveConnector {
         requireTls            = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'RequireTLS')
         tlsCertificateName    = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsCertificateName')
         tlsDomainCapabilities = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'TlsDomainCapabilities'))
+        protocolLoggingLevel  = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'ProtocolLoggingLevel')
     }
 }
 
@@ -218,6 +219,7 @@ function ConvertTo-ExTlsSendConnector {
         fqdn                     = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Fqdn')
         requireTls               = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'RequireTLS')
         ignoreStartTls           = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'IgnoreSTARTTLS')
+        protocolLoggingLevel     = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'ProtocolLoggingLevel')
         tlsAuthLevel             = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsAuthLevel')
         tlsDomain                = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsDomain')
         tlsCertificateName       = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsCertificateName')
