@@ -309,6 +309,9 @@ export function mailFlowFindings(ctx: ServerContext, others: Finding[], options:
     if (same) {
       same.starttlsWithoutHandshake += stalled;
       same.mailWithoutTls += plain;
+      // a source's failures are its failed sessions: the error lines, or more sessions that stalled after STARTTLS
+      const src = same.sources.get(p.remoteAddress ?? '');
+      if (src && stalled > src.count) src.count = stalled;
     } else if (stalled > 0) {
       const g = groupFor('tls-handshake', p.direction, p.service, p.connector, p.remoteAddress, p.remoteName ?? null);
       g.starttlsWithoutHandshake += stalled;
