@@ -14,6 +14,9 @@ export interface Peer {
   service: string;
   connector: string;
   remoteAddress: string | null;
+  remoteName: string | null;
+  remoteNames: string[];
+  mailWithTlsLastSeen: string | null;
   sessions: number;
   mailSessions: number;
   tlsVersions: Record<string, number>;
@@ -35,6 +38,8 @@ export interface ErrorGroup {
   service: string;
   connector: string;
   remoteAddress: string | null;
+  remoteName: string | null;
+  sessionStage: string;
   count: number;
   firstSeen: string;
   lastSeen: string;
@@ -56,6 +61,7 @@ export interface Evidence {
   errors: ErrorGroup[];
   badLineSamples: Sample[];
   fileErrors: { path: string; message: string }[];
+  https?: unknown;
 }
 
 export interface EvidenceRun { evidence: Evidence; run: CollectorRun; warnings: { section: string; message: string }[] }

@@ -152,7 +152,7 @@ namespace ExTlsProtocolLogs2
                     {
                         // receive: the client names itself; send: the remote's name is in its answer
                         if (s.Direction == DirSend) s.AwaitEhloAnswer = true;
-                        else if (s.Name == null) s.Name = HostName(ds + 5, dl - 5);
+                        else if (s.Name == null) s.Name = HostName(ds + 5, dl - 5, false);
                     }
                 }
                 // Error texts are replies or information lines, never the client's commands.
@@ -172,36 +172,40 @@ namespace ExTlsProtocolLogs2
         void Reply(Session s, int ds, int dl)
         {
             bool is250 = buf[ds + 1] == (byte)'5' && buf[ds + 2] == (byte)'0' && (buf[ds + 3] == (byte)'-' || buf[ds + 3] == (byte)' ');
-            if (is250 && dl == 12 && EqualsCI(ds + 4, 8, "STARTTLS")) { s.Offered = true; return; }
+            bool offer = is250 && dl == 12 && EqualsCI(ds + 4, 8, "STARTTLS");
+            if (offer) s.Offered = true;
             if (s.Direction != DirSend || dl <= 4) return;
             if (is250 && s.AwaitEhloAnswer)
             {
+                // the first line of the EHLO answer names the server (RFC 5321); a keyword line is not a name
                 s.AwaitEhloAnswer = false;
-                if (s.NameFromAnswer) return;
-                string n = HostName(ds + 4, dl - 4);
+                if (s.NameFromAnswer || offer) return;
+                string n = HostName(ds + 4, dl - 4, true);
                 if (n != null) { s.Name = n; s.NameFromAnswer = true; }
                 return;
             }
-            if (s.Name == null && buf[ds + 1] == (byte)'2' && buf[ds + 2] == (byte)'0' && buf[ds + 3] == (byte)' ') s.Name = HostName(ds + 4, dl - 4);
+            if (s.Name == null && buf[ds + 1] == (byte)'2' && buf[ds + 2] == (byte)'0' && buf[ds + 3] == (byte)' ') s.Name = HostName(ds + 4, dl - 4, true);
         }
 
         // The first token of buf[start, start + len) as a host name: printable ASCII only (anything else becomes
-        // '?'), at most 255 characters, at least one letter or an address literal ('['); else null. Cached.
+        // '?'), at most 255 characters, at least one letter or an address literal ('['), and with dotted set a '.'
+        // or '[' (a server's answer: "250-SIZE" is no name; a client's EHLO may be a bare NetBIOS name); else null.
         [MethodImpl(Jit.Optimized)]
-        string HostName(int start, int len)
+        string HostName(int start, int len, bool dotted)
         {
             int end = start + len;
             while (start < end && buf[start] == (byte)' ') start++;
             int e = start;
-            bool letter = false;
+            bool letter = false, dot = false;
             while (e < end && e - start < 255)
             {
                 byte b = buf[e];
                 if (b == (byte)' ' || b == (byte)',' || b == (byte)';' || b == (byte)'"') break;
                 if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == (byte)'[') letter = true;
+                if (b == (byte)'.' || b == (byte)'[') dot = true;
                 e++;
             }
-            if (e == start || !letter) return null;
+            if (e == start || !letter || (dotted && !dot)) return null;
             ulong h = 14695981039346656037UL;
             for (int i = start; i < e; i++) { h ^= buf[i]; h *= 1099511628211UL; }
             string r;
