@@ -45,33 +45,71 @@ describe('demo fleet findings', () => {
     expect(verdict('EX02', 'tls12-ready').verdict).toBe('fail');
   });
 
-  const mailFlow = (name: string) => server(name).findings.filter((f) => f.category === 'mail-flow');
+  const mailFlow = (name: string) => server(name).findings.filter((f) => f.category === 'mail-flow' && f.evidence[0]?.failure);
+  const failure = (name: string, connector: string, who: string, cause: string) => {
+    const hits = mailFlow(name).filter((f) => f.connector === connector && f.evidence[0]!.failure!.cause === cause &&
+      (f.evidence[0]!.failure!.remote === who || f.evidence[0]!.failure!.peer === who));
+    expect(hits.map((f) => f.title)).toHaveLength(1);
+    return hits[0]!;
+  };
 
   it('EX02: its SocketError to Office 365 is a critical mail-flow finding naming TLS12-CLIENT-DISABLED', () => {
-    const [f, ...rest] = mailFlow('EX02');
-    expect(rest).toEqual([]);
+    const f = failure('EX02', 'Outbound to Office 365', 'Exchange Online', 'tls-handshake');
     expect(f).toMatchObject({ severity: 'critical', connector: 'Outbound to Office 365', causes: ['TLS12-CLIENT-DISABLED'] });
-    expect(f!.evidence[0]!.failure).toMatchObject({ cause: 'tls-handshake', remote: '52.101.68.3', count: 14, failingNow: true });
+    expect(f.evidence[0]!.failure).toMatchObject({ cause: 'tls-handshake', remote: null, peer: 'Exchange Online', count: 14, failingNow: true, remoteName: 'contoso-com.mail.protection.outlook.com' });
     expect(server('EX02').findings[0]!.category).toBe('mail-flow'); // the top finding of the server
+    // a partner's handshake fails too, and Exchange's plain-text retry is refused: the fallback names the same cause
+    const fallback = failure('EX02', 'To Internet', '203.0.113.80', 'starttls-required');
+    expect(fallback.causes).toEqual(['TLS12-CLIENT-DISABLED']);
+    expect(fallback.explanation).toMatch(/fell back to plain text/);
   });
 
   it('every cause class the demo holds is judged, and a failure with no config cause says so', () => {
     // EX01: a partner requiring STARTTLS refused mail on 2026-11-24 (older than the failing-now days): high, no cause
-    const ex01 = mailFlow('EX01');
-    expect(ex01.map((f) => [f.severity, f.evidence[0]!.failure!.cause, f.causes])).toEqual([['high', 'starttls-required', []]]);
-    expect(ex01[0]!.explanation).toMatch(/No finding on this server explains it/);
-    // EX03: timeouts to one Internet host: network, not TLS, never above medium; and UnknownCredentials to each
-    // Exchange Online host, caused by the send connector's certificate that is gone
-    const ex03 = mailFlow('EX03').map((f) => [f.severity, f.evidence[0]!.failure!.cause, f.causes]);
-    expect(ex03.filter((f) => f[1] === 'network')).toEqual([['medium', 'network', []]]);
-    const credentials = ex03.filter((f) => f[1] === 'credentials');
-    expect(credentials.length).toBeGreaterThan(0);
-    for (const f of credentials) expect(f).toEqual(['critical', 'credentials', ['SENDCONN-OUTBOUND-TO-OFFICE-365-CERT-NOT-FOUND']]);
+    const old = failure('EX01', 'Partner TLS to Fabrikam', '203.0.113.80', 'starttls-required');
+    expect([old.severity, old.causes]).toEqual(['high', []]);
+    expect(old.explanation).toMatch(/No finding on this server explains it/);
+    // EX01: 421 SocketError where no STARTTLS was issued is a dropped connection; TimedOut right after STARTTLS a stalled handshake
+    expect(failure('EX01', 'To Internet', '198.51.100.120', 'network')).toMatchObject({ severity: 'medium', causes: [] });
+    expect(failure('EX01', 'To Internet', '198.51.100.121', 'tls-handshake').explanation).toMatch(/handshake stalled/);
+    // EX03: timeouts to one Internet host after TLS was up: network, not TLS, never above medium
+    expect(failure('EX03', 'To Internet', '198.51.100.99', 'network')).toMatchObject({ severity: 'medium', causes: [] });
+    // EX03: UnknownCredentials to four Exchange Online addresses is one finding, caused by the connector's certificate that is gone
+    const cred = mailFlow('EX03').filter((f) => f.evidence[0]!.failure!.cause === 'credentials');
+    expect(cred.map((f) => [f.severity, f.causes, f.evidence[0]!.failure!.peer, f.evidence[0]!.failure!.remoteCount]))
+      .toEqual([['critical', ['SENDCONN-OUTBOUND-TO-OFFICE-365-CERT-NOT-FOUND'], 'Exchange Online', 4]]);
+    // EX03: 451 5.7.3 on a send connector with IgnoreSTARTTLS $true names it
+    expect(failure('EX03', 'Partner TLS', '203.0.113.90', 'starttls-required').evidence[0]!.failure!.probableCause).toBe('IgnoreSTARTTLS $true on send connector "Partner TLS"');
+    // EX07: Exchange Online throttles and blocks it as out of date: the build finding is the cause
+    const build = failure('EX07', 'Outbound to Office 365', 'Exchange Online', 'exchange-out-of-date');
+    expect(build).toMatchObject({ severity: 'critical', causes: ['EXCHANGE-OUT-OF-SUPPORT'] });
     // EDGE01: a receive connector that requires TLS refuses a host that did not start it
-    expect(mailFlow('EDGE01').map((f) => [f.severity, f.evidence[0]!.failure!.direction, f.evidence[0]!.failure!.cause])).toEqual([['critical', 'receive', 'starttls-required']]);
+    expect(failure('EDGE01', 'EDGE01\\Default internal receive connector EDGE01', '192.0.2.77', 'starttls-required').severity).toBe('critical');
+    // EDGE01: Internet hosts that abort STARTTLS are one low finding; a partner that delivered over TLS and now fails is its own
+    const scanners = failure('EDGE01', 'EDGE01\\Default internal receive connector EDGE01', 'Internet hosts', 'tls-handshake');
+    expect(scanners.severity).toBe('low');
+    expect(scanners.evidence[0]!.failure!.remoteCount).toBe(4);
+    expect(failure('EDGE01', 'EDGE01\\Default internal receive connector EDGE01', '198.51.100.10', 'tls-handshake').severity).toBe('critical');
     // mail-flow findings judge the mail, not the policies: EX01 and EDGE01 still pass phase 1
     expect(verdict('EX01', 'tls12-ready').verdict).toBe('pass');
-    for (const name of ['EX04', 'EX05', 'EX06', 'EX07']) expect(mailFlow(name)).toEqual([]);
+    for (const name of ['EX04', 'EX05', 'EX06']) expect(mailFlow(name)).toEqual([]);
+  });
+
+  it('no evidence is not good news: servers whose logs were not read and connectors that do not log say so', () => {
+    for (const name of ['EX04', 'EX05', 'EX06']) expect(ids(name)).toContain('MAILFLOW-NOT-CHECKED');
+    for (const name of ['EX01', 'EX02', 'EX03', 'EX07', 'EDGE01']) expect(ids(name)).not.toContain('MAILFLOW-NOT-CHECKED');
+    const notLogged = server('EX06').findings.filter((f) => f.id.startsWith('MAILFLOW-NOT-LOGGED-'));
+    expect(notLogged.map((f) => f.connector)).toEqual(['Internet']);
+  });
+
+  it('EX01: its IIS logs show HTTPS clients on TLS 1.0/1.1, which block phase 2 like SMTP peers', () => {
+    const f = server('EX01').findings.find((x) => x.id === 'LEGACY-PEERS-SEEN')!;
+    const https = f.evidence[0]!.peers!.filter((p) => p.protocol === 'https');
+    expect(https.map((p) => [p.remote, p.remoteName, p.tlsVersion])).toEqual([
+      ['203.0.113.140', 'Apple-iPhone9C1/1602.92', 'TLS 1.0'],
+      ['10.0.30.7', 'ExchangeServicesClient/15.00.0847.030', 'TLS 1.1'],
+    ]);
+    expect(verdict('EX01', 'legacy-off').blockers.map((b) => b.kind)).toContain('legacy-peers');
   });
 
   it('EX03: .NET strong crypto missing, and a partner still on TLS 1.0 blocks phase 2', () => {

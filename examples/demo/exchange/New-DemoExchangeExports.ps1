@@ -96,7 +96,7 @@ $send = [pscustomobject][ordered]@{
     AddressSpaces = @('smtp:contoso.mail.onmicrosoft.com;1'); SmartHosts = @('contoso-com.mail.protection.outlook.com'); DNSRoutingEnabled = $false; Port = 25
     Fqdn = 'mail.contoso.com'; RequireTLS = $true; IgnoreSTARTTLS = $false; TlsAuthLevel = 'DomainValidation'; TlsDomain = 'mail.protection.outlook.com'
     TlsCertificateName = '<I>CN=Contoso Issuing CA 1, O=Contoso, C=NL<S>CN=mail.contoso.com, O=Contoso, C=NL'; CloudServicesMailEnabled = $true
-    SourceTransportServers = @('EX03')
+    SourceTransportServers = @('EX03'); ProtocolLoggingLevel = 'Verbose'
 }
 $send.PSObject.TypeNames.Insert(0, 'Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig')
 $internet = [pscustomobject][ordered]@{
@@ -104,6 +104,15 @@ $internet = [pscustomobject][ordered]@{
     AddressSpaces = @('SMTP:*;1'); SmartHosts = @(); DNSRoutingEnabled = $true; Port = 25
     Fqdn = 'mail.contoso.com'; RequireTLS = $false; IgnoreSTARTTLS = $false; TlsAuthLevel = $null; TlsDomain = $null
     TlsCertificateName = $null; CloudServicesMailEnabled = $false; SourceTransportServers = @('EX01', 'EX06')
+    ProtocolLoggingLevel = 'None'   # the default: its failures never reach the logs ("not logged" on EX06)
 }
 $internet.PSObject.TypeNames.Insert(0, 'Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig')
-@($send, $internet) | Export-Clixml -LiteralPath (Join-Path $out 'Get-SendConnector.xml')
+# EX03's connector to a partner ignores the STARTTLS the partner offers; the partner requires it (451 5.7.3 in EX03's log)
+$partner = [pscustomobject][ordered]@{
+    Name = 'Partner TLS'; Identity = 'Partner TLS'; Guid = '2e3d4c5b-6a7f-4b8c-9d0e-1f2a3b4c5d6e'; Enabled = $true
+    AddressSpaces = @('SMTP:proseware.example;1'); SmartHosts = @(); DNSRoutingEnabled = $true; Port = 25
+    Fqdn = 'mail.contoso.com'; RequireTLS = $false; IgnoreSTARTTLS = $true; TlsAuthLevel = $null; TlsDomain = $null
+    TlsCertificateName = $null; CloudServicesMailEnabled = $false; SourceTransportServers = @('EX03'); ProtocolLoggingLevel = 'Verbose'
+}
+$partner.PSObject.TypeNames.Insert(0, 'Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig')
+@($send, $internet, $partner) | Export-Clixml -LiteralPath (Join-Path $out 'Get-SendConnector.xml')
