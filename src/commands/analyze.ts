@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { ExitWith } from '../cli.js';
 import { analyzeInventory } from '../findings/analyze.js';
 import { loadPolicy } from '../findings/policy.js';
+import { remoteLabel } from '../findings/rules-mail-flow.js';
 import type { Finding, FindingsDocument, FleetFinding, ServerAnalysis } from '../findings/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
@@ -38,7 +39,7 @@ const failures = (s: ServerAnalysis) => s.findings.flatMap((f) => (f.category ==
 function mailFlowCell(s: ServerAnalysis): string {
   return failures(s)
     .sort((a, b) => Number(b.m.failingNow) - Number(a.m.failingNow) || b.m.count - a.m.count)
-    .map(({ f, m }) => `${m.failingNow ? 'FAILING NOW' : 'earlier'}: ${m.count} × ${m.error} (${m.connector} ${m.direction === 'receive' ? '←' : '→'} ${m.remote ?? '?'})${f.causes.length ? ` ← ${f.causes.join(', ')}` : ''}`)
+    .map(({ f, m }) => `${m.failingNow ? 'FAILING NOW' : 'earlier'}: ${m.count} × ${m.error} (${m.connector} ${m.direction === 'receive' ? '←' : '→'} ${remoteLabel(m)})${f.causes.length ? ` ← ${f.causes.join(', ')}` : ''}`)
     .join('\n');
 }
 

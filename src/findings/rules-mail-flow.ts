@@ -24,6 +24,19 @@ type LogError = NonNullable<Logs['errors']>[number];
 type LogPeer = NonNullable<Logs['peers']>[number];
 type Stage = NonNullable<LogError['sessionStage']>;
 
+/**
+ * Who failed, for tables: "52.101.68.3 (mx.partner.example)", "Exchange Online (4 addresses, name)", "Internet hosts
+ * (3 addresses)": the address with the remote's name beside it, or the peer.
+ */
+export function remoteLabel(m: Pick<MailFlowFailure, 'remote' | 'remoteName' | 'peer' | 'remoteCount'>): string {
+  if (m.peer) {
+    const n = m.remoteCount ?? 0;
+    const parts = [n ? `${n} address${n === 1 ? '' : 'es'}` : '', m.peer === INTERNET_HOSTS ? '' : m.remoteName ?? ''].filter(Boolean);
+    return parts.length ? `${m.peer} (${parts.join(', ')})` : m.peer;
+  }
+  return `${m.remote ?? '(unknown address)'}${m.remoteName ? ` (${m.remoteName})` : ''}`;
+}
+
 /** The peer of receive-side failures of unknown Internet hosts, aggregated per connector. */
 export const INTERNET_HOSTS = 'Internet hosts';
 

@@ -1,5 +1,6 @@
 // Mail-flow failures (findings of category mail-flow) as rows for the report, summary.csv and the runbooks.
 import type * as C from '../contracts/runbook-context.js';
+import { remoteLabel } from '../findings/rules-mail-flow.js';
 import { severityRank, type Finding, type Severity } from '../findings/types.js';
 
 /** One failure group as the templates see it (schemas/runbook-context.schema.json, definition mailFlowRow). */
@@ -20,7 +21,8 @@ export function mailFlowRows(findings: readonly Pick<Finding, 'id' | 'severity' 
       direction: m.direction,
       service: m.service,
       connector: m.connector,
-      remote: m.remote ?? '(unknown address)',
+      remote: remoteLabel(m),
+      remoteName: m.remoteName ?? null,
       error: m.error,
       signatures: m.signatures.map((s) => s.signature).filter((s) => s !== ''),
       count: m.count,
@@ -54,5 +56,5 @@ export function serverMailFlow(rows: MailFlowRow[]): ServerMailFlow {
 /** "TLS negotiation failed with error SocketError (2026-11-28T10:25:00.844Z)" for the latest failure, '' for none. */
 export function lastError(rows: MailFlowRow[]): string {
   const last = rows.reduce<MailFlowRow | null>((w, r) => (w === null || r.lastSeen > w.lastSeen ? r : w), null);
-  return last ? `${last.error} (${last.connector}, ${last.lastSeen})` : '';
+  return last ? `${last.error} (${last.connector}, ${last.remote}, ${last.lastSeen})` : '';
 }
