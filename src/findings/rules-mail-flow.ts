@@ -238,7 +238,8 @@ function sendConnectorNamed(ctx: ServerContext, connector: string): SendConnecto
 
 export function mailFlowFindings(ctx: ServerContext, others: Finding[], options: MailFlowOptions = {}): Finding[] {
   const logs = ctx.data.protocolLogs ?? null;
-  if (!logs || logs.status !== 'scanned') return [notChecked(logs), ...notLoggedConnectors(ctx)];
+  // no transport, no mail flow to check (Exchange not installed)
+  if (!logs || logs.status !== 'scanned') return ctx.data.exchange.installed === false ? [] : [notChecked(logs), ...notLoggedConnectors(ctx)];
   const days = options.failingNowDays ?? DEFAULT_FAILING_NOW_DAYS;
   const endText = logs.window?.referenceTime;
   const end = endText && !Number.isNaN(Date.parse(endText)) ? new Date(endText) : ctx.referenceTime;

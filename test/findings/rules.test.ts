@@ -31,8 +31,9 @@ describe('tls12-ready on a ready server', () => {
   it('passes with no failing findings', () => {
     const s = analyze(readyOutput());
     expect(verdict(s)).toMatchObject({ verdict: 'pass', changes: [], blockers: [] });
-    // Exchange 2019 ended support 2025-10-14: a low finding that does not fail phase 1
-    expect(ids(s)).toEqual(['EXCHANGE-OUT-OF-SUPPORT']);
+    // Exchange 2019 ended support 2025-10-14: a low finding that does not fail phase 1; its protocol logs were not
+    // read (the base's scan is "disabled"): mail flow not checked, which is no verdict either way
+    expect(ids(s)).toEqual(['EXCHANGE-OUT-OF-SUPPORT', 'MAILFLOW-NOT-CHECKED']);
     expect(s.host!.exchange).toMatchObject({ product: 'Exchange Server 2019', buildName: 'Exchange Server 2019 CU14', tls12Capable: true });
   });
 });
@@ -333,6 +334,60 @@ describe('legacy-peers rule (protocol-log evidence)', () => {
   it('is not part of tls12-ready', () => {
     const s = analyze(withLogs());
     expect(ids(s)).not.toContain('LEGACY-PEERS-SEEN');
+  });
+
+  it('names each SMTP peer beside its address (its EHLO name)', () => {
+    const f = get(analyze(withLogs(), ['legacy-off']), 'LEGACY-PEERS-SEEN');
+    const p = f.evidence[0]!.peers!.find((x) => x.remote === '203.0.113.7')!;
+    expect(p).toMatchObject({ protocol: 'smtp', remoteName: 'mail.example.net', where: 'FrontEnd / EX01\\Default Frontend EX01' });
+    expect(p.display).toMatch(/^203\.0\.113\.7 \(mail\.example\.net\) → this server SMTP TLS 1\.0 × 2/);
+  });
+
+  // real collector output for test/findings/iis-logs (IIS W3C logs with and without the crypt-* custom fields)
+  const https = JSON.parse(readFileSync(join(packageRoot, 'test', 'findings', 'protocol-logs-https.scanned.json'), 'utf8'));
+  const withHttps = (h: unknown, smtpTls12Only = true) => {
+    const o = withLogs(smtpTls12Only ? (p) => p.remoteAddress === '198.51.100.2' : () => true);
+    (o.protocolLogs as { https?: unknown }).https = h;
+    return o;
+  };
+
+  it('HTTPS clients on TLS 1.0 in the IIS logs block legacy-off, even when every SMTP peer is on TLS 1.2', () => {
+    const s = analyze(withHttps(https), ['legacy-off']);
+    const f = get(s, 'LEGACY-PEERS-SEEN');
+    expect(f.title).toBe('1 HTTPS client(s) still use TLS 1.0/TLS 1.1 (2 requests)');
+    expect(f.evidence[0]!.peers).toEqual([expect.objectContaining({
+      remote: '203.0.113.140', remoteName: 'Apple-iPhone9C1/1602.92', protocol: 'https', where: 'W3SVC1', tlsVersion: 'TLS 1.0', count: 2, direction: 'receive', lastSeen: '2026-01-14T09:00:01.000Z',
+    })]);
+    expect(verdict(s, 'legacy-off').blockers.map((b) => b.kind)).toEqual(['legacy-peers']);
+    // the site without the fields is said too
+    expect(ids(s)).not.toContain('LEGACY-HTTPS-NOT-LOGGED'); // one site had them
+  });
+
+  it('HTTPS clients on TLS 1.2 only block nothing', () => {
+    const h = structuredClone(https);
+    h.clients = h.clients.filter((c: { remoteAddress: string }) => c.remoteAddress === '10.0.20.15');
+    const s = analyze(withHttps(h), ['legacy-off']);
+    expect(ids(s)).not.toContain('LEGACY-PEERS-SEEN');
+    expect(verdict(s, 'legacy-off').verdict).toBe('pass');
+  });
+
+  it('SMTP peers and HTTPS clients together; HTTPS clients count even where the SMTP logs were not read', () => {
+    const both = get(analyze(withHttps(https, false), ['legacy-off']), 'LEGACY-PEERS-SEEN');
+    expect(both.title).toBe('2 SMTP peer(s) still use TLS 1.0/TLS 1.1 (3 sessions); 1 HTTPS client(s) still use TLS 1.0/TLS 1.1 (2 requests)');
+    const o = legacyOff(readyOutput()); // SMTP scan "disabled"
+    o.protocolLogs = { ...o.protocolLogs!, https } as typeof o.protocolLogs;
+    const s = analyze(o, ['legacy-off']);
+    expect(ids(s)).toEqual(expect.arrayContaining(['LEGACY-PEERS-NOT-CHECKED', 'LEGACY-PEERS-SEEN']));
+    expect(verdict(s, 'legacy-off').verdict).toBe('blocked');
+  });
+
+  it('IIS logs without crypt-protocol: HTTPS clients not checked (info), not "none"', () => {
+    const h = structuredClone(https);
+    h.clients = [];
+    h.summary = { ...h.summary, clients: 0, requests: 0, tlsVersions: {}, legacyTlsRequests: 0, clientsWithLegacyTls: 0, filesWithTlsFields: 0 };
+    const s = analyze(withHttps(h), ['legacy-off']);
+    expect(get(s, 'LEGACY-HTTPS-NOT-LOGGED')).toMatchObject({ severity: 'info' });
+    expect(get(s, 'LEGACY-HTTPS-NOT-LOGGED').explanation).toMatch(/crypt-protocol \(CRYPT_PROTOCOL\)/);
   });
 });
 
