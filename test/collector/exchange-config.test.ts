@@ -72,12 +72,15 @@ describe('offline: HealthChecker captures through exchangeConfigExports', () => 
       bindings: ['[::]:25', '0.0.0.0:25'], fqdn: 'WIN-CTD3L0RGEN4.exlab.dom', requireTls: false,
       authMechanism: ['Tls', 'Integrated', 'BasicAuth', 'BasicAuthRequireTLS', 'ExchangeServer'],
       tlsCertificateName: '<I>CN=WIN-CTD3L0RGEN4<S>CN=WIN-CTD3L0RGEN4', tlsDomainCapabilities: ['fabrikam.com:AcceptCloudServicesMail'],
+      protocolLoggingLevel: 'Verbose',
     });
+    // ProtocolLoggingLevel as the capture holds it (None is the default: "not logged" in the mail-flow findings)
+    expect(x.receiveConnectors!.map((r) => r.protocolLoggingLevel)).toEqual(['None', 'None', 'Verbose', 'Verbose', 'None']);
     expect(x.sendConnectors).toEqual([{
       name: 'Mail to O365', identity: 'Mail to O365', guid: '0292c782-9804-4d8b-ae0e-e1c7ab90852b', enabled: true,
       addressSpaces: ['SMTP:*;1'], smartHosts: ['microsoft-com.mail.protection.outlook.com'], dnsRoutingEnabled: false, port: 25, fqdn: null,
       requireTls: false, ignoreStartTls: false, tlsAuthLevel: null, tlsDomain: null, tlsCertificateName: '<I>CN=localhost<S>CN=localhost',
-      cloudServicesMailEnabled: true, sourceTransportServers: ['WIN-CTD3L0RGEN4'],
+      cloudServicesMailEnabled: true, sourceTransportServers: ['WIN-CTD3L0RGEN4'], protocolLoggingLevel: 'None',
     }]);
   });
 
