@@ -99,6 +99,21 @@ Describe 'Get-ExTlsLegacyPeer' {
         $relay.LastSeen | Should -BeOfType [datetime]
     }
 
+    It 'names each peer beside its address, and lists HTTPS clients from the IIS logs (Protocol HTTPS)' {
+        $peers = @(Get-ExTlsLegacyPeer -InventoryPath $inventoryPath)
+        $relay = $peers | Where-Object { $_.Server -eq 'EX03' -and $_.RemoteAddress -eq '10.1.2.3' }
+        $relay.Protocol | Should -Be 'SMTP'
+        $relay.RemoteName | Should -Be 'app01.contoso.com'
+        $phone = @($peers | Where-Object { $_.Server -eq 'EX01' -and $_.Protocol -eq 'HTTPS' -and $_.TlsVersion -eq 'TLS 1.0' })
+        $phone.Count | Should -Be 1
+        $phone[0].RemoteAddress | Should -Be '203.0.113.140'
+        $phone[0].RemoteName | Should -Be 'Apple-iPhone9C1/1602.92'
+        $phone[0].Connector | Should -Be 'W3SVC1'
+        $phone[0].Sessions | Should -BeGreaterThan 0
+        $phone[0].LastSeen | Should -BeOfType [datetime]
+        @($peers | Where-Object { $_.Server -eq 'EX01' -and $_.Protocol -eq 'HTTPS' -and $_.TlsVersion -eq 'TLS 1.2' }).Count | Should -Be 0
+    }
+
     It 'gives the same peers for records piped in' {
         $a = @(Get-ExTlsLegacyPeer -InventoryPath $inventoryPath | ForEach-Object { "$($_.Server) $($_.RemoteAddress) $($_.TlsVersion)" })
         $b = @(Get-ExTlsInventory $inventoryPath | Get-ExTlsLegacyPeer | ForEach-Object { "$($_.Server) $($_.RemoteAddress) $($_.TlsVersion)" })
