@@ -23,6 +23,16 @@ interface Table {
 }
 const load = (name: string): Table =>
   JSON.parse(readFileSync(new URL(`../../data/cmdlets/${name}.json`, import.meta.url), 'utf8')) as Table;
+function cmdlet(table: Table, name: string): Cmdlet {
+  const c = table.cmdlets[name];
+  if (!c) throw new Error(`${name} is not in the table`);
+  return c;
+}
+function param(c: Cmdlet, name: string): Parameter {
+  const p = c.parameters[name];
+  if (!p) throw new Error(`${name} is not a parameter`);
+  return p;
+}
 
 describe('Windows PowerShell 5.1 cmdlet table (data/cmdlets/ps51.json)', () => {
   const table = load('ps51');
@@ -35,20 +45,20 @@ describe('Windows PowerShell 5.1 cmdlet table (data/cmdlets/ps51.json)', () => {
   });
 
   it('ConvertFrom-Json has only InputObject: no AsHashtable, no Depth', () => {
-    const c = table.cmdlets['ConvertFrom-Json'];
+    const c = cmdlet(table, 'ConvertFrom-Json');
     expect(Object.keys(c.parameters)).toEqual(['InputObject']);
-    expect(c.parameterSets[0].parameters[0]).toEqual({ name: 'InputObject', mandatory: true, position: 0 });
+    expect(c.parameterSets[0]?.parameters[0]).toEqual({ name: 'InputObject', mandatory: true, position: 0 });
     expect(c.commonParameters).toBe(true);
   });
 
   it('Get-Content has -Encoding Byte and the alias Last of -Tail, but no -AsByteStream', () => {
-    const c = table.cmdlets['Get-Content'];
-    expect(c.parameters.Encoding.acceptedValues).toContain('Byte');
+    const c = cmdlet(table, 'Get-Content');
+    expect(param(c, 'Encoding').acceptedValues).toContain('Byte');
     expect(c.parameters.AsByteStream).toBeUndefined();
-    expect(c.parameters.Tail.aliases).toEqual(['Last']);
+    expect(param(c, 'Tail').aliases).toEqual(['Last']);
     expect(c.parameterSets.map((s) => s.name)).toEqual(['Path', 'LiteralPath']);
-    expect(c.parameterSets[0].isDefault).toBe(true);
-    const literal = c.parameterSets[1].parameters.find((p) => p.name === 'LiteralPath');
+    expect(c.parameterSets[0]?.isDefault).toBe(true);
+    const literal = c.parameterSets[1]?.parameters.find((p) => p.name === 'LiteralPath');
     expect(literal).toEqual({ name: 'LiteralPath', mandatory: true, position: null });
   });
 
@@ -56,8 +66,8 @@ describe('Windows PowerShell 5.1 cmdlet table (data/cmdlets/ps51.json)', () => {
     for (const name of ['Join-String', 'ConvertFrom-Markdown', 'Get-Error', 'Test-Json', 'Remove-Alias']) {
       expect(table.cmdlets[name]).toBeUndefined();
     }
-    expect(table.cmdlets['ForEach-Object'].parameters.Parallel).toBeUndefined();
-    expect(table.cmdlets['ForEach-Object'].aliases).toEqual(expect.arrayContaining(['%', 'foreach']));
+    expect(cmdlet(table, 'ForEach-Object').parameters.Parallel).toBeUndefined();
+    expect(cmdlet(table, 'ForEach-Object').aliases).toEqual(expect.arrayContaining(['%', 'foreach']));
   });
 });
 
@@ -72,11 +82,11 @@ describe('Exchange cmdlet table (data/cmdlets/exchange.json)', () => {
   });
 
   it('Set-SendConnector has RequireTLS and TlsAuthLevel, for every on-premises version', () => {
-    const c = table.cmdlets['Set-SendConnector'];
-    expect(c.parameters.RequireTLS.type).toBe('Boolean');
-    expect(c.parameters.TlsAuthLevel.type).toBe('TlsAuthLevel');
+    const c = cmdlet(table, 'Set-SendConnector');
+    expect(param(c, 'RequireTLS').type).toBe('Boolean');
+    expect(param(c, 'TlsAuthLevel').type).toBe('TlsAuthLevel');
     for (const p of ['RequireTLS', 'TlsAuthLevel']) {
-      expect(c.parameters[p].applicable).toEqual(
+      expect(param(c, p).applicable).toEqual(
         expect.arrayContaining(['Exchange Server 2013', 'Exchange Server 2016', 'Exchange Server 2019', 'Exchange Server SE']),
       );
     }
@@ -84,9 +94,9 @@ describe('Exchange cmdlet table (data/cmdlets/exchange.json)', () => {
   });
 
   it('keeps each parameter set and the position of positional parameters', () => {
-    const c = table.cmdlets['Get-ExchangeCertificate'];
+    const c = cmdlet(table, 'Get-ExchangeCertificate');
     expect(c.parameterSets.map((s) => s.name)).toEqual(['Identity', 'Instance', 'Thumbprint']);
-    const thumbprint = c.parameterSets[2].parameters.find((p) => p.name === 'Thumbprint');
+    const thumbprint = c.parameterSets[2]?.parameters.find((p) => p.name === 'Thumbprint');
     expect(thumbprint).toEqual({ name: 'Thumbprint', mandatory: false, position: 1 });
   });
 });
