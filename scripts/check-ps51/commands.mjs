@@ -84,7 +84,7 @@ export function resolveParameter(entry, given) {
 export function checkCommand(known, use) {
   const findings = [];
   const { entry, table, name } = known;
-  const where = table === 'ps51' ? 'in Windows PowerShell 5.1' : `in ${table}.json`;
+  const where = table === 'ps51' ? 'in Windows PowerShell 5.1' : `in data/cmdlets/${table}.json`;
   if (table === 'exchange' && !onPremises(entry.applicable)) {
     findings.push({ line: use.line, message: `${name} is not available in on-premises Exchange (applies to: ${entry.applicable.join(', ')})` });
   }
