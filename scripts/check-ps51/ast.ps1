@@ -67,14 +67,27 @@ $out = foreach ($file in $request.files) {
     $variables = New-Object System.Collections.Generic.List[object]
     $csharpNamespaces = New-Object System.Collections.Generic.List[string]
     $suppressed = New-Object System.Collections.Generic.List[int]
+    $requiresLine = 1
 
     foreach ($t in $tokens) {
+        if ($t.Kind.ToString() -eq 'Comment' -and $t.Text -match '^#requires\s') { $requiresLine = $t.Extent.StartLineNumber }
         if ($t.Kind.ToString() -eq 'Comment' -and $t.Text -match 'ps51-check:\s*allow') {
             $suppressed.Add($t.Extent.StartLineNumber)
         }
         # `u{...} escapes are PowerShell 6: 5.1 reads them as the letter u.
         if ($t.Kind.ToString() -in 'StringExpandable', 'HereStringExpandable' -and $t.Text -match '(^|[^`])(``)*`u\{') {
             $syntax.Add([ordered]@{ line = $t.Extent.StartLineNumber; what = 'the escape `u{...} (PowerShell 6)' })
+        }
+    }
+
+    # #Requires -Version 6+ or -PSEdition Core: 5.1 refuses to run the script.
+    $requires = $ast.ScriptRequirements
+    if ($null -ne $requires) {
+        if ($null -ne $requires.RequiredPSVersion -and $requires.RequiredPSVersion -gt [version]'5.1') {
+            $syntax.Add([ordered]@{ line = $requiresLine; what = "#Requires -Version $($requires.RequiredPSVersion)" })
+        }
+        if (@($requires.RequiredPSEditions).Count -gt 0 -and @($requires.RequiredPSEditions) -notcontains 'Desktop') {
+            $syntax.Add([ordered]@{ line = $requiresLine; what = "#Requires -PSEdition $(@($requires.RequiredPSEditions) -join ', ')" })
         }
     }
 

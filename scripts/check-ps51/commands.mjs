@@ -88,6 +88,7 @@ export function checkCommand(known, use) {
   if (table === 'exchange' && !onPremises(entry.applicable)) {
     findings.push({ line: use.line, message: `${name} is not available in on-premises Exchange (applies to: ${entry.applicable.join(', ')})` });
   }
+  const named = [];
   for (const p of use.parameters) {
     const r = resolveParameter(entry, p.name);
     if (r.error) {
@@ -95,6 +96,7 @@ export function checkCommand(known, use) {
       continue;
     }
     const { p: meta, name: pname } = r.parameter;
+    if (!meta.common) named.push(pname);
     if (table === 'exchange' && meta.applicable && !onPremises(meta.applicable)) {
       findings.push({ line: p.line, message: `${name} -${pname} is not available in on-premises Exchange (applies to: ${meta.applicable.join(', ')})` });
     }
@@ -110,5 +112,25 @@ export function checkCommand(known, use) {
       }
     }
   }
+  const conflict = parameterSetConflict(entry, named);
+  if (conflict) findings.push({ line: use.line, message: `${name}: ${conflict} ${where}` });
   return findings;
+}
+
+/**
+ * Parameters named together must share a parameter set, or PowerShell cannot bind the call ("Parameter set cannot be
+ * resolved"). Judged from each parameter's documented "Parameter Sets" (its yaml block); one in "(All)" fits any set.
+ */
+export function parameterSetConflict(entry, names) {
+  const judged = [];
+  for (const n of new Set(names)) {
+    const key = Object.keys(entry.parameters).find((k) => k.toLowerCase() === n.toLowerCase());
+    const sets = key ? entry.parameters[key].parameterSets ?? [] : [];
+    if (sets.length === 0 || sets.some((s) => /^\(All\)$/i.test(s))) continue;
+    judged.push({ name: key, sets: new Set(sets.map((s) => s.toLowerCase())) });
+  }
+  if (judged.length < 2) return null;
+  const [first, ...rest] = judged;
+  if ([...first.sets].some((s) => rest.every((j) => j.sets.has(s)))) return null;
+  return `${judged.map((j) => `-${j.name}`).join(', ')} are in no common parameter set`;
 }
