@@ -25,6 +25,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SEVEN_VARIABLES = ['IsWindows', 'IsLinux', 'IsMacOS', 'IsCoreCLR', 'PSStyle', 'EnabledExperimentalFeatures',
   'PSNativeCommandArgumentPassing', 'PSNativeCommandUseErrorActionPreference'];
 
+// Members PowerShell gives every object (about_Intrinsic_Members, 5.1) and the methods it adds to arrays.
+const INTRINSIC_METHODS = new Set(['where', 'foreach', 'psobject', 'get_psobject']);
+
 function findPwsh() {
   if (process.env.EXTLS_PWSH) return process.env.EXTLS_PWSH;
   const local = join(root, '.tools/pwsh/pwsh');
@@ -48,6 +51,16 @@ function scriptsUnder(dir) {
     else if (/\.ps[m]?1$/i.test(name)) out.push(full);
   }
   return out;
+}
+
+/** ScriptMethod names of a module's *.ps1xml type files (methods PowerShell adds to its objects). */
+function scriptMethodsOf(dir) {
+  const names = [];
+  for (const f of readdirSync(dir).filter((n) => /\.types\.ps1xml$/i.test(n))) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (const m of text.matchAll(/<ScriptMethod>\s*<Name>([^<]+)<\/Name>/g)) names.push(m[1].trim());
+  }
+  return names;
 }
 
 function parseFiles(pwsh, files) {
@@ -106,6 +119,16 @@ function checkFile(facts, context) {
     }
   }
 
+  // Methods PowerShell adds to every object or collection (intrinsic members), and script methods of the module's
+  // types.ps1xml / Add-Member are not .NET: only a name that no .NET Framework 4.5 type has is reported.
+  const known = context.methodNames;
+  const own = new Set([...facts.csharpMethods, ...context.moduleScriptMethods].map((m) => m.toLowerCase()));
+  for (const call of facts.instanceCalls) {
+    const m = call.member.toLowerCase();
+    if (known.has(m) || own.has(m) || INTRINSIC_METHODS.has(m)) continue;
+    findings.push({ line: call.line, message: `.${call.member}() is a method of no .NET Framework 4.5 type` });
+  }
+
   for (const use of facts.commands) {
     if (!use.name) continue; // & $scriptBlock, & $command: nothing to look up
     let name = use.name;
@@ -152,6 +175,10 @@ function main(argv) {
   const accelData = JSON.parse(readFileSync(join(root, 'data/cmdlets/ps51-type-accelerators.json'), 'utf8'));
   const accelerators = new Map(Object.entries(accelData.accelerators).map(([k, v]) => [k.toLowerCase(), v]));
   const index = loadIndex(root, pwsh);
+  const methodNames = new Set();
+  for (const t of Object.values(index.types)) {
+    for (const [name, value] of Object.entries(t.members)) if (Array.isArray(value)) methodNames.add(name.toLowerCase());
+  }
 
   // Module files are parsed too, for the functions and classes a file may call without defining them.
   const modules = new Map();
@@ -172,6 +199,8 @@ function main(argv) {
       accelerators,
       moduleFunctions: siblings.flatMap((s) => s.functions),
       moduleClasses: siblings.flatMap((s) => s.classes),
+      moduleScriptMethods: dir ? scriptMethodsOf(dir) : [],
+      methodNames,
     });
     results.push({ file: relative(process.cwd(), f) || f, findings: kept, allowed });
   }

@@ -66,6 +66,8 @@ $out = foreach ($file in $request.files) {
     $usings = New-Object System.Collections.Generic.List[string]
     $variables = New-Object System.Collections.Generic.List[object]
     $csharpNamespaces = New-Object System.Collections.Generic.List[string]
+    $csharpMethods = New-Object System.Collections.Generic.List[string]
+    $instanceCalls = New-Object System.Collections.Generic.List[object]
     $suppressed = New-Object System.Collections.Generic.List[int]
     $requiresLine = 1
 
@@ -104,7 +106,11 @@ $out = foreach ($file in $request.files) {
         elseif ($node -is [System.Management.Automation.Language.StringConstantExpressionAst]) {
             # C# compiled by Add-Type: the namespaces it declares are types this file defines.
             if ($node.StringConstantType.ToString() -like '*HereString*') {
-                foreach ($m in [regex]::Matches($node.Value, '(?m)^\s*namespace\s+([\w.]+)')) { $csharpNamespaces.Add($m.Groups[1].Value) }
+                $isCSharp = $false
+                foreach ($m in [regex]::Matches($node.Value, '(?m)^\s*namespace\s+([\w.]+)')) { $csharpNamespaces.Add($m.Groups[1].Value); $isCSharp = $true }
+                if ($isCSharp) {
+                    foreach ($m in [regex]::Matches($node.Value, '\b(\w+)\s*\(')) { $csharpMethods.Add($m.Groups[1].Value) }
+                }
             }
         }
         elseif ($node -is [System.Management.Automation.Language.VariableExpressionAst]) {
@@ -115,6 +121,11 @@ $out = foreach ($file in $request.files) {
         }
         elseif ($node -is [System.Management.Automation.Language.AttributeAst]) {
             $types.Add([ordered]@{ name = $node.TypeName.FullName; line = (Get-Line $node); kind = 'attribute' })
+        }
+        # Instance method calls by name: without types, the check can only tell a method that no .NET type has.
+        if ($node -is [System.Management.Automation.Language.InvokeMemberExpressionAst] -and -not $node.Static -and
+            $node.Member -is [System.Management.Automation.Language.StringConstantExpressionAst]) {
+            $instanceCalls.Add([ordered]@{ member = $node.Member.Value; line = (Get-Line $node) })
         }
         if ($node -is [System.Management.Automation.Language.MemberExpressionAst] -and $node.Static -and
             $node.Expression -is [System.Management.Automation.Language.TypeExpressionAst] -and
@@ -176,6 +187,8 @@ $out = foreach ($file in $request.files) {
         commands         = $commands.ToArray()
         types            = $types.ToArray()
         staticMembers    = $statics.ToArray()
+        instanceCalls    = $instanceCalls.ToArray()
+        csharpMethods    = @($csharpMethods | Sort-Object -Unique)
         variables        = $variables.ToArray()
     }
 }

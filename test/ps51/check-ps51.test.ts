@@ -66,13 +66,14 @@ describe('check-ps51 on scripts that use what Windows PowerShell 5.1 lacks', () 
     [22, 'the numeric literal 0b1010'],
     [23, 'Get-Content: -Path, -LiteralPath are in no common parameter set'],
     [24, '#Requires -PSEdition Core'],
+    [25, '.ReplaceLineEndings() is a method of no .NET Framework 4.5 type'],
   ])('line %i: %s', (line, message) => {
     const hits = stdout.split('\n').filter((l) => l.startsWith(`test/fixtures/ps51/not-51.ps1:${line}: `));
     expect(hits.join('\n')).toContain(message);
   });
 
   it('reports nothing else', () => {
-    expect(stdout.trim().split('\n')).toHaveLength(22);
+    expect(stdout.trim().split('\n')).toHaveLength(23);
   });
 });
 
@@ -82,6 +83,12 @@ it('accepts valid 5.1: prefixes and aliases, splatting, own functions and classe
   expect(r.stderr).toContain('0 finding(s), 1 allowed by ps51-check comments');
   expect(r.exitCode).toBe(0);
 }, 300_000);
+
+it('a file that does not exist is a failure of the check itself (exit 2), not a clean result', async () => {
+  const r = await check([join(fixtures, 'no-such-script.ps1')]);
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr).toContain('no-such-script.ps1: no such file');
+});
 
 describe('every script that runs on a server passes check-ps51', () => {
   let generated: string[] = [];
