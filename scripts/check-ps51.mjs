@@ -30,9 +30,10 @@ const INTRINSIC_METHODS = new Set(['where', 'foreach', 'psobject', 'get_psobject
 
 function findPwsh() {
   if (process.env.EXTLS_PWSH) return process.env.EXTLS_PWSH;
-  const local = join(root, '.tools/pwsh/pwsh');
+  const exe = process.platform === 'win32' ? 'pwsh.exe' : 'pwsh';
+  const local = join(root, '.tools', 'pwsh', exe);
   if (existsSync(local)) return local;
-  return 'pwsh';
+  return exe; // from PATH
 }
 
 /** The folder of the module a file belongs to (nearest folder up with a .psd1 or .psm1), or null. */
