@@ -141,9 +141,12 @@ function checkFile(facts, context) {
     const known = tables.commands.get(lower);
     if (known) {
       findings.push(...checkCommand(known, use));
-      if (known.name === 'New-Object') {
-        const typeParam = use.parameters.find((p) => /^t/i.test(p.name) && p.value);
-        const typeText = typeParam?.value ?? (use.parameters.some((p) => /^t/i.test(p.name)) ? null : use.arguments[0]?.value);
+      if (known.name === 'New-Object' && !use.parameters.some((p) => /^c/i.test(p.name))) {
+        // -TypeName's value, else the first positional argument (not the value of another parameter); -ComObject
+        // names a COM class, not a .NET type.
+        const typeParam = use.parameters.find((p) => /^t/i.test(p.name));
+        const positional = use.arguments.filter((a) => !use.parameters.some((p) => !p.attached && p.index === a.index - 1));
+        const typeText = typeParam ? typeParam.value : positional[0]?.value;
         if (typeText) checkTypeName(typeText, use.line, false);
       }
       continue;
