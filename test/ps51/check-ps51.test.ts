@@ -37,7 +37,7 @@ describe('check-ps51 on scripts that use what Windows PowerShell 5.1 lacks', () 
     const r = await check([join(fixtures, 'not-51.ps1')]);
     stdout = r.stdout;
     exitCode = r.exitCode;
-  }, 300_000);
+  }, 600_000);
 
   it('exits 1 and names the line of ConvertFrom-Json -AsHashtable', () => {
     expect(exitCode).toBe(1);
@@ -83,7 +83,7 @@ it('accepts valid 5.1: prefixes and aliases, splatting, own functions and classe
   expect(r.stdout).toBe('');
   expect(r.stderr).toContain('0 finding(s), 1 allowed by ps51-check comments');
   expect(r.exitCode).toBe(0);
-}, 300_000);
+}, 600_000);
 
 it('a file that does not exist is a failure of the check itself (exit 2), not a clean result', async () => {
   const r = await check([join(fixtures, 'no-such-script.ps1')]);
@@ -101,7 +101,7 @@ describe('every script that runs on a server passes check-ps51', () => {
     expect((await runCli(['analyze', inv, '--policy', 'tls12-ready', '--policy', 'legacy-off', '--out', findings])).exitCode).not.toBe(1);
     expect((await runCli(['runbooks', findings, '--out', join(out, 'runbooks')])).exitCode).toBe(0);
     generated = filesUnder(join(out, 'runbooks'), /\.ps1$/);
-  }, 400_000);
+  }, 600_000);
 
   it('the demo generated a remediate.ps1 and a rollback.ps1 per server with changes', () => {
     const names = generated.map((f) => f.split(/[\\/]/).pop());
@@ -125,5 +125,5 @@ describe('every script that runs on a server passes check-ps51', () => {
     expect({ exitCode: r.exitCode, findings: r.stdout }).toEqual({ exitCode: 0, findings: '' });
     expect(r.stderr).toContain(`check-ps51: ${files.length} file(s), 0 finding(s)`);
     expect(files.map((f) => relative(packageRoot, f))).toContain('dist/ExTlsCollector.ps1');
-  }, 400_000);
+  }, 600_000);
 });
