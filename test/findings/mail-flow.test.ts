@@ -7,6 +7,7 @@ import { analyzeInventory } from '../../src/findings/analyze.js';
 import { serverContext } from '../../src/findings/context.js';
 import { loadPolicy } from '../../src/findings/policy.js';
 import { classify, DEFAULT_FAILING_NOW_DAYS, mailFlowFindings } from '../../src/findings/rules-mail-flow.js';
+import { isExchangeOnlineConnector, isExchangeOnlineName } from '../../src/findings/exchange-online-peer.js';
 import type { Finding, FindingCategory, ServerAnalysis } from '../../src/findings/types.js';
 import type { CollectorOutput } from '../../src/inventory/types.js';
 import { packageRoot } from '../../src/util/paths.js';
@@ -76,6 +77,20 @@ describe('mail-flow findings from protocol-log failures', () => {
     expect(classify({ kind: 'smtp-421-4.4.2', signature: '421 4.4.2 Connection dropped due to TimedOut', sessionStage: 'tls' })).toBe('network');
     expect(classify({ kind: 'smtp-450-4.7.230', signature: '450 4.7.230 Connecting Exchange server version is out-of-date' })).toBe('exchange-out-of-date');
     expect(classify({ kind: 'smtp-550-5.7.230', signature: '550 5.7.230 Connecting Exchange server version is out-of-date' })).toBe('exchange-out-of-date');
+  });
+
+  it('knows Exchange Online by HealthChecker\'s name patterns, for every cloud', () => {
+    for (const n of ['contoso-com.mail.protection.outlook.com', 'AM4PEPF00027A5F.mail.protection.outlook.com', 'contoso-us.mail.protection.office365.us',
+      'contoso-cn.mail.protection.partner.outlook.cn', 'mail.protection.outlook.com', 'NAM12-DM6-obe.outbound.protection.outlook.com', 'contoso-com.mail.protection.outlook.com.']) {
+      expect([n, isExchangeOnlineName(n)]).toEqual([n, true]);
+    }
+    for (const n of ['mail.partner.example', 'outlook.com', 'a.b.mail.protection.outlook.com', 'mail.protection.outlook.com.evil.example', 'contoso.mail.onmicrosoft.com', null]) {
+      expect([n, isExchangeOnlineName(n)]).toEqual([n, false]);
+    }
+    // a send connector to a tenant's routing domain or smart host, in any cloud
+    expect(isExchangeOnlineConnector(send({ cloudServicesMailEnabled: false, smartHosts: [], addressSpaces: ['SMTP:contoso.mail.onmicrosoft.us;1'] }))).toBe(true);
+    expect(isExchangeOnlineConnector(send({ cloudServicesMailEnabled: false, smartHosts: ['contoso-cn.mail.protection.partner.outlook.cn'], addressSpaces: ['SMTP:*;1'] }))).toBe(true);
+    expect(isExchangeOnlineConnector(send({ cloudServicesMailEnabled: false, smartHosts: ['smtp.partner.example'], addressSpaces: ['SMTP:partner.example;1'] }))).toBe(false);
   });
 
   describe('SocketError on a send connector to Exchange Online', () => {
