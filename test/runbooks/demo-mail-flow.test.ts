@@ -91,7 +91,8 @@ describe('demo: mail flow failing now', () => {
     const post = md.slice(md.indexOf('## 7. Checks of mail flow'), md.indexOf('## 8.'));
     expect(post).toContain('- `TLS negotiation failed with error SocketError`');
     expect(post).toContain('- `421 4.4.2 Connection dropped due to SocketError`');
-    expect(post).toContain("$signatures = @('TLS negotiation failed with error SocketError', '421 4.4.2 Connection dropped due to SocketError')");
+    expect(post).toContain('- `451 5.7.3 Must issue a STARTTLS command first`'); // the partner that refused the plain-text fallback
+    expect(post).toContain("$signatures = @('TLS negotiation failed with error SocketError', '421 4.4.2 Connection dropped due to SocketError', '451 5.7.3 Must issue a STARTTLS command first')");
     expect(post).toContain('Select-String -SimpleMatch -Pattern $signatures');
   });
 
