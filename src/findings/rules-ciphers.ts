@@ -129,6 +129,9 @@ function algorithmsFinding(ctx: ServerContext, rule: CipherRule, order: CipherOr
   const build = Number(ctx.data.os.currentBuild);
   const curvesApply = curves.length > 0 && (!Number.isFinite(build) || build <= 0 || build >= CURVE_ORDER_FIRST_BUILD);
   const noCurve = curvesApply && !curves.some((c) => DEFAULT_CURVES.some((d) => d.toLowerCase() === c.toLowerCase()));
+  // curve names are the record's text: only plain names are quoted
+  const plain = curves.filter((c) => /^[A-Za-z0-9_.-]{1,40}$/.test(c));
+  const shownCurves = plain.join(', ') + (plain.length < curves.length ? `${plain.length ? ' and ' : ''}${curves.length - plain.length} other name(s)` : '');
 
   const used = new Map<string, Evidence>();
   const why = (suite: string): string[] => {
@@ -143,7 +146,7 @@ function algorithmsFinding(ctx: ServerContext, rule: CipherRule, order: CipherOr
       }
     }
     if (needs.ecdhe && noCurve) {
-      reasons.push(`the ECC curve order (${curves.join(', ')}) holds none of ${DEFAULT_CURVES.join(', ')}`);
+      reasons.push(`the ECC curve order (${shownCurves}) holds none of ${DEFAULT_CURVES.join(', ')}`);
       used.set(algorithms.eccCurves.policy.path, registryEvidence(algorithms.eccCurves.policy.path, 'EccCurves', curvesValue));
     }
     return reasons;

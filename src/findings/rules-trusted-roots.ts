@@ -12,6 +12,9 @@ import type { Evidence } from './types.js';
 type TrustedRootsRule = Extract<PolicyRule, { rule: 'trusted-roots' }>;
 
 export const THUMBPRINT = /^[0-9A-F]{40}$/;
+const KNOWN_ROOTS: Record<string, string> = { DF3C24F9BFD666761B268073FE06D1CC8D4F82A4: 'DigiCert Global Root G2' };
+/** The name shown: ours for a root we know, else the thumbprint (a record's own text never reaches a title). */
+const rootName = (thumbprint: string): string => KNOWN_ROOTS[thumbprint] ?? `The root ${thumbprint}`;
 
 /** on / off as the policy value says, unknown when the section was not read. */
 export type AutoUpdateState = 'on' | 'off' | 'unknown';
@@ -48,20 +51,21 @@ export function trustedRootsRule(ctx: ServerContext, rule: TrustedRootsRule): Ru
   const policy = registryEvidence(store.policyPath, 'DisableRootAutoUpdate', store.disableRootAutoUpdate);
   for (const root of store.roots) {
     if (!THUMBPRINT.test(root.thumbprint) || root.foundIn.length > 0) continue;
+    const name = rootName(root.thumbprint);
     const stores: Evidence = {
       kind: 'certificate',
       path: null,
       name: root.thumbprint,
       raw: root.thumbprint,
-      display: `${root.name} (${root.thumbprint}) is in none of: ${store.stores.map(fullPath).join('; ')}`,
+      display: `${name} (${root.thumbprint}) is in none of: ${store.stores.map(fullPath).join('; ')}`,
     };
     out.findings.push(finding({
       id: `TRUSTED-ROOT-MISSING-${root.thumbprint}`,
       severity: rule.severity,
       category: 'certificate',
-      title: `${root.name} is not trusted and automatic root update is off: Exchange Online mail flow breaks`,
+      title: `${name} is not trusted and automatic root update is off: Exchange Online mail flow breaks`,
       explanation:
-        `${root.name} (SHA-1 ${root.thumbprint}) is in none of this machine's root stores, and the policy ` +
+        `${name} (SHA-1 ${root.thumbprint}) is in none of this machine's root stores, and the policy ` +
         `DisableRootAutoUpdate = ${displayValue(store.disableRootAutoUpdate)} stops Windows from fetching it. Exchange Online ` +
         'presents certificates that chain to DigiCert Global Root G2, so TLS with Exchange Online (hybrid mail flow, ' +
         'connectors that validate its certificate) fails. By hand: import the root from DigiCert into the Local Machine ' +

@@ -136,3 +136,18 @@ describe('hardened SCHANNEL: Ciphers, Hashes, KeyExchangeAlgorithms and the ECC 
     expect(ids(analyze(o))).not.toContain('SCHANNEL-ALGORITHMS-NO-M365-SUITE');
   });
 });
+
+describe('record text never reaches titles or explanations unfiltered', () => {
+  it('a root name and curve names from a hostile record are not quoted', () => {
+    const o = readyOutput();
+    o.rootStore!.disableRootAutoUpdate = { present: true, type: 'REG_DWORD', value: 1 };
+    o.rootStore!.roots = [{ thumbprint: G2, name: '<img src=x onerror=alert(1)> `$(Remove-Item C:\\)`', foundIn: [] }];
+    o.schannelAlgorithms!.entries.push({ group: 'KeyExchangeAlgorithms', name: 'PKCS', path: 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\KeyExchangeAlgorithms\\PKCS', enabled: { present: true, type: 'REG_DWORD', value: 0 } });
+    o.schannelAlgorithms!.eccCurves.policy.value = { present: true, type: 'REG_MULTI_SZ', value: ['NistP521', '"; $(evil) <b>'] };
+    const s = analyze(o);
+    const text = JSON.stringify(s.findings.map((f) => [f.title, f.explanation]));
+    expect(text).toMatch(/DigiCert Global Root G2 is not trusted/);
+    expect(text).toMatch(/the ECC curve order \(NistP521 and 1 other name\(s\)\)/);
+    expect(text).not.toMatch(/onerror|Remove-Item|evil/);
+  });
+});
