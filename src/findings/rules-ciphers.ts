@@ -164,14 +164,18 @@ function algorithmsFinding(ctx: ServerContext, rule: CipherRule, order: CipherOr
     : others.length
       ? `Left to negotiate: ${others.join(', ')}, none of which Exchange Online accepts.`
       : 'No suite is left at all.';
+  // one line per switch, with the suites it blocks (a suite blocked twice is named under each)
+  const bySwitch = new Map<string, string[]>();
+  for (const j of judged) for (const r of j.reasons) bySwitch.set(r, [...(bySwitch.get(r) ?? []), j.suite]);
+  const blocks = [...bySwitch].map(([reason, suites]) => `${reason} (blocks ${suites.join(', ')})`).join('; ');
   return finding({
     id: 'SCHANNEL-ALGORITHMS-NO-M365-SUITE',
     severity: rule.severity,
     category: 'schannel',
     title: 'SCHANNEL\'s disabled algorithms leave no cipher suite Exchange Online accepts',
     explanation:
-      `Of the suites Microsoft 365 accepts over TLS 1.2, ${where} holds ${candidates.join(', ')}; each needs an algorithm ` +
-      `turned off under SCHANNEL: ${judged.map((j) => `${j.suite} (${j.reasons.join('; ')})`).join(', ')}. ${stillOffered} ` +
+      `${where.charAt(0).toUpperCase()}${where.slice(1)} holds ${candidates.length} of the suites Microsoft 365 accepts over TLS 1.2, ` +
+      `and SCHANNEL turns off a part each of them needs: ${blocks}. ${stillOffered} ` +
       'Every TLS 1.2 handshake with Exchange Online then fails even with TLS 1.2 on (\'TLS negotiation failed with error ' +
       'SocketError\' in the send connector protocol log). Turn the algorithm back on where it is owned (IIS Crypto template, ' +
       'GPO: Enabled=0xffffffff or delete the key' + (noCurve ? `; add ${DEFAULT_CURVES.slice(1).join(' or ')} to the ECC Curve Order policy` : '') +
