@@ -3,8 +3,8 @@
 . (Join-Path $PSScriptRoot '../shared/Json.ps1')   # extls:inline
 
 $script:ExTlsKnownOptions = @('registryExports', 'exchangeInstallPath', 'protocolLogPaths', 'logDays', 'logByteBudget',
-    'referenceTime', 'scanLogs', 'computerName', 'exchangeConfigExports', 'readExchangeConfig', 'iisLogPaths', 'scanIisLogs',
-    'iisLogByteBudget')
+    'referenceTime', 'scanLogs', 'computerName', 'exchangeConfigExports', 'readExchangeConfig', 'rootThumbprints', 'iisLogPaths',
+    'scanIisLogs', 'iisLogByteBudget')
 
 function Get-ExTlsOption {
     param($Options, [string]$Name, $Default = $null)
