@@ -138,16 +138,28 @@ function ConvertTo-ExTlsCertificate {
     if ($domains.Count -eq 0 -and $null -ne $x) { $domains = Get-ExTlsCertDnsNames $x }
 
     $servicesValue = Get-ExTlsProp $Object 'Services'
+    $status = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Status')
+    $selfSigned = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'IsSelfSigned')
     $services = $null
     if ($null -ne $servicesValue) {
         # Assign first: the helper returns its array wrapped (,$array), which a pipeline would pass as one item.
         $all = ConvertTo-ExTlsTextList $servicesValue -SplitFlags
         $services = [string[]]@($all | Where-Object { $_ -ne 'None' })
+    } elseif ($null -ne (Get-ExTlsProp $Object 'SerializationData')) {
+        # An export through Exchange's remote PowerShell: the facts are in its binary SerializationData.
+        try {
+            $facts = Get-ExTlsExchangeCertificateData $Object
+            $services = [string[]]@($facts.services | Where-Object { $null -ne $_ })
+            if ($null -eq $facts.services) { $services = $null }
+            if ($null -eq $status) { $status = $facts.status }
+            if ($null -eq $selfSigned) { $selfSigned = $facts.selfSigned }
+        } catch {
+            Add-ExTlsWarning -Section 'exchangeConfig' -Message "certificate ${thumb}: SerializationData not readable ($($_.Exception.Message)): services and status unknown"
+        }
     }
 
     $hasKey = $null
     if ($PrivateKeyKnown) { $hasKey = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'HasPrivateKey') }
-    $selfSigned = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'IsSelfSigned')
 
     $key = @{ algorithm = $null; size = $null }
     $sigOid = $null; $sigName = $null
@@ -174,7 +186,7 @@ function ConvertTo-ExTlsCertificate {
         notBefore           = $notBefore
         notAfter            = $notAfter
         services            = $services
-        status              = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Status')
+        status              = $status
         hasPrivateKey       = $hasKey
         isSelfSigned        = $selfSigned
         keyAlgorithm        = $key.algorithm
@@ -226,6 +238,26 @@ function ConvertTo-ExTlsSendConnector {
     }
 }
 
+# Get-HybridConfiguration (organisation-wide): the certificate the Hybrid Configuration wizard set on the connectors,
+# and the servers that send to and receive from Exchange Online.
+function ConvertTo-ExTlsHybridConfiguration {
+    param($Object)
+    # $null: read, and the organisation has none (configured false)
+    $instance = Get-ExTlsProp $Object 'ServiceInstance'
+    if ($null -ne $instance) { try { $instance = [int]$instance } catch { $instance = $null } }
+    return [ordered]@{
+        configured                = ($null -ne $Object)
+        tlsCertificateName        = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsCertificateName')
+        sendingTransportServers   = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'SendingTransportServers'))
+        receivingTransportServers = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'ReceivingTransportServers'))
+        edgeTransportServers      = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'EdgeTransportServers'))
+        onPremisesSmartHost       = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'OnPremisesSmartHost')
+        domains                   = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'Domains'))
+        features                  = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'Features'))
+        serviceInstance           = $instance
+    }
+}
+
 function New-ExTlsExchangeConfig {
     param([string]$Source, $Message = $null)
     return [ordered]@{
@@ -236,6 +268,7 @@ function New-ExTlsExchangeConfig {
         internalTransportThumbprint    = $null
         receiveConnectors              = $null
         sendConnectors                 = $null
+        hybridConfiguration            = $null
     }
 }
 
@@ -276,13 +309,14 @@ function Import-ExTlsClixmlList {
     return , $objects.ToArray()
 }
 
-# The exchangeConfigExports option: { certificates, internalTransportCertificate, receiveConnectors, sendConnectors },
+# The exchangeConfigExports option: { certificates, internalTransportCertificate, receiveConnectors, sendConnectors,
+# hybridConfiguration },
 # each an array of Export-Clixml files. A file that cannot be read leaves its list null ("not read") with a warning.
 function Read-ExTlsExchangeConfigExports {
     param($Exports)
     $result = New-ExTlsExchangeConfig -Source 'exports' -Message $null
     $lists = @{}
-    foreach ($name in @('certificates', 'internalTransportCertificate', 'receiveConnectors', 'sendConnectors')) {
+    foreach ($name in @('certificates', 'internalTransportCertificate', 'receiveConnectors', 'sendConnectors', 'hybridConfiguration')) {
         $value = Get-ExTlsProp $Exports $name
         if ($null -eq $value) { continue }
         $files = @($value)
@@ -307,6 +341,11 @@ function Read-ExTlsExchangeConfigExports {
     if ($lists.ContainsKey('certificates')) { $result.certificates = ConvertTo-ExTlsList -Objects $lists['certificates'] -Kind 'certificate' -InternalThumbprint $itt -FromExport }
     if ($lists.ContainsKey('receiveConnectors')) { $result.receiveConnectors = ConvertTo-ExTlsList -Objects $lists['receiveConnectors'] -Kind 'receive' }
     if ($lists.ContainsKey('sendConnectors')) { $result.sendConnectors = ConvertTo-ExTlsList -Objects $lists['sendConnectors'] -Kind 'send' }
+    if ($lists.ContainsKey('hybridConfiguration')) {
+        # An empty export is an organisation without a hybrid configuration: read, and none.
+        $first = @($lists['hybridConfiguration'] | Where-Object { @($_.PSObject.Properties).Count -gt 0 } | Select-Object -First 1)
+        $result.hybridConfiguration = ConvertTo-ExTlsHybridConfiguration $(if ($first.Count -gt 0) { $first[0] } else { $null })
+    }
     $missing = @(@('certificates', 'receiveConnectors', 'sendConnectors') | Where-Object { $null -eq $result[$_] })
     if ($missing.Count -gt 0) { $result.message = "not in the exports: $($missing -join ', ')" }
     return $result
@@ -361,6 +400,14 @@ function Read-ExTlsExchangeConfigLive {
     } catch {
         Add-ExTlsWarning -Section 'exchangeConfig' -Message "Get-SendConnector: $($_.Exception.Message)"; $notRead.Add('sendConnectors')
     }
+    if (Get-Command -Name 'Get-HybridConfiguration' -ErrorAction SilentlyContinue) {
+        try {
+            $hybrid = @(Get-HybridConfiguration -ErrorAction Stop | Where-Object { $null -ne $_ })
+            $result.hybridConfiguration = ConvertTo-ExTlsHybridConfiguration $(if ($hybrid.Count -gt 0) { $hybrid[0] } else { $null })
+        } catch {
+            Add-ExTlsWarning -Section 'exchangeConfig' -Message "Get-HybridConfiguration: $($_.Exception.Message)"; $notRead.Add('hybridConfiguration')
+        }
+    }
     if ($notRead.Count -gt 0) { $result.message = "not read: $($notRead.ToArray() -join ', ')" }
     return $result
 }
@@ -382,7 +429,7 @@ function Get-ExTlsExchangeConfig {
     $exports = Get-ExTlsOption $Options 'exchangeConfigExports'
     if ($null -ne $exports) {
         if ($exports -isnot [psobject] -or $exports -is [string] -or $exports -is [array]) {
-            throw 'option exchangeConfigExports must be an object: {"certificates":[...],"internalTransportCertificate":[...],"receiveConnectors":[...],"sendConnectors":[...]}'
+            throw 'option exchangeConfigExports must be an object: {"certificates":[...],"internalTransportCertificate":[...],"receiveConnectors":[...],"sendConnectors":[...],"hybridConfiguration":[...]}'
         }
         return Read-ExTlsExchangeConfigExports $exports
     }
