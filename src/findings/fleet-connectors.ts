@@ -104,12 +104,12 @@ export class SendConnectorFleet {
           level === null ? p.null('TlsAuthLevel') : p.text('TlsAuthLevel', level),
           ...(hybrid ? [c.tlsDomain === null ? p.null('TlsDomain') : p.text('TlsDomain', c.tlsDomain)] : [])]))],
       };
-      // HealthChecker: yellow ("TlsAuthLevel not set to CertificateValidation or DomainValidation"), red for a relay
-      // connector; extls raises it to high when the connector's mail actually fails.
+      // HealthChecker: yellow ("TlsAuthLevel not set to CertificateValidation or DomainValidation"; red only in its hybrid
+      // analysis of a relay connector); extls raises it to high when the connector's mail actually fails.
       out.push({
-        ...base, id: 'FLEET-SENDCONN-EXO-TLS-NOT-VALIDATED', severity: relay || failures.length ? 'high' : 'medium',
+        ...base, id: 'FLEET-SENDCONN-EXO-TLS-NOT-VALIDATED', severity: failures.length ? 'high' : 'medium',
         title: `Send connector ${name} to Exchange Online does not validate its certificate (TlsAuthLevel ${shown(level)})`,
-        explanation: `The connector sends to Exchange Online (${target || 'CloudServicesMailEnabled'}) from ${sourcesText} with TlsAuthLevel ${shown(level)}. Without CertificateValidation or DomainValidation Exchange Online cannot treat the mail as coming from your organisation's certificate (hybrid mail flow, attribution to the inbound connector) and a man in the middle goes unnoticed. HealthChecker warns (yellow${relay ? '; red for a connector that relays Internet mail through Microsoft 365, as this one does' : ''}).${failingText} Set ${want}.`,
+        explanation: `The connector sends to Exchange Online (${target || 'CloudServicesMailEnabled'}) from ${sourcesText} with TlsAuthLevel ${shown(level)}. Without CertificateValidation or DomainValidation Exchange Online cannot treat the mail as coming from your organisation's certificate (hybrid mail flow, attribution to the inbound connector) and a man in the middle goes unnoticed. HealthChecker warns (yellow${relay ? '; red in its hybrid analysis of a connector that relays Internet mail through Microsoft 365, as this one does' : ''}).${failingText} Set ${want}.`,
         differences: [diff('TlsAuthLevel', (x) => x.tlsAuthLevel)],
         byHand,
       });

@@ -124,8 +124,9 @@ function receiveChecks(ctx: ServerContext, rule: ConnRule, server: string, own: 
       }));
     }
   }
-  // FQDN coverage: only when every certificate's services are known (an export without them cannot say).
-  if (certificates.every((c) => c.services !== null)) {
+  // FQDN coverage: only on a complete picture — every certificate's services known, and the internal transport
+  // certificate (always enabled for SMTP) known — so a partial export never raises it.
+  if (certificates.every((c) => c.services !== null) && cfg.internalTransportThumbprint !== null) {
     const usable = certificates.filter((c) => !isExpired(c, ctx.referenceTime) && c.hasPrivateKey !== false
       && ((c.services ?? []).some((x) => x.toUpperCase() === 'SMTP') || c.internalTransport));
     for (const rc of enabled) {
