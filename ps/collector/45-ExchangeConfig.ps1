@@ -124,10 +124,39 @@ function Get-ExTlsCertDnsNames {
     return , $names.ToArray()
 }
 
+# The certificate's chain as this server builds it (live and certificate-store only: an export is read on another
+# machine, whose stores say nothing about the server's). Revocation is not checked (no network calls); an untrusted
+# or incomplete chain still lists what was found. Each element's signature algorithm, so that SHA-1 anywhere in the
+# chain is seen. $null when it cannot be built.
+function Get-ExTlsCertChain {
+    param([System.Security.Cryptography.X509Certificates.X509Certificate2]$Cert)
+    $chain = New-Object System.Security.Cryptography.X509Certificates.X509Chain
+    try {
+        $chain.ChainPolicy.RevocationMode = [System.Security.Cryptography.X509Certificates.X509RevocationMode]::NoCheck
+        $chain.ChainPolicy.VerificationFlags = [System.Security.Cryptography.X509Certificates.X509VerificationFlags]::AllFlags
+        $null = $chain.Build($Cert)
+        $out = New-Object System.Collections.Generic.List[object]
+        foreach ($element in $chain.ChainElements) {
+            $c = $element.Certificate
+            $out.Add([ordered]@{
+                    subject            = [string]$c.Subject
+                    thumbprint         = ([string]$c.Thumbprint).ToUpperInvariant()
+                    selfSigned         = ($c.Subject -eq $c.Issuer)
+                    signatureAlgorithm = [ordered]@{ oid = [string]$c.SignatureAlgorithm.Value; name = (ConvertTo-ExTlsText $c.SignatureAlgorithm.FriendlyName) }
+                })
+        }
+        return , $out.ToArray()
+    } catch {
+        return $null
+    } finally {
+        if ($chain -is [System.IDisposable]) { $chain.Dispose() }
+    }
+}
+
 # One certificate record. $ExchangeFacts: whether Services/Status/HasPrivateKey on $Object are Exchange's (live
 # shell, or a deserialized export that carries them); a bare X509Certificate2 rebuilt from RawData knows no key.
 function ConvertTo-ExTlsCertificate {
-    param($Object, [bool]$PrivateKeyKnown, [string]$InternalThumbprint)
+    param($Object, [bool]$PrivateKeyKnown, [string]$InternalThumbprint, [bool]$WithChain = $false)
     $x = Get-ExTlsX509 $Object
     $thumb = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Thumbprint')
     if ($null -ne $x) { $thumb = $x.Thumbprint }
@@ -177,7 +206,7 @@ function ConvertTo-ExTlsCertificate {
         $subject = $x.Subject; $issuer = $x.Issuer
         $notBefore = ConvertTo-ExTlsIsoTime $x.NotBefore; $notAfter = ConvertTo-ExTlsIsoTime $x.NotAfter
     }
-    return [ordered]@{
+    $record = [ordered]@{
         thumbprint          = $thumb
         subject             = $subject
         issuer              = $issuer
@@ -194,6 +223,11 @@ function ConvertTo-ExTlsCertificate {
         signatureAlgorithm  = [ordered]@{ oid = $sigOid; name = $sigName }
         internalTransport   = ($null -ne $InternalThumbprint -and $thumb -eq $InternalThumbprint)
     }
+    if ($WithChain -and $null -ne $x) {
+        $chain = Get-ExTlsCertChain $x
+        if ($null -ne $chain) { $record.chain = $chain }
+    }
+    return $record
 }
 
 function ConvertTo-ExTlsReceiveConnector {
@@ -287,7 +321,7 @@ function ConvertTo-ExTlsList {
                     if ($FromExport) {
                         $known = ($o.PSObject.BaseObject -isnot [System.Security.Cryptography.X509Certificates.X509Certificate2]) -and ($null -ne $o.PSObject.Properties['HasPrivateKey'])
                     }
-                    $out.Add((ConvertTo-ExTlsCertificate -Object $o -PrivateKeyKnown $known -InternalThumbprint $InternalThumbprint))
+                    $out.Add((ConvertTo-ExTlsCertificate -Object $o -PrivateKeyKnown $known -InternalThumbprint $InternalThumbprint -WithChain (-not $FromExport)))
                 }
                 'receive' { $out.Add((ConvertTo-ExTlsReceiveConnector $o)) }
                 'send' { $out.Add((ConvertTo-ExTlsSendConnector $o)) }

@@ -210,9 +210,14 @@ export function certificatesRule(ctx: ServerContext, rule: CertRule): RuleResult
       });
     }
     const weakKey = c.keySize !== null && c.keySize < 2048 && !ECC_KEY.test(c.keyAlgorithm ?? '');
-    const weakSig = c.signatureAlgorithm.oid !== null ? WEAK_SIGNATURES.get(c.signatureAlgorithm.oid) : undefined;
+    const ownWeakSig = c.signatureAlgorithm.oid !== null ? WEAK_SIGNATURES.get(c.signatureAlgorithm.oid) : undefined;
+    // an intermediate CA above it signed with SHA-1 (the chain the server builds; a self-signed root's own signature
+    // is not relied on)
+    const weakIssuer = (c.chain ?? []).slice(1).find((e) => !e.selfSigned && e.signatureAlgorithm.oid !== null && WEAK_SIGNATURES.has(e.signatureAlgorithm.oid));
+    const weakSig = ownWeakSig ?? (weakIssuer ? WEAK_SIGNATURES.get(weakIssuer.signatureAlgorithm.oid!) : undefined);
     if (weakKey || weakSig) {
-      const what = [weakKey ? `a ${c.keySize}-bit key` : null, weakSig ? `a ${weakSig} signature` : null].filter(Boolean).join(' and ');
+      const what = [weakKey ? `a ${c.keySize}-bit key` : null, ownWeakSig ? `a ${ownWeakSig} signature` : null,
+        !ownWeakSig && weakIssuer ? `an issuing CA (${weakIssuer.subject}) with a ${weakSig} signature` : null].filter(Boolean).join(' and ');
       // Exchange Online refuses SHA-1 signed certificates: where it sees this one, a weak signature breaks mail flow.
       const exo = weakSig ? exoSees(ctx, c) : null;
       add({
@@ -222,7 +227,8 @@ export function certificatesRule(ctx: ServerContext, rule: CertRule): RuleResult
         explanation: `${exo ? `Exchange Online sees this certificate (${exo}) and Microsoft 365 no longer accepts SHA-1 signed certificates: the connector's TLS fails. ` : ''}HealthChecker flags keys under 2048 bits (red) and SHA-1/MD5 signatures (yellow); TLS 1.2 peers with current security levels refuse such certificates. Replace it with a certificate with a 2048-bit (or larger) key and a SHA-256 signature for the same names (${c.domains.join(', ') || c.subject || 'its names'}).`,
         evidence: [
           ...(weakKey ? [certEvidence(c, 'KeySize', c.keySize, `${c.keyAlgorithm ?? 'key'} ${c.keySize} bits`)] : []),
-          ...(weakSig ? [certEvidence(c, 'SignatureAlgorithm', c.signatureAlgorithm.oid, `signature ${c.signatureAlgorithm.name ?? weakSig} (${c.signatureAlgorithm.oid})`)] : []),
+          ...(ownWeakSig ? [certEvidence(c, 'SignatureAlgorithm', c.signatureAlgorithm.oid, `signature ${c.signatureAlgorithm.name ?? ownWeakSig} (${c.signatureAlgorithm.oid})`)] : []),
+          ...(!ownWeakSig && weakIssuer ? [certEvidence(c, 'chain', weakIssuer.signatureAlgorithm.oid, `issuing CA ${weakIssuer.subject} (${weakIssuer.thumbprint}) signed with ${weakIssuer.signatureAlgorithm.name ?? weakSig} (${weakIssuer.signatureAlgorithm.oid})`)] : []),
         ],
         byHand: {
           steps: [

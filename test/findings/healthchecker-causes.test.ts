@@ -81,6 +81,21 @@ describe('item 4: causes that are real', () => {
   });
 });
 
+describe('item 4: SHA-1 anywhere in the chain', () => {
+  const element = (subject: string, oid: string, selfSigned = false) => ({ subject, thumbprint: 'B'.repeat(40), selfSigned, signatureAlgorithm: { oid, name: oid.endsWith('.5') ? 'sha1RSA' : 'sha256RSA' } });
+  const named = '<I>CN=Contoso CA<S>CN=mail.contoso.com';
+
+  it('an intermediate CA signed with SHA-1 above a certificate Exchange Online sees: high, naming the CA; only a SHA-1 self-signed root: nothing', () => {
+    const c = cert({ chain: [element('CN=mail.contoso.com', '1.2.840.113549.1.1.11'), element('CN=Contoso CA', '1.2.840.113549.1.1.5'), element('CN=Contoso Root', '1.2.840.113549.1.1.11', true)] });
+    const s = analyze(withConfig({ certificates: [c], sendConnectors: [send({ tlsCertificateName: named })] }));
+    const f = s.findings.find((x) => x.id === `CERT-SHA1-SIGNATURE-${c.thumbprint}`)!;
+    expect(f.severity).toBe('high');
+    expect(f.title).toContain('an issuing CA (CN=Contoso CA) with a sha1RSA signature');
+    const root = cert({ chain: [element('CN=mail.contoso.com', '1.2.840.113549.1.1.11'), element('CN=Contoso Root', '1.2.840.113549.1.1.5', true)] });
+    expect(ids(analyze(withConfig({ certificates: [root], sendConnectors: [send({ tlsCertificateName: named })] })))).toEqual([]);
+  });
+});
+
 describe('item 7: not an Exchange certificate, not read, other servers\' connectors', () => {
   it('the Azure CRP certificate and MS-Organization-P2P-Access certificates are never reported, even enabled for SMTP and expired; a look-alike that is not self-signed is', () => {
     const crp = cert({ subject: 'DC=Windows Azure CRP Certificate Generator', issuer: 'DC=Windows Azure CRP Certificate Generator', isSelfSigned: true, notAfter: at(-3) });
