@@ -134,6 +134,9 @@ function Get-ExTlsCertChain {
     try {
         $chain.ChainPolicy.RevocationMode = [System.Security.Cryptography.X509Certificates.X509RevocationMode]::NoCheck
         $chain.ChainPolicy.VerificationFlags = [System.Security.Cryptography.X509Certificates.X509VerificationFlags]::AllFlags
+        # a missing intermediate is not fetched from the Internet (AIA): .NET 5+ can say so; .NET Framework gets a short time-out
+        if ($null -ne $chain.ChainPolicy.PSObject.Properties['DisableCertificateDownloads']) { $chain.ChainPolicy.DisableCertificateDownloads = $true }
+        $chain.ChainPolicy.UrlRetrievalTimeout = [TimeSpan]::FromSeconds(2)
         $null = $chain.Build($Cert)
         $out = New-Object System.Collections.Generic.List[object]
         foreach ($element in $chain.ChainElements) {
