@@ -357,7 +357,9 @@ export function mailFlowFindings(ctx: ServerContext, others: Finding[], options:
       case 'network': causes = []; break;
       case 'exchange-out-of-date': causes = buildCauses(others); break;
       case 'starttls-required': {
-        causes = [...new Set([...tlsCauses(others, side), ...certificateCauses(others, g.connector)])];
+        // this server's certificate matters only where a send session tried STARTTLS (or the stage is unknown)
+        const tried = g.direction !== 'send' || g.errors.some((e) => !e.sessionStage || e.sessionStage === 'handshake' || e.sessionStage === 'tls-failed');
+        causes = [...new Set([...tlsCauses(others, side), ...(tried ? certificateCauses(others, g.connector) : [])])];
         if (g.direction === 'send') {
           // 451 5.7.3 on a send connector: IgnoreSTARTTLS $true, or a failed handshake to the same peer that fell back to plain text
           const sc = sendConnectorNamed(ctx, g.connector);

@@ -211,6 +211,14 @@ describe('mail-flow findings from protocol-log failures', () => {
       const f = one(analyze(o), 'Partner TLS', '203.0.113.50', 'starttls-required');
       expect(f.evidence[0]!.failure!.probableCause).toBe('IgnoreSTARTTLS $true on send connector "Partner TLS"');
       expect(f.explanation).toMatch(/Probable cause: IgnoreSTARTTLS \$true on send connector "Partner TLS"/);
+      // a certificate finding of the server is no cause where this server never tried STARTTLS
+      o.exchangeConfig.certificates = [];
+      const withCert = mailFlowFindings(serverContext(record(valid(o)), o, referenceTime), [{
+        id: 'INTERNAL-TRANSPORT-CERT-MISSING', severity: 'high', category: 'certificate', title: '', explanation: '', policies: [], evidence: [], changes: [],
+        restartRequired: false, blockers: [], causes: [], connector: null,
+      }]).find((x) => x.connector === 'Partner TLS' && x.evidence[0]!.failure!.cause === 'starttls-required')!;
+      expect(withCert.causes).toEqual([]);
+      expect(withCert.evidence[0]!.failure!.probableCause).toBe('IgnoreSTARTTLS $true on send connector "Partner TLS"');
       // IgnoreSTARTTLS $false: not named
       o.exchangeConfig.sendConnectors![0]!.ignoreStartTls = false;
       expect(one(analyze(o), 'Partner TLS', '203.0.113.50', 'starttls-required').evidence[0]!.failure!.probableCause).toBe("no cause in this server's settings");
