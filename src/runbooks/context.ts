@@ -1,5 +1,5 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
-import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
+import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, RegValue, ServerAnalysis } from '../findings/types.js';
 import { jsonAscii, psLiteral } from './escape.js';
 import { lastError, mailFlowRows, serverMailFlow, type MailFlowRow } from './mail-flow.js';
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
@@ -11,7 +11,22 @@ export const FILES = { runbook: 'runbook.md', remediate: 'remediate.ps1', rollba
 
 export { RunbookDataError } from './errors.js';
 
-function changeRow(c: RegistryChange, i: number): ChangeRow {
+/** A collected value (present, type, value) as the scripts' data block prints it. */
+function beforeOfValue(v: RegValue): ChangeRow['before'] {
+  if (!v.present) return null;
+  return beforeOf({ current: v.value as RegistryChange['current'], currentType: v.type });
+}
+
+/** The inventory's value in the shape the scripts' data block prints (type and data, null when it was missing). */
+function beforeOf(c: Pick<RegistryChange, 'current' | 'currentType'>): ChangeRow['before'] {
+  if (c.current === null && c.currentType === null) return null;
+  const type = c.currentType ?? (typeof c.current === 'number' ? 'REG_DWORD' : 'REG_SZ');
+  if (typeof c.current === 'number') return { type, kind: 'dword', dword: c.current, text: null, list: null };
+  if (Array.isArray(c.current)) return { type, kind: 'list', dword: null, text: null, list: [...c.current] };
+  return { type, kind: 'text', dword: null, text: c.current ?? '', list: null };
+}
+
+function changeRow(c: RegistryChange, i: number, why: string): ChangeRow {
   const action = c.current === null && c.currentType === null ? 'create' : c.currentType === 'REG_DWORD' ? 'update' : 'retype';
   return {
     number: i + 1,
@@ -25,6 +40,8 @@ function changeRow(c: RegistryChange, i: number): ChangeRow {
     desiredDisplay: c.desiredDisplay,
     currentType: c.currentType,
     action,
+    before: beforeOf(c),
+    why,
   };
 }
 
@@ -39,7 +56,27 @@ type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'sta
   findings: Pick<Finding, 'id' | 'severity' | 'title' | 'explanation' | 'category'>[];
   /** mail-flow failures from the protocol logs, failing now first */
   mailFlow: MailFlowRow[];
+  /** the SCHANNEL values the inventory saw (Enabled, DisabledByDefault per protocol side): the scripts' preconditions */
+  schannelValues: SchannelValue[];
 };
+
+/** One SCHANNEL value as the inventory saw it. */
+export interface SchannelValue {
+  path: string;
+  name: string;
+  value: RegValue;
+}
+
+function schannelValues(s: ServerAnalysis): SchannelValue[] {
+  const out: SchannelValue[] = [];
+  for (const p of s.protocols) {
+    for (const side of [p.client, p.server]) {
+      out.push({ path: side.registry.path, name: 'Enabled', value: side.registry.enabled });
+      out.push({ path: side.registry.path, name: 'DisabledByDefault', value: side.registry.disabledByDefault });
+    }
+  }
+  return out;
+}
 
 export function slimAnalysis(s: ServerAnalysis): RunbookServer {
   return {
@@ -53,6 +90,7 @@ export function slimAnalysis(s: ServerAnalysis): RunbookServer {
     verdicts: s.verdicts.map((v) => ({ policy: v.policy, verdict: v.verdict })),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, category: f.category })),
     mailFlow: mailFlowRows(s.findings),
+    schannelValues: schannelValues(s),
   };
 }
 
@@ -68,6 +106,11 @@ export interface ServerInput {
 
 /** What a server's context needs of the findings document (known before the fleet checks are done). */
 export type AnalysisHead = { policies: readonly Pick<FindingsDocument['policies'][number], 'id' | 'title' | 'phase'>[]; createdAt: string };
+
+/** The computer a server's scripts are for: its name's first DNS label (EX01 of ex01.contoso.com). */
+export function computerOf(server: string): string {
+  return server.split('.')[0] || server;
+}
 
 export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: FleetIndex, generatedAt: string, toolVersion: string): ServerContext {
   const { analysis: s, facts } = input;
@@ -88,6 +131,7 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     backupFile: FILES.backup,
     changes: changes.map((c) => ({ path: c.path, name: c.name, type: c.type, desired: c.desired })),
   };
+  const planned = new Set(changes.map((c) => `${c.path.toLowerCase()}\u0000${c.name.toLowerCase()}`));
   const probeTarget = input.lastProbe?.endpoint ?? `${s.address}:25`;
   return {
     kind: 'server',
@@ -108,10 +152,11 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
       clusterMember: facts.clusterMember,
       clusterName: facts.clusterName,
       pendingReboot: s.host?.pendingReboot ?? false,
+      computer: computerOf(s.server),
     },
     maintenance: maintenanceFor(facts, fleet),
     policies,
-    changes: changes.map(changeRow),
+    changes: changes.map((c, i) => changeRow(c, i, input.plan.why[i] ?? '')),
     changeCount: changes.length,
     restartRequired,
     blocked: blockers.length > 0,
@@ -131,6 +176,9 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     wave: input.wave,
     files: { ...FILES },
     planJson: jsonAscii(plan),
+    unchanged: (s.schannelValues ?? [])
+      .filter((v) => !planned.has(`${v.path.toLowerCase()}\u0000${v.name.toLowerCase()}`))
+      .map((v) => ({ path: v.path, name: v.name, before: beforeOfValue(v.value) })),
   };
 }
 
@@ -276,6 +324,13 @@ export function fleetContext(
     rows,
     blockers: collected.flatMap((i) => i.plan.allBlockers.map((b) => ({ server: i.analysis.server, kind: b.kind, message: b.message }))),
     waves,
+    heldBack: collected.flatMap(({ analysis: s, folder, plan }) => plan.heldBack.map((h) => ({
+      server: s.server,
+      link: needsRunbook(plan) ? `${folder}/runbook.md` : null,
+      policy: h.policy,
+      title: h.title,
+      blockers: h.blockers,
+    }))),
     blockedServers: collected
       .filter((i) => i.plan.allBlockers.length > 0 && i.wave === null)
       .map((i) => ({ name: i.analysis.server, dag: i.facts.dag, reasons: i.plan.allBlockers.map((b) => `${b.kind}: ${b.message}`) })),

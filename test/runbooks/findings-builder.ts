@@ -90,6 +90,25 @@ export interface ServerSpec {
   tls12?: 'on' | 'off' | 'faulty';
   /** adds a failing finding with no planned change (a GPO cipher suite order): a manual step */
   manual?: boolean;
+  /**
+   * SCHANNEL values the inventory saw, by '<protocol>\\<side>' (e.g. 'TLS 1.0\\Server'): the scripts expect them
+   * unchanged on their target. Planned changes' current values are filled in from the changes.
+   */
+  schannel?: Record<string, { Enabled?: number; DisabledByDefault?: number }>;
+}
+
+/** The side's registry values as the inventory saw them: from spec.schannel, then from the changes' current values. */
+function withRegistry(p: ProtocolState, spec: ServerSpec, changes: RegistryChange[]): ProtocolState {
+  const fill = (s: SideState): SideState => {
+    const given = spec.schannel?.[`${p.protocol}\\${s.side}`] ?? {};
+    const value = (name: 'Enabled' | 'DisabledByDefault') => {
+      const c = changes.find((x) => x.path.toLowerCase() === s.registry.path.toLowerCase() && x.name === name);
+      const n = given[name] ?? (c && typeof c.current === 'number' && c.currentType === 'REG_DWORD' ? c.current : undefined);
+      return n === undefined ? { present: false as const } : { present: true as const, type: 'REG_DWORD' as const, value: n };
+    };
+    return { ...s, registry: { ...s.registry, enabled: value('Enabled'), disabledByDefault: value('DisabledByDefault') } };
+  };
+  return { ...p, client: fill(p.client), server: fill(p.server) };
 }
 
 const manualFinding: ServerAnalysis['findings'][number] = {
@@ -173,7 +192,8 @@ export function server(spec: ServerSpec): ServerAnalysis {
       pendingReboot: blockers.some((b) => b.kind === 'reboot-pending'),
       cluster: { member: Boolean(spec.cluster), name: spec.cluster ?? null },
     },
-    protocols: [protocol('TLS 1.0', 'on'), protocol('TLS 1.1', 'on'), protocol('TLS 1.2', spec.tls12 ?? (changes.length > 0 ? 'off' : 'on')), protocol('TLS 1.3', 'off')],
+    protocols: [protocol('TLS 1.0', 'on'), protocol('TLS 1.1', 'on'), protocol('TLS 1.2', spec.tls12 ?? (changes.length > 0 ? 'off' : 'on')), protocol('TLS 1.3', 'off')]
+      .map((p) => withRegistry(p, spec, changes)),
     settings: [],
     verdicts: [
       {
