@@ -2,7 +2,7 @@
 import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, RegValue, ServerAnalysis } from '../findings/types.js';
 import { jsonAscii, psLiteral } from './escape.js';
 import { lastError, mailFlowRows, serverMailFlow, type MailFlowRow } from './mail-flow.js';
-import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
+import { failingNow, maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import { needsRunbook, type ServerPlan } from './plan.js';
 import type { ChangePlan, ChangeRow, FleetContext, FleetRow, LastProbe, MatrixCell, ServerContext, Wave } from './types.js';
 import { byServerName } from '../util/server-order.js';
@@ -49,7 +49,7 @@ function changeRow(c: RegistryChange, i: number, why: string): ChangeRow {
  * What the templates and the report read of a server's analysis. Kept instead of the whole analysis (registry
  * evidence, per-policy changes) so that thousands of servers fit in little memory; see slimAnalysis.
  */
-type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'status' | 'failure'> & {
+type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'status' | 'failure' | 'fleetMember'> & {
   host: { os: { display: string }; exchange: { display: string }; pendingReboot: boolean } | null;
   protocols: Pick<ProtocolState, 'protocol' | 'state'>[];
   verdicts: Pick<PolicyVerdict, 'policy' | 'verdict'>[];
@@ -85,6 +85,7 @@ export function slimAnalysis(s: ServerAnalysis): RunbookServer {
     groups: s.groups,
     status: s.status,
     failure: s.failure,
+    fleetMember: s.fleetMember !== false,
     host: s.host && { os: { display: s.host.os.display }, exchange: { display: s.host.exchange.display }, pendingReboot: s.host.pendingReboot },
     protocols: s.protocols.map((p) => ({ protocol: p.protocol, state: p.state })),
     verdicts: s.verdicts.map((v) => ({ policy: v.policy, verdict: v.verdict })),
@@ -111,6 +112,9 @@ export type AnalysisHead = { policies: readonly Pick<FindingsDocument['policies'
 export function computerOf(server: string): string {
   return server.split('.')[0] || server;
 }
+
+/** Renewing a certificate takes a CA's lead time: a task before the window, not a step inside it. */
+const leadTime = (findingId: string) => /^CERT-(EXPIRING|EXPIRED)-/.test(findingId);
 
 export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: FleetIndex, generatedAt: string, toolVersion: string): ServerContext {
   const { analysis: s, facts } = input;
@@ -154,7 +158,7 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
       pendingReboot: s.host?.pendingReboot ?? false,
       computer: computerOf(s.server),
     },
-    maintenance: maintenanceFor(facts, fleet),
+    maintenance: maintenanceFor(facts, fleet, input.wave),
     policies,
     changes: changes.map((c, i) => changeRow(c, i, input.plan.why[i] ?? '')),
     changeCount: changes.length,
@@ -162,7 +166,8 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     blocked: blockers.length > 0,
     blockers,
     heldBack: input.plan.heldBack,
-    manual: input.plan.manual,
+    manual: input.plan.manual.filter((m) => !leadTime(m.id)),
+    beforeWindow: input.plan.manual.filter((m) => leadTime(m.id)),
     phases: [...new Set(policies.map((p) => p.phase).filter((p): p is number => p !== null))].sort(),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
     mailFlow: serverMailFlow(s.mailFlow ?? []),
@@ -346,6 +351,32 @@ export function fleetContext(
       servers: f.servers,
       connector: f.connector ?? null,
       byHand: f.byHand ?? null,
+      mitigation: MITIGATIONS.has(f.id),
     })),
+    bleeding: bleeding(inputs, doc.fleetFindings),
   };
+}
+
+/** Fleet findings that stop mail flow failing now without a restart (or say why nothing can): rollout.md opens with them. */
+const MITIGATIONS = new Set(['FLEET-SENDCONN-EXO-FAILING-SOURCES', 'FLEET-SENDCONN-EXO-NO-HEALTHY-SOURCE']);
+
+/** Servers failing now, by wave: what fails, and the steps that need no restart (their own, and the organisation's). */
+function bleeding(inputs: readonly ServerInput[], fleetFindings: FindingsDocument['fleetFindings']): FleetContext['bleeding'] {
+  return inputs
+    .filter((i) => failingNow(i))
+    .map(({ analysis: s, plan, folder, wave }) => {
+      const rows = (s.mailFlow ?? []).filter((r) => r.failingNow && r.severity === 'critical');
+      const causes = new Set(rows.flatMap((r) => r.causes));
+      return {
+        server: s.server,
+        wave,
+        link: needsRunbook(plan) ? `${folder}/runbook.md` : null,
+        failures: rows.map((r) => `${r.connector} (${r.direction}, ${r.remote}): ${r.error} × ${r.count}, last ${r.lastSeen}; probable cause: ${r.causes.length ? r.causes.join(', ') : r.probableCause}`),
+        mitigations: plan.manual
+          .filter((m) => causes.has(m.id) && m.byHand)
+          .map((m) => ({ id: m.id, title: m.title, byHand: m.byHand! })),
+        organisation: fleetFindings.filter((f) => MITIGATIONS.has(f.id) && f.servers.includes(s.server)).map((f) => f.id),
+      };
+    })
+    .sort((a, b) => (a.wave ?? Infinity) - (b.wave ?? Infinity) || byServerName(a.server, b.server));
 }
