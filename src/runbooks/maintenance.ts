@@ -116,7 +116,8 @@ function redirectCandidate(f: ServerFacts, wave: number | null, fleet: FleetInde
 
 /** The maintenance part of the runbook context: steps by kind, DAG peers and a redirect target. */
 export function maintenanceFor(f: ServerFacts, fleet: FleetIndex, wave: number | null = null): ServerContext['maintenance'] {
-  const otherDagMembers = f.dag ? (fleet.byDag.get(f.dag.toLowerCase()) ?? []).filter((p) => p.name !== f.name).map((p) => p.name) : [];
+  // fleet members only: a drop-folder file naming itself a member of the DAG is not one the runbook relies on
+  const otherDagMembers = f.dag ? (fleet.byDag.get(f.dag.toLowerCase()) ?? []).filter((p) => p.name !== f.name && p.fleetMember).map((p) => p.name) : [];
   const mailbox = f.kind === 'dag-mailbox' || f.kind === 'mailbox';
   const redirect = mailbox ? redirectCandidate(f, wave, fleet) : { target: null, why: null };
   return {

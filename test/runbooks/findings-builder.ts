@@ -95,6 +95,29 @@ export interface ServerSpec {
    * unchanged on their target. Planned changes' current values are filled in from the changes.
    */
   schannel?: Record<string, { Enabled?: number; DisabledByDefault?: number }>;
+  /** where the server is reached (default: its name); runbooks address redirect targets by it when it is an FQDN */
+  address?: string;
+  /** false: known only from a drop-folder file, not named in the fleet file */
+  fleetMember?: boolean;
+  /** adds a critical mail-flow failure still seen at the end of the log window (failing now) on this send connector */
+  failingNowOn?: string;
+}
+
+function failingNowFinding(connector: string): ServerAnalysis['findings'][number] {
+  return {
+    id: 'MAILFLOW-SEND-HANDSHAKE-TEST', severity: 'critical', category: 'mail-flow',
+    title: `Failing now: send connector "${connector}": TLS handshake fails`, explanation: 'TLS negotiation failed with error SocketError.',
+    policies: [], changes: [], restartRequired: false, blockers: [], causes: ['TLS12-SERVER-DISABLED'], connector,
+    evidence: [{
+      kind: 'protocol-log', path: null, name: 'errors', raw: 3, display: '3 × SocketError',
+      failure: {
+        cause: 'tls-handshake', direction: 'send', service: 'Hub', connector, remote: '52.101.68.3', error: 'TLS negotiation failed with error SocketError',
+        signatures: [{ kind: 'tls-negotiation-failed', code: null, signature: 'TLS negotiation failed with error SocketError', count: 3 }],
+        count: 3, starttlsWithoutHandshake: 0, mailWithoutTls: 0, firstSeen: '2025-05-31T08:00:00.000Z', lastSeen: '2025-06-01T09:00:00.000Z',
+        failingNow: true, failingNowSince: '2025-05-30T10:00:00.000Z', probableCause: 'TLS12-SERVER-DISABLED',
+      },
+    }],
+  };
 }
 
 /** The side's registry values as the inventory saw them: from spec.schannel, then from the changes' current values. */
@@ -146,6 +169,7 @@ export function server(spec: ServerSpec): ServerAnalysis {
     };
   }
   const findings: ServerAnalysis['findings'] = [
+    ...(spec.failingNowOn ? [failingNowFinding(spec.failingNowOn)] : []),
     ...(spec.manual ? [structuredClone(manualFinding)] : []),
     ...(changes.length > 0 || blockers.length > 0
       ? [
@@ -169,7 +193,8 @@ export function server(spec: ServerSpec): ServerAnalysis {
   const verdict = blockers.length > 0 ? 'blocked' : findings.length > 0 ? 'fail' : 'pass';
   return {
     server: spec.name,
-    address: spec.name,
+    ...(spec.fleetMember === false ? { fleetMember: false } : {}),
+    address: spec.address ?? spec.name,
     groups: { dag: spec.dag ?? null, site: spec.site ?? null, role: spec.role ?? (spec.edge ? 'edge' : 'mailbox'), edge: spec.edge ?? false },
     status: 'ok',
     failure: null,
