@@ -250,6 +250,7 @@ function ConvertTo-ExTlsReceiveConnector {
         requireTls            = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'RequireTLS')
         tlsCertificateName    = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsCertificateName')
         tlsDomainCapabilities = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'TlsDomainCapabilities'))
+        protocolLoggingLevel  = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'ProtocolLoggingLevel')
     }
 }
 
@@ -274,6 +275,7 @@ function ConvertTo-ExTlsSendConnector {
         tlsCertificateName       = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsCertificateName')
         cloudServicesMailEnabled = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'CloudServicesMailEnabled')
         sourceTransportServers   = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'SourceTransportServers'))
+        protocolLoggingLevel     = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'ProtocolLoggingLevel')
     }
 }
 

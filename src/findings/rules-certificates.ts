@@ -112,6 +112,9 @@ function renewal(server: string, c: ExchangeCertificate, connectors: string[], w
   };
 }
 
+/** A certificate expiring within this many days is critical: a renewal needs more lead time than that. */
+export const CRITICAL_DAYS = 7;
+
 export function certificatesRule(ctx: ServerContext, rule: CertRule): RuleResult {
   const out: RuleResult = { findings: [], blockers: [] };
   const cfg = exchangeConfigOf(ctx.data);
@@ -172,8 +175,10 @@ export function certificatesRule(ctx: ServerContext, rule: CertRule): RuleResult
       });
     } else if (left !== null && left < warnDays) {
       const failing = left < failDays;
+      // a week is less than a CA's usual lead time (request, approval, import on every server): critical (issue 23)
+      const urgent = left <= CRITICAL_DAYS;
       add({
-        id: `CERT-EXPIRING-${c.thumbprint}`, severity: cap(failing ? 'medium' : 'low'), category: 'certificate',
+        id: `CERT-EXPIRING-${c.thumbprint}`, severity: cap(urgent ? 'critical' : failing ? 'medium' : 'low'), category: 'certificate',
         title: `SMTP certificate ${certLabel(c)} expires in ${left} day(s), on ${day(c.notAfter)}`,
         explanation: `The certificate (${role}) expires within ${failing ? failDays : warnDays} days (HealthChecker: under ${failDays} days red, under ${warnDays} yellow). When it does, STARTTLS with it fails for peers that validate it. Renew it before ${day(c.notAfter)} and enable the renewed one for SMTP.`,
         evidence: [certEvidence(c, 'NotAfter', c.notAfter, `NotAfter ${c.notAfter} (${left} day(s) after ${ctx.referenceTime.toISOString()})`)],

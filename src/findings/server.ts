@@ -176,6 +176,7 @@ export function analyzeServer(record: InventoryRecord, policies: Policy[], refer
   const findings = sortFindings([...merged.values()]);
   return {
     server: record.server,
+    ...(record.fleetMember === false ? { fleetMember: false } : {}),
     address: record.address,
     groups: serverGroups(record.groups, record.data),
     status: 'ok',

@@ -1,8 +1,8 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
-import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
+import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, RegValue, ServerAnalysis } from '../findings/types.js';
 import { jsonAscii, psLiteral } from './escape.js';
 import { lastError, mailFlowRows, serverMailFlow, type MailFlowRow } from './mail-flow.js';
-import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
+import { failingNow, maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import { needsRunbook, type ServerPlan } from './plan.js';
 import type { ChangePlan, ChangeRow, FleetContext, FleetRow, LastProbe, MatrixCell, ServerContext, Wave } from './types.js';
 import { byServerName } from '../util/server-order.js';
@@ -11,7 +11,22 @@ export const FILES = { runbook: 'runbook.md', remediate: 'remediate.ps1', rollba
 
 export { RunbookDataError } from './errors.js';
 
-function changeRow(c: RegistryChange, i: number): ChangeRow {
+/** A collected value (present, type, value) as the scripts' data block prints it. */
+function beforeOfValue(v: RegValue): ChangeRow['before'] {
+  if (!v.present) return null;
+  return beforeOf({ current: v.value as RegistryChange['current'], currentType: v.type });
+}
+
+/** The inventory's value in the shape the scripts' data block prints (type and data, null when it was missing). */
+function beforeOf(c: Pick<RegistryChange, 'current' | 'currentType'>): ChangeRow['before'] {
+  if (c.current === null && c.currentType === null) return null;
+  const type = c.currentType ?? (typeof c.current === 'number' ? 'REG_DWORD' : 'REG_SZ');
+  if (typeof c.current === 'number') return { type, kind: 'dword', dword: c.current, text: null, list: null };
+  if (Array.isArray(c.current)) return { type, kind: 'list', dword: null, text: null, list: [...c.current] };
+  return { type, kind: 'text', dword: null, text: c.current ?? '', list: null };
+}
+
+function changeRow(c: RegistryChange, i: number, why: string): ChangeRow {
   const action = c.current === null && c.currentType === null ? 'create' : c.currentType === 'REG_DWORD' ? 'update' : 'retype';
   return {
     number: i + 1,
@@ -25,6 +40,8 @@ function changeRow(c: RegistryChange, i: number): ChangeRow {
     desiredDisplay: c.desiredDisplay,
     currentType: c.currentType,
     action,
+    before: beforeOf(c),
+    why,
   };
 }
 
@@ -32,14 +49,34 @@ function changeRow(c: RegistryChange, i: number): ChangeRow {
  * What the templates and the report read of a server's analysis. Kept instead of the whole analysis (registry
  * evidence, per-policy changes) so that thousands of servers fit in little memory; see slimAnalysis.
  */
-type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'status' | 'failure'> & {
+type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'status' | 'failure' | 'fleetMember'> & {
   host: { os: { display: string }; exchange: { display: string }; pendingReboot: boolean } | null;
   protocols: Pick<ProtocolState, 'protocol' | 'state'>[];
   verdicts: Pick<PolicyVerdict, 'policy' | 'verdict'>[];
   findings: Pick<Finding, 'id' | 'severity' | 'title' | 'explanation' | 'category'>[];
   /** mail-flow failures from the protocol logs, failing now first */
   mailFlow: MailFlowRow[];
+  /** the SCHANNEL values the inventory saw (Enabled, DisabledByDefault per protocol side): the scripts' preconditions */
+  schannelValues: SchannelValue[];
 };
+
+/** One SCHANNEL value as the inventory saw it. */
+export interface SchannelValue {
+  path: string;
+  name: string;
+  value: RegValue;
+}
+
+function schannelValues(s: ServerAnalysis): SchannelValue[] {
+  const out: SchannelValue[] = [];
+  for (const p of s.protocols) {
+    for (const side of [p.client, p.server]) {
+      out.push({ path: side.registry.path, name: 'Enabled', value: side.registry.enabled });
+      out.push({ path: side.registry.path, name: 'DisabledByDefault', value: side.registry.disabledByDefault });
+    }
+  }
+  return out;
+}
 
 export function slimAnalysis(s: ServerAnalysis): RunbookServer {
   return {
@@ -48,11 +85,13 @@ export function slimAnalysis(s: ServerAnalysis): RunbookServer {
     groups: s.groups,
     status: s.status,
     failure: s.failure,
+    fleetMember: s.fleetMember !== false,
     host: s.host && { os: { display: s.host.os.display }, exchange: { display: s.host.exchange.display }, pendingReboot: s.host.pendingReboot },
     protocols: s.protocols.map((p) => ({ protocol: p.protocol, state: p.state })),
     verdicts: s.verdicts.map((v) => ({ policy: v.policy, verdict: v.verdict })),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, category: f.category })),
     mailFlow: mailFlowRows(s.findings),
+    schannelValues: schannelValues(s),
   };
 }
 
@@ -68,6 +107,14 @@ export interface ServerInput {
 
 /** What a server's context needs of the findings document (known before the fleet checks are done). */
 export type AnalysisHead = { policies: readonly Pick<FindingsDocument['policies'][number], 'id' | 'title' | 'phase'>[]; createdAt: string };
+
+/** The computer a server's scripts are for: its name's first DNS label (EX01 of ex01.contoso.com). */
+export function computerOf(server: string): string {
+  return server.split('.')[0] || server;
+}
+
+/** Renewing a certificate takes a CA's lead time: a task before the window, not a step inside it. */
+const leadTime = (findingId: string) => /^CERT-(EXPIRING|EXPIRED)-/.test(findingId);
 
 export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: FleetIndex, generatedAt: string, toolVersion: string): ServerContext {
   const { analysis: s, facts } = input;
@@ -88,6 +135,7 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     backupFile: FILES.backup,
     changes: changes.map((c) => ({ path: c.path, name: c.name, type: c.type, desired: c.desired })),
   };
+  const planned = new Set(changes.map((c) => `${c.path.toLowerCase()}\u0000${c.name.toLowerCase()}`));
   const probeTarget = input.lastProbe?.endpoint ?? `${s.address}:25`;
   return {
     kind: 'server',
@@ -108,16 +156,18 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
       clusterMember: facts.clusterMember,
       clusterName: facts.clusterName,
       pendingReboot: s.host?.pendingReboot ?? false,
+      computer: computerOf(s.server),
     },
-    maintenance: maintenanceFor(facts, fleet),
+    maintenance: maintenanceFor(facts, fleet, input.wave),
     policies,
-    changes: changes.map(changeRow),
+    changes: changes.map((c, i) => changeRow(c, i, input.plan.why[i] ?? '')),
     changeCount: changes.length,
     restartRequired,
     blocked: blockers.length > 0,
     blockers,
     heldBack: input.plan.heldBack,
-    manual: input.plan.manual,
+    manual: input.plan.manual.filter((m) => !leadTime(m.id)),
+    beforeWindow: input.plan.manual.filter((m) => leadTime(m.id)),
     phases: [...new Set(policies.map((p) => p.phase).filter((p): p is number => p !== null))].sort(),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
     mailFlow: serverMailFlow(s.mailFlow ?? []),
@@ -131,6 +181,9 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     wave: input.wave,
     files: { ...FILES },
     planJson: jsonAscii(plan),
+    unchanged: (s.schannelValues ?? [])
+      .filter((v) => !planned.has(`${v.path.toLowerCase()}\u0000${v.name.toLowerCase()}`))
+      .map((v) => ({ path: v.path, name: v.name, before: beforeOfValue(v.value) })),
   };
 }
 
@@ -276,6 +329,13 @@ export function fleetContext(
     rows,
     blockers: collected.flatMap((i) => i.plan.allBlockers.map((b) => ({ server: i.analysis.server, kind: b.kind, message: b.message }))),
     waves,
+    heldBack: collected.flatMap(({ analysis: s, folder, plan }) => plan.heldBack.map((h) => ({
+      server: s.server,
+      link: needsRunbook(plan) ? `${folder}/runbook.md` : null,
+      policy: h.policy,
+      title: h.title,
+      blockers: h.blockers,
+    }))),
     blockedServers: collected
       .filter((i) => i.plan.allBlockers.length > 0 && i.wave === null)
       .map((i) => ({ name: i.analysis.server, dag: i.facts.dag, reasons: i.plan.allBlockers.map((b) => `${b.kind}: ${b.message}`) })),
@@ -291,6 +351,32 @@ export function fleetContext(
       servers: f.servers,
       connector: f.connector ?? null,
       byHand: f.byHand ?? null,
+      mitigation: MITIGATIONS.has(f.id),
     })),
+    bleeding: bleeding(inputs, doc.fleetFindings),
   };
+}
+
+/** Fleet findings that stop mail flow failing now without a restart (or say why nothing can): rollout.md opens with them. */
+const MITIGATIONS = new Set(['FLEET-SENDCONN-EXO-FAILING-SOURCES', 'FLEET-SENDCONN-EXO-NO-HEALTHY-SOURCE']);
+
+/** Servers failing now, by wave: what fails, and the steps that need no restart (their own, and the organisation's). */
+function bleeding(inputs: readonly ServerInput[], fleetFindings: FindingsDocument['fleetFindings']): FleetContext['bleeding'] {
+  return inputs
+    .filter((i) => failingNow(i))
+    .map(({ analysis: s, plan, folder, wave }) => {
+      const rows = (s.mailFlow ?? []).filter((r) => r.failingNow && r.severity === 'critical');
+      const causes = new Set(rows.flatMap((r) => r.causes));
+      return {
+        server: s.server,
+        wave,
+        link: needsRunbook(plan) ? `${folder}/runbook.md` : null,
+        failures: rows.map((r) => `${r.connector} (${r.direction}, ${r.remote}): ${r.error} × ${r.count}, last ${r.lastSeen}; probable cause: ${r.causes.length ? r.causes.join(', ') : r.probableCause}`),
+        mitigations: plan.manual
+          .filter((m) => causes.has(m.id) && m.byHand)
+          .map((m) => ({ id: m.id, title: m.title, byHand: m.byHand! })),
+        organisation: fleetFindings.filter((f) => MITIGATIONS.has(f.id) && f.servers.includes(s.server)).map((f) => f.id),
+      };
+    })
+    .sort((a, b) => (a.wave ?? Infinity) - (b.wave ?? Infinity) || byServerName(a.server, b.server));
 }

@@ -62,6 +62,7 @@ export function prepareServer(s: ServerAnalysis, shared?: SharedObjects, probes?
     analysis.findings = analysis.findings.map((f) => shared.share('finding', f));
     analysis.protocols = analysis.protocols.map((p) => shared.share('protocol', p));
     analysis.verdicts = analysis.verdicts.map((v) => shared.share('verdict', v));
+    analysis.schannelValues = analysis.schannelValues.map((v) => shared.share('schannel-value', v));
     plan.changes = plan.changes.map((c) => shared.share('change', c));
     plan.allBlockers = plan.allBlockers.map((b) => shared.share('blocker', b));
     plan.blockers = plan.blockers.map((b) => shared.share('blocker', b));

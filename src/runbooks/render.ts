@@ -11,7 +11,7 @@ import { FILES, fleetContext, serverContext, type AnalysisHead, type ServerInput
 import { moveSupersededFiles, type Superseded } from './stale.js';
 import { RunbookDataError } from './errors.js';
 import { FolderNamer } from './folder-names.js';
-import { indexFleet } from './maintenance.js';
+import { failingNow, indexFleet } from './maintenance.js';
 import { needsRunbook } from './plan.js';
 import { prepareRecords, prepareServer, SharedObjects } from './prepare.js';
 import { writeSummaryCsv } from './summary-csv.js';
@@ -166,7 +166,7 @@ function planRun(inputs: readonly ServerInput[], options: RenderOptions): Run {
   for (const i of inputs) i.folder = needsRunbook(i.plan) ? namer.assign(i.analysis.server) : '';
   const ready = inputs.filter((i) => needsRunbook(i.plan) && i.plan.blockers.length === 0);
   const waveList = planWaves(
-    ready.map((i) => ({ name: i.analysis.server, dag: i.facts.dag, site: i.facts.site, isEdge: i.facts.isEdge })),
+    ready.map((i) => ({ name: i.analysis.server, dag: i.facts.dag, site: i.facts.site, isEdge: i.facts.isEdge, failingNow: failingNow(i) })),
     options.waveSize ?? 0,
   );
   const byName = new Map(inputs.map((i) => [i.analysis.server, i]));
@@ -187,7 +187,7 @@ function planRun(inputs: readonly ServerInput[], options: RenderOptions): Run {
 /** Each server with changes or manual steps: runbook.md, remediate.ps1, rollback.ps1 in its folder. */
 function writeServerFiles(head: AnalysisHead, run: Run, templates: TemplateSet, options: RenderOptions): void {
   const withRunbook = run.inputs.filter((i) => needsRunbook(i.plan));
-  const fleetIndex = indexFleet(run.inputs.map((s) => s.facts));
+  const fleetIndex = indexFleet(run.inputs);
   let done = 0;
   for (const input of withRunbook) {
     const name = input.analysis.server;

@@ -78,9 +78,17 @@ describe('SMTP certificates', () => {
   });
 
   it('an IIS-only certificate named by a connector is judged as an SMTP one, and the finding names the connector', () => {
-    const c = cert({ services: ['IIS'], notAfter: at(5) });
+    const c = cert({ services: ['IIS'], notAfter: at(10) });
     const s = analyze(withConfig({ certificates: [c], receiveConnectors: [receive({ tlsCertificateName: '<I>CN=Contoso CA<S>CN=mail.contoso.com' })] }));
     expect(get(s, `CERT-EXPIRING-${c.thumbprint}`)).toMatchObject({ severity: 'medium', connector: 'Default Frontend EX01' });
+  });
+
+  // issue 23: five days left was "medium", though no CA renews within the week
+  it('a certificate expiring within 7 days is critical', () => {
+    const c = cert({ services: ['SMTP'], notAfter: at(5) });
+    expect(get(analyze(withConfig({ certificates: [c] })), `CERT-EXPIRING-${c.thumbprint}`).severity).toBe('critical');
+    const later = cert({ services: ['SMTP'], notAfter: at(8) });
+    expect(get(analyze(withConfig({ certificates: [later] })), `CERT-EXPIRING-${later.thumbprint}`).severity).toBe('medium');
   });
 
   it('no private key: high; unknown (null) is not judged', () => {

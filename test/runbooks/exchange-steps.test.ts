@@ -28,10 +28,12 @@ beforeAll(async () => {
 
 /** The fenced PowerShell lines of a Markdown file's steps by hand. */
 function psLines(md: string): string[] {
+  // certificate renewals are tasks before the window (section 0), the other steps by hand are in section 3
+  const before = md.indexOf('## 0. Before the window');
+  const lead = before >= 0 ? md.slice(before, md.indexOf('## 1. Pre-checks')) : '';
   const start = md.indexOf('Changes by hand');
   const end = md.indexOf('Run on the server, as administrator');
-  if (start < 0) return [];
-  md = md.slice(start, end > start ? end : undefined);
+  md = lead + (start < 0 ? '' : md.slice(start, end > start ? end : undefined));
   return [...md.matchAll(/```powershell\n([\s\S]*?)\n\s*```/g)].flatMap((m) => m[1]!.split('\n').map((l) => l.trim()));
 }
 
