@@ -1,7 +1,7 @@
 // Reading the collector's exchangeConfig section: certificate lookups by TlsCertificateName, Exchange Online
 // connectors, and the Exchange Management Shell commands the runbook's "Changes by hand" steps print.
 import type { ExchangeCertificate, ExchangeConfig, SendConnector } from '../inventory/types.js';
-import type { Evidence, HandStepLine, ShellCommand, ShellParameter } from './types.js';
+import type { Evidence, HandStepLine, NativeCommand, ShellCommand, ShellParameter } from './types.js';
 
 export function exchangeConfigOf(data: { exchangeConfig?: ExchangeConfig | null }): ExchangeConfig | null {
   const c = data.exchangeConfig;
@@ -21,9 +21,15 @@ export function cmd(cmdlet: string, parameters: ShellParameter[], pipeTo: ShellC
   return { cmdlet, parameters, pipeTo };
 }
 
+/** certutil -repairstore my <thumbprint>: relinks a certificate in the machine's Personal store to its private key. */
+export const certutilRepairStore = (thumbprint: string): NativeCommand => ({
+  program: 'certutil.exe',
+  arguments: [{ kind: 'option', text: '-repairstore' }, { kind: 'word', text: 'my' }, { kind: 'thumbprint', text: thumbprint }],
+});
+
 export const formatList = (...properties: string[]) => ({ cmdlet: 'Format-List', parameters: [p.list('Property', properties)] });
 
-export const line = (text: string, command: ShellCommand | null = null): HandStepLine => ({ text, command });
+export const line = (text: string, command: ShellCommand | NativeCommand | null = null): HandStepLine => ({ text, command });
 
 /** "<I>issuer<S>subject" → its parts (HealthChecker's rule: <I> and <S> markers, case-insensitive); null when not in that form. */
 export function parseTlsCertificateName(value: string): { issuer: string; subject: string } | null {

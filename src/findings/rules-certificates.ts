@@ -5,7 +5,7 @@
 import type { ExchangeCertificate } from '../inventory/types.js';
 import { finding, type RuleResult, type ServerContext } from './context.js';
 import {
-  certEvidence, certificatesNamed, certLabel, cmd, day, daysLeft, exchangeConfigOf, formatList, isExpired, sendConnectorsSourcedBy, line, p,
+  certEvidence, certificatesNamed, certLabel, certutilRepairStore, cmd, day, daysLeft, exchangeConfigOf, formatList, isExpired, sendConnectorsSourcedBy, line, p,
 } from './exchange-config.js';
 import type { PolicyRule } from './policy.js';
 import type { HandChange, Severity } from './types.js';
@@ -122,7 +122,7 @@ export function certificatesRule(ctx: ServerContext, rule: CertRule): RuleResult
         evidence: [certEvidence(c, 'HasPrivateKey', 'False', 'HasPrivateKey False')],
         byHand: {
           steps: [
-            line(`If the key is still on the server, repair the link to it (elevated command prompt): certutil -repairstore my ${c.thumbprint}`),
+            line('If the key is still on the server, repair the link to it (as administrator, on the server):', certutilRepairStore(c.thumbprint)),
             line('Otherwise import the certificate with its private key (.pfx, Import-ExchangeCertificate -FileData ... -Password ...) and enable it for SMTP:',
               cmd('Enable-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint), p.list('Services', ['SMTP'])])),
           ],

@@ -1,6 +1,8 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
-import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
-import { jsonAscii, psLiteral } from './escape.js';
+import type { Finding, FindingCategory, FindingsDocument, HandChange, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
+import { extlsCommand, handLines, type HandLines as HandChangeLines } from './commands.js';
+import { RunbookDataError } from './errors.js';
+import { jsonAscii } from './escape.js';
 import { lastError, mailFlowRows, serverMailFlow, type MailFlowRow } from './mail-flow.js';
 import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import { needsRunbook, type ServerPlan } from './plan.js';
@@ -64,6 +66,8 @@ export interface ServerInput {
   folder: string;
   plan: ServerPlan;
   wave: number | null;
+  /** why this server's data could not be planned from (it is then judged as not collected) */
+  unusable?: string;
 }
 
 /** What a server's context needs of the findings document (known before the fleet checks are done). */
@@ -89,6 +93,8 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     changes: changes.map((c) => ({ path: c.path, name: c.name, type: c.type, desired: c.desired })),
   };
   const probeTarget = input.lastProbe?.endpoint ?? `${s.address}:25`;
+  const eoTarget = input.lastProbe?.endpoint ?? probeTarget;
+  const eoName = input.lastProbe?.exchangeOnline?.expectName ?? null;
   return {
     kind: 'server',
     tool: { name: 'extls', version: toolVersion },
@@ -122,11 +128,13 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
     mailFlow: serverMailFlow(s.mailFlow ?? []),
     probeTarget,
-    probeCommand: `extls probe ${psLiteral(probeTarget)}`,
+    // `--` first: a target that starts with '-' (a server named --out=...) is never read as an option
+    probeCommand: extlsCommand('probe', [], [probeTarget]).line,
     lastProbe: input.lastProbe,
     exchangeOnlineProbe: {
-      target: input.lastProbe?.endpoint ?? probeTarget,
-      expectName: input.lastProbe?.exchangeOnline?.expectName ?? null,
+      target: eoTarget,
+      expectName: eoName,
+      command: extlsCommand('probe', [['--as', 'exchange-online'], ...(eoName !== null ? [['--expect-name', eoName] as [string, string]] : [])], [eoTarget]),
     },
     wave: input.wave,
     files: { ...FILES },
@@ -135,6 +143,19 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
 }
 
 // ---------------------------------------------------------------- fleet
+
+/**
+ * An organisation's change by hand with its commands built; when its data fails a check, the steps say so
+ * instead (the fleet's files are still written, and no command is built from that data).
+ */
+function fleetHandLines(h: HandChange): HandChangeLines {
+  try {
+    return handLines(h, null);
+  } catch (err) {
+    if (!(err instanceof RunbookDataError)) throw err;
+    return { steps: [{ text: `extls wrote no command for this change: ${err.message}. Make the change by hand after checking the collected values.`, command: null }], check: [], undo: [] };
+  }
+}
 
 const SEVERITY_RANK: Record<string, number> = { critical: 5, high: 4, medium: 3, low: 2, info: 1 };
 const VERDICT_CLASS: Record<string, string> = { pass: 'ok', fail: 'fail', blocked: 'blocked', 'not-judged': 'na' };
@@ -290,7 +311,7 @@ export function fleetContext(
       group: `${f.group.kind} ${f.group.name}`,
       servers: f.servers,
       connector: f.connector ?? null,
-      byHand: f.byHand ?? null,
+      byHand: f.byHand ? fleetHandLines(f.byHand) : null,
     })),
   };
 }

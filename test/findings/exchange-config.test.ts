@@ -6,6 +6,10 @@ import type { CollectorOutput, SendConnector } from '../../src/inventory/types.j
 import { inventory, readyOutput, record, referenceTime, valid } from './builders.js';
 import { at, cert, receive, send, withConfig } from './exchange-builders.js';
 import { describeErrors, validatorFor } from '../../src/util/schemas.js';
+import type { ShellCommand } from '../../src/findings/types.js';
+
+/** A step's command as a cmdlet call (the steps these tests read hold no native program). */
+const shell = (c: unknown) => c as ShellCommand;
 
 function expectValidFindings(doc: FindingsDocument): void {
   const v = validatorFor('findings.schema.json');
@@ -47,9 +51,9 @@ describe('SMTP certificates', () => {
       parameters: [{ name: 'Server', text: 'EX01', list: null, flag: null, setNull: false }, { name: 'Thumbprint', text: c.thumbprint, list: null, flag: null, setNull: false }],
       pipeTo: { cmdlet: 'New-ExchangeCertificate', parameters: [{ name: 'PrivateKeyExportable', text: null, list: null, flag: true, setNull: false }] },
     });
-    expect(steps.steps.map((l) => l.command?.cmdlet)).toContain('Enable-ExchangeCertificate');
-    expect(steps.steps.find((l) => l.command?.cmdlet === 'Enable-ExchangeCertificate')!.text).toContain('answer Yes');
-    expect(steps.check[0]!.command!.cmdlet).toBe('Get-ExchangeCertificate');
+    expect(steps.steps.map((l) => (l.command as ShellCommand | null)?.cmdlet)).toContain('Enable-ExchangeCertificate');
+    expect(steps.steps.find((l) => (l.command as ShellCommand | null)?.cmdlet === 'Enable-ExchangeCertificate')!.text).toContain('answer Yes');
+    expect(shell(steps.check[0]!.command).cmdlet).toBe('Get-ExchangeCertificate');
     expect(steps.undo[0]!.command).toMatchObject({ cmdlet: 'Enable-ExchangeCertificate', parameters: expect.arrayContaining([expect.objectContaining({ name: 'Services', list: ['SMTP'] })]) });
   });
 
@@ -93,7 +97,7 @@ describe('SMTP certificates', () => {
     const c = cert({ keySize: 1024 });
     const f = get(analyze(withConfig({ certificates: [c] })), `CERT-WEAK-KEY-${c.thumbprint}`);
     expect(f.severity).toBe('medium');
-    expect(f.byHand!.steps[0]!.command!.parameters).toContainEqual({ name: 'KeySize', text: '2048', list: null, flag: null, setNull: false });
+    expect(shell(f.byHand!.steps[0]!.command).parameters).toContainEqual({ name: 'KeySize', text: '2048', list: null, flag: null, setNull: false });
     expect(ids(analyze(withConfig({ certificates: [cert({ keySize: 256, keyAlgorithm: 'ECC' })] })))).toEqual([]);
   });
 
@@ -138,7 +142,7 @@ describe('connector TlsCertificateName', () => {
       ],
       pipeTo: null,
     });
-    expect(f.byHand!.undo[0]!.command!.parameters[1]!.text).toBe(tlsName);
+    expect(shell(f.byHand!.undo[0]!.command).parameters[1]!.text).toBe(tlsName);
     expect(f.byHand!.check[0]!.command).toMatchObject({ cmdlet: 'Get-ReceiveConnector', pipeTo: { cmdlet: 'Format-List' } });
   });
 
@@ -177,11 +181,11 @@ describe('send connectors to Exchange Online, once per fleet', () => {
     expect(f).toMatchObject({ group: { kind: 'organisation', name: 'send connector Mail to O365' }, servers: ['EX02'], connector: 'Mail to O365', severity: 'high' });
     expect(f.differences).toEqual([{ setting: 'TlsAuthLevel', values: [{ value: '(not set)', servers: ['EX01', 'EX02'], display: '(not set): reported by EX01, EX02' }] }]);
     // relaying everything (*) through Exchange Online: CertificateValidation (HealthChecker's advice)
-    expect(f.byHand!.steps[0]!.command!.parameters).toEqual([
+    expect(shell(f.byHand!.steps[0]!.command).parameters).toEqual([
       { name: 'Identity', text: 'Mail to O365', list: null, flag: null, setNull: false },
       { name: 'TlsAuthLevel', text: 'CertificateValidation', list: null, flag: null, setNull: false },
     ]);
-    expect(f.byHand!.undo[0]!.command!.parameters[1]).toEqual({ name: 'TlsAuthLevel', text: null, list: null, flag: null, setNull: true });
+    expect(shell(f.byHand!.undo[0]!.command).parameters[1]).toEqual({ name: 'TlsAuthLevel', text: null, list: null, flag: null, setNull: true });
   });
 
   it('recognised by address space *.mail.protection.outlook.com alone (no CloudServicesMailEnabled): EncryptionOnly fails, CertificateValidation passes', () => {
@@ -199,7 +203,7 @@ describe('send connectors to Exchange Online, once per fleet', () => {
   it('hybrid connector without RequireTLS: fleet finding with Set-SendConnector -RequireTLS $true; a disabled or non-Exchange-Online connector is not judged', () => {
     const f = fleet(send({ requireTls: false }));
     expect(f.map((x) => x.id)).toEqual(['FLEET-SENDCONN-HYBRID-NO-REQUIRETLS']);
-    expect(f[0]!.byHand!.steps[0]!.command!.parameters[1]).toEqual({ name: 'RequireTLS', text: null, list: null, flag: true, setNull: false });
+    expect(shell(f[0]!.byHand!.steps[0]!.command).parameters[1]).toEqual({ name: 'RequireTLS', text: null, list: null, flag: true, setNull: false });
     expect(fleet(send({ requireTls: false, enabled: false }))).toEqual([]);
     expect(fleet(send({ name: 'Internet', identity: 'Internet', guid: null, cloudServicesMailEnabled: false, smartHosts: [], addressSpaces: ['SMTP:*;1'], tlsAuthLevel: null, requireTls: false }))).toEqual([]);
   });
