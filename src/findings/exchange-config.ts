@@ -121,18 +121,50 @@ export function addressOf(space: string): string {
 
 /** Exchange Online's inbound endpoints (Microsoft Learn: "Configure mail flow using connectors in Exchange Online"). */
 export const EXO_DOMAIN = 'mail.protection.outlook.com';
-const isExoHost = (h: string) => {
-  const x = h.trim().toLowerCase().replace(/^\*\./, '');
-  return x === EXO_DOMAIN || x.endsWith(`.${EXO_DOMAIN}`);
-};
 
-/** A send connector to Exchange Online: its address space or smart host is *.mail.protection.outlook.com, or CloudServicesMailEnabled. */
+/**
+ * Exchange Online per cloud: the domain of its inbound endpoints (the tenant's MX host is <tenant>.<domain>), which
+ * is also the name its certificate carries, so the TlsDomain a DomainValidation connector must check.
+ * - worldwide: mail.protection.outlook.com (Microsoft Learn, "Configure mail flow using connectors in Exchange Online")
+ * - GCC High and DoD: mail.protection.office365.us (MicrosoftDocs/microsoft-365-docs "DNS records for Office 365
+ *   GCC High", microsoft-365/enterprise/dns-records-for-office-365-gcc-high.md at 940c6ea9b09dd3922b23b8656556d86b2e63824b,
+ *   and "DNS records for Office 365 DoD", dns-records-for-office-365-dod.md at 06481cea9c0a31903bccf55c3d2145fdc186e4a8:
+ *   MX "*tenant*.mail.protection.office365.us")
+ * - 21Vianet (China): mail.protection.partner.outlook.cn (Microsoft 365 docs for Office 365 operated by 21Vianet,
+ *   "Create DNS records ...": MX "<domain-key>.mail.protection.partner.outlook.cn")
+ */
+export const EXO_CLOUDS = [
+  { cloud: 'worldwide', domain: EXO_DOMAIN },
+  { cloud: 'GCC High / DoD', domain: 'mail.protection.office365.us' },
+  { cloud: '21Vianet', domain: 'mail.protection.partner.outlook.cn' },
+] as const;
+export type ExoCloud = (typeof EXO_CLOUDS)[number];
+
+const hostCloud = (h: string): ExoCloud | undefined => {
+  const x = h.trim().toLowerCase().replace(/^\*\./, '').replace(/\.$/, '');
+  return EXO_CLOUDS.find((c) => x === c.domain || x.endsWith(`.${c.domain}`));
+};
+const isExoHost = (h: string) => hostCloud(h) !== undefined;
+
+/** A send connector to Exchange Online: its address space or smart host is under an Exchange Online domain, or CloudServicesMailEnabled. */
 export function isExoConnector(sc: SendConnector): boolean {
   return sc.cloudServicesMailEnabled === true || sc.addressSpaces.some((a) => isExoHost(addressOf(a))) || sc.smartHosts.some(isExoHost);
 }
 
-/** TlsDomain values that match Exchange Online's certificate (mail.protection.outlook.com, or a name under it). */
-export const isExoTlsDomain = (d: string | null) => d !== null && isExoHost(d);
+/**
+ * The cloud a connector to Exchange Online sends to, read from its own smart hosts and address spaces; worldwide
+ * when they name none (a hybrid connector to <tenant>.mail.onmicrosoft.com with DNS routing).
+ */
+export function exoCloudOf(sc: SendConnector): ExoCloud {
+  for (const h of [...sc.smartHosts, ...sc.addressSpaces.map(addressOf)]) {
+    const c = hostCloud(h);
+    if (c) return c;
+  }
+  return EXO_CLOUDS[0];
+}
+
+/** TlsDomain values that match the certificate of that cloud's Exchange Online (its domain, or a name under it). */
+export const isExoTlsDomain = (d: string | null, cloud: ExoCloud = EXO_CLOUDS[0]) => d !== null && hostCloud(d) === cloud;
 
 /** An upper-case id fragment from a connector name ("Outbound to Office 365" → OUTBOUND-TO-OFFICE-365). */
 export function idSlug(name: string): string {

@@ -5,7 +5,7 @@
 // HealthChecker's hybrid analyzer (Invoke-AnalyzerHybridInformation.ps1).
 import type { InventoryRecord, SendConnector } from '../inventory/types.js';
 import {
-  addressOf, cmd, EXO_DOMAIN, exchangeConfigOf, formatList, isExoConnector, isExoTlsDomain, line, p, shortName,
+  addressOf, cmd, exchangeConfigOf, exoCloudOf, formatList, isExoConnector, isExoTlsDomain, line, p, shortName,
 } from './exchange-config.js';
 import type { FleetDifference, FleetFinding, HandChange } from './types.js';
 
@@ -76,14 +76,20 @@ export class SendConnectorFleet {
     const out: FleetFinding[] = [];
     const hybrid = c.cloudServicesMailEnabled === true && !c.addressSpaces.some((a) => addressOf(a) === '*');
     const level = c.tlsAuthLevel;
+    // the cloud the connector sends to, from its own smart hosts: GCC High / 21Vianet certificates carry other names
+    const cloud = exoCloudOf(c);
+    const exoDomain = cloud.domain;
     if (level !== 'CertificateValidation' && level !== 'DomainValidation') {
       const want = hybrid ? 'DomainValidation' : 'CertificateValidation';
+      // Set-SendConnector: a TlsAuthLevel cannot be set "if the RequireTLS parameter is set to $false"
+      // (office-docs-powershell Set-SendConnector.md, -TlsAuthLevel): RequireTLS $true in the same command
       const byHand: HandChange = {
-        steps: [line(`Make the connector validate Exchange Online's certificate (${want}${hybrid ? ` for ${EXO_DOMAIN}` : ''}):`,
-          cmd('Set-SendConnector', [p.text('Identity', identity), p.text('TlsAuthLevel', want), ...(hybrid ? [p.text('TlsDomain', EXO_DOMAIN)] : [])]))],
+        steps: [line(`Make the connector require TLS and validate Exchange Online's certificate (${want}${hybrid ? ` for ${exoDomain}, ${cloud.cloud}` : ''}):`,
+          cmd('Set-SendConnector', [p.text('Identity', identity), p.flag('RequireTLS', true), p.text('TlsAuthLevel', want), ...(hybrid ? [p.text('TlsDomain', exoDomain)] : [])]))],
         check,
         undo: [line('Set the previous values again:', cmd('Set-SendConnector', [p.text('Identity', identity),
           level === null ? p.null('TlsAuthLevel') : p.text('TlsAuthLevel', level),
+          p.flag('RequireTLS', c.requireTls === true),
           ...(hybrid ? [c.tlsDomain === null ? p.null('TlsDomain') : p.text('TlsDomain', c.tlsDomain)] : [])]))],
       };
       out.push({
@@ -93,14 +99,14 @@ export class SendConnectorFleet {
         differences: [diff('TlsAuthLevel', (x) => x.tlsAuthLevel)],
         byHand,
       });
-    } else if (level === 'DomainValidation' && !isExoTlsDomain(c.tlsDomain)) {
+    } else if (level === 'DomainValidation' && !isExoTlsDomain(c.tlsDomain, cloud)) {
       out.push({
         ...base, id: 'FLEET-SENDCONN-EXO-TLS-DOMAIN', severity: 'high',
         title: `Send connector ${name} to Exchange Online checks the wrong TlsDomain (${shown(c.tlsDomain)})`,
-        explanation: `With DomainValidation Exchange compares the certificate Exchange Online presents (${EXO_DOMAIN}) with TlsDomain ${c.tlsDomain === null ? '(not set: then with each recipient\'s domain, which never matches)' : `"${c.tlsDomain}"`}; the check fails and the mail queues. Set TlsDomain to ${EXO_DOMAIN}.`,
+        explanation: `With DomainValidation Exchange compares the certificate Exchange Online presents (${exoDomain}, ${cloud.cloud}) with TlsDomain ${c.tlsDomain === null ? '(not set: then with each recipient\'s domain, which never matches)' : `"${c.tlsDomain}"`}; the check fails and the mail queues. Set TlsDomain to ${exoDomain}.`,
         differences: [diff('TlsDomain', (x) => x.tlsDomain)],
         byHand: {
-          steps: [line('Set the domain Exchange Online\'s certificate carries:', cmd('Set-SendConnector', [p.text('Identity', identity), p.text('TlsDomain', EXO_DOMAIN)]))],
+          steps: [line(`Set the domain Exchange Online's certificate carries (${cloud.cloud}):`, cmd('Set-SendConnector', [p.text('Identity', identity), p.text('TlsDomain', exoDomain)]))],
           check,
           undo: [line('Set the previous value again:', cmd('Set-SendConnector', [p.text('Identity', identity), c.tlsDomain === null ? p.null('TlsDomain') : p.text('TlsDomain', c.tlsDomain)]))],
         },

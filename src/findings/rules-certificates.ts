@@ -48,13 +48,18 @@ function checkLines(server: string, c: ExchangeCertificate) {
 function renewal(server: string, c: ExchangeCertificate, connectors: string[], why: string): HandChange {
   const steps = c.isSelfSigned
     ? [line(`Renew the self-signed certificate (${why}); Exchange creates a new one with a new thumbprint:`,
-        cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], { cmdlet: 'New-ExchangeCertificate', parameters: [p.flag('PrivateKeyExportable', true)] }))]
+        cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], { cmdlet: 'New-ExchangeCertificate', parameters: [p.text('Server', server), p.flag('PrivateKeyExportable', true)] }))]
     : [
         line(`Request the renewal from the issuing CA (${why}); the request text goes to the CA:`,
-          cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], { cmdlet: 'New-ExchangeCertificate', parameters: [p.switch('GenerateRequest'), p.flag('PrivateKeyExportable', true)] })),
+          // -Server: the request's key is made on the server the certificate is for, not where the shell runs
+          cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], { cmdlet: 'New-ExchangeCertificate', parameters: [p.text('Server', server), p.switch('GenerateRequest'), p.flag('PrivateKeyExportable', true)] })),
         line('Complete the request with the CA\'s answer: Import-ExchangeCertificate on this server (Exchange admin center: Servers > Certificates > Complete).'),
       ];
-  steps.push(line(`Enable the renewed certificate for SMTP (its thumbprint is in Get-ExchangeCertificate's list). To "Overwrite the existing default SMTP certificate?" answer ${c.internalTransport ? 'Yes: the old one is the internal transport certificate' : 'No: the old one is not the internal transport certificate'}:`,
+  // Never "Yes" to replacing the default SMTP certificate: Microsoft (Enable-ExchangeCertificate: "Typically, you
+  // don't need to replace the default certificate") and HealthChecker (CSS-Exchange
+  // docs/Diagnostics/HealthChecker/InternalTransportCertificateCheck.md: "We recommend to not replace the self-signed
+  // certificate which was created by Exchange itself") advise against it.
+  steps.push(line(`Enable the renewed certificate for SMTP (its thumbprint is in Get-ExchangeCertificate's list). To "Overwrite the existing default SMTP certificate?" answer No: the internal transport certificate stays the one Exchange made (HealthChecker advises not to replace it)${c.internalTransport ? '. The expiring certificate is the internal transport certificate: once it is renewed, check that Get-TransportService shows a valid InternalTransportCertificateThumbprint (HealthChecker\'s "Internal Transport Certificate" check)' : ''}:`,
     cmd('Enable-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', '<thumbprint of the renewed certificate>'), p.list('Services', ['SMTP'])])));
   if (connectors.length) {
     steps.push(line(`Connectors name it by issuer and subject (${connectors.join(', ')}): they keep working when the renewed certificate has the same issuer and subject; otherwise set their TlsCertificateName to the new one's (see their findings).`));

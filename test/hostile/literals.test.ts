@@ -10,7 +10,7 @@ import { runCollector } from '../helpers/collector.js';
 import { runDir, runScript, PWSH_TIMEOUT } from '../runbooks/run-script.js';
 import { FleetAnalyzer } from '../../src/findings/analyze.js';
 import { validatorFor } from '../../src/util/schemas.js';
-import type { FindingsDocument } from '../../src/findings/types.js';
+import type { FindingsDocument, ServerAnalysis } from '../../src/findings/types.js';
 import type { CollectorOutput, ExchangeCertificate, InventoryRecord } from '../../src/inventory/types.js';
 import { okRecord } from '../../src/inventory/record.js';
 import { collectorDoc, inventoryText } from './corpus.js';
@@ -108,8 +108,6 @@ async function benignRun(): Promise<string> {
   const out = join(dir, 'out');
   const r = await runCli(['runbooks', inv, '--out', out]);
   expect(r.exitCode).toBe(0);
-  // the benign certificate does get its certutil step, as a command
-  expect(readFileSync(join(out, 'EX01', 'runbook.md'), 'utf8')).toContain(`certutil.exe -repairstore my '${GOOD_THUMB}'`);
   return out;
 }
 
@@ -119,6 +117,13 @@ beforeAll(async () => {
 }, PWSH_TIMEOUT);
 
 describe('a thumbprint that is not one never reaches a command', () => {
+  it('a real thumbprint: the certutil step is a command in a code block, its thumbprint a literal', () => {
+    const md = readFileSync(join(benignOut, 'EX01', 'runbook.md'), 'utf8');
+    const { code, prose } = mdParts(new Map([['runbook.md', md]]));
+    expect(code).toContain(`certutil.exe -repairstore my '${GOOD_THUMB}'`);
+    expect(prose.filter((l) => l.includes(GOOD_THUMB) && /certutil/.test(l))).toEqual([]);
+  });
+
   it.each(THUMB_PAYLOADS.map((p) => [JSON.stringify(p), p]))('inventory record with %s: `runbooks inventory.json` skips that server only', async (_label, payload) => {
     const dir = fresh('inventory');
     const inv = join(dir, 'inventory.json');
@@ -145,9 +150,10 @@ describe('a thumbprint that is not one never reaches a command', () => {
 
   it('FleetAnalyzer.judge: an analysis the findings schema rejects becomes an input error, never part of the document', () => {
     const analyzer = new FleetAnalyzer(['tls12-ready']);
+    const judge = (r: InventoryRecord, i: number) => (analyzer.judge as (r: InventoryRecord, i: number) => { analysis: ServerAnalysis } | null).call(analyzer, r, i);
     // judge() takes records already validated: the hostile value gets past the record schema this way only
-    expect(analyzer.judge(record('EX01', withCert('EX01', PAYLOAD)), 0)).toBeNull();
-    const ok = analyzer.judge(record('EX02', collectorDoc('EX02')), 1)!;
+    expect(judge(record('EX01', withCert('EX01', PAYLOAD)), 0)).toBeNull();
+    const ok = judge(record('EX02', collectorDoc('EX02')), 1)!;
     const doc = analyzer.finish({ source: 'test', createdAt: null }, [ok.analysis]);
     expect(doc.inputErrors.map((e) => [e.server, e.index])).toEqual([['EX01', 0]]);
     for (const m of doc.inputErrors[0]!.messages) expect(m).toMatch(/^servers\/0: analysis does not match schemas\/findings.schema.json: (findings\/\d+\/|\.\.\.)/);
