@@ -127,6 +127,17 @@ export function nativeCommand(c: Native): BuiltCommand {
   return seal(parts.join(' '));
 }
 
+/**
+ * Cmdlets that change the organisation rather than one server (Active Directory objects every server shares): a step
+ * using one is done once, from rollout.md, never from each server's runbook.
+ */
+const ORG_WIDE = new Set(['set-sendconnector', 'new-sendconnector', 'remove-sendconnector', 'set-hybridconfiguration', 'set-transportconfig', 'set-organizationconfig', 'set-accepteddomain', 'set-remotedomain']);
+
+/** Whether a change by hand changes the organisation (any of its steps runs an organisation-wide cmdlet). */
+export function isOrgWide(h: HandChange): boolean {
+  return h.steps.some((l) => l.command !== null && 'cmdlet' in l.command && ORG_WIDE.has(l.command.cmdlet.toLowerCase()));
+}
+
 const isNative = (c: NonNullable<HandStepLine['command']>): c is Native => 'program' in c;
 
 function lineOf(l: HandStepLine): HandLines['steps'][number] {

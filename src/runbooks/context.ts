@@ -145,6 +145,24 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
 // ---------------------------------------------------------------- fleet
 
 /**
+ * Servers' steps that change the organisation (a send connector's TlsCertificateName, ...): once each in rollout.md,
+ * naming every server whose analysis asked for it. The same step (same commands) from several servers is one.
+ */
+function orgWideSteps(inputs: readonly ServerInput[]): FleetContext['fleetFindings'] {
+  const byKey = new Map<string, FleetContext['fleetFindings'][number]>();
+  for (const i of inputs) {
+    for (const m of i.plan.manual) {
+      if (!m.orgWide || !m.byHand) continue;
+      const key = JSON.stringify([m.id, m.byHand]);
+      const known = byKey.get(key);
+      if (known) known.servers = [...known.servers, i.analysis.server];
+      else byKey.set(key, { id: m.id, severity: m.severity, title: m.title, explanation: m.explanation, group: `organisation ${m.connector ?? m.id}`, servers: [i.analysis.server], connector: m.connector, byHand: m.byHand });
+    }
+  }
+  return [...byKey.values()];
+}
+
+/**
  * An organisation's change by hand with its commands built; when its data fails a check, the steps say so
  * instead (the fleet's files are still written, and no command is built from that data).
  */
@@ -303,7 +321,7 @@ export function fleetContext(
     notCollected: inputs
       .filter((i) => i.analysis.status !== 'ok')
       .map((i) => ({ name: i.analysis.server, reason: i.analysis.failure ? `${i.analysis.failure.category}: ${i.analysis.failure.message}` : 'not collected' })),
-    fleetFindings: doc.fleetFindings.map((f) => ({
+    fleetFindings: [...doc.fleetFindings.map((f) => ({
       id: f.id,
       severity: f.severity,
       title: f.title,
@@ -312,6 +330,6 @@ export function fleetContext(
       servers: f.servers,
       connector: f.connector ?? null,
       byHand: f.byHand ? fleetHandLines(f.byHand) : null,
-    })),
+    })), ...orgWideSteps(inputs)],
   };
 }

@@ -2,7 +2,7 @@
 // A blocked policy must not hold back the others: when phase 1 (TLS 1.2 on) can go but phase 2 (legacy off) is
 // blocked by peers still on TLS 1.0, the plan carries phase 1 and lists phase 2 as held back. Only when every
 // policy with changes is blocked does the plan carry the blocked changes, gated by their blockers.
-import { handLines } from './commands.js';
+import { handLines, isOrgWide } from './commands.js';
 import type { Blocker, PolicyVerdict, RegistryChange, ServerAnalysis } from '../findings/types.js';
 import { managedValue } from '../findings/managed-keys.js';
 import { RunbookDataError } from './errors.js';
@@ -70,7 +70,10 @@ function manualSteps(s: ServerAnalysis, verdicts: PolicyVerdict[]): ManualStep[]
   const ids = new Set(verdicts.flatMap((v) => v.manualFindingIds));
   return s.findings
     .filter((f) => ids.has(f.id))
-    .map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, connector: f.connector ?? null, byHand: f.byHand ? handLines(f.byHand, s.server) : null }));
+    .map((f) => ({
+      id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, connector: f.connector ?? null,
+      byHand: f.byHand ? handLines(f.byHand, s.server) : null, orgWide: f.byHand ? isOrgWide(f.byHand) : false,
+    }));
 }
 
 export function planFor(s: ServerAnalysis): ServerPlan {
