@@ -223,3 +223,66 @@ describe('a thumbprint that is not one never reaches a command', () => {
     }
   }, PWSH_TIMEOUT);
 });
+
+describe('names that are not names', () => {
+  const RESERVED = ['report.html', 'summary.csv', 'rollout.md', '_superseded', 'EX01'];
+  const BIDI = ['EX\u202egnp.exe', 'EX\u2066x\u2069', 'EX\u200fRLM', 'EX\u061cALM', 'EX\u202aLRE\u202c'];
+  const BIDI_RE = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+
+  async function render(names: string[], label: string) {
+    const dir = fresh(label);
+    const inv = join(dir, 'inventory.json');
+    writeFileSync(inv, inventoryText(names.map((nm) => record(nm, collectorDoc(nm)))));
+    const out = join(dir, 'out');
+    const r = await runCli(['runbooks', inv, '--out', out]);
+    expect(r.exitCode).toBe(0);
+    return out;
+  }
+
+  it('a server named like a fleet file (report.html, summary.csv, rollout.md) never takes its place', async () => {
+    const out = await render(RESERVED, 'reserved');
+    const top = readdirSync(out, { withFileTypes: true });
+    for (const f of ['report.html', 'summary.csv', 'rollout.md']) expect(top.find((d) => d.name === f)?.isFile()).toBe(true);
+    // every server still has its own folder, none named like a fleet file or the superseded folder
+    const folders = top.filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(folders).toHaveLength(RESERVED.length);
+    for (const f of folders) expect(['report.html', 'summary.csv', 'rollout.md', '_superseded']).not.toContain(f.toLowerCase());
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/i);
+    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { server: string }[];
+    expect(rows.map((row) => row.server).sort()).toEqual([...RESERVED].sort());
+  }, PWSH_TIMEOUT);
+
+  it('bidi controls reach no runbook, script or report as themselves; the CSV keeps the name exact', async () => {
+    const out = await render(BIDI, 'bidi');
+    for (const [f, text] of outputs(out)) {
+      if (f === 'summary.csv') continue;
+      expect({ f, bidi: BIDI_RE.test(text) }).toEqual({ f, bidi: false });
+    }
+    // shown as [U+202E] where people read (runbook.md, report.html, script comments); exact but escaped in the plan's JSON
+    const ex = readdirSync(out).find((d) => d.startsWith('EX_gnp.exe'))!;
+    expect(readFileSync(join(out, ex, 'runbook.md'), 'utf8')).toContain('EX\\[U+202E\\]gnp.exe');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('EX[U+202E]gnp.exe');
+    const script0 = readFileSync(join(out, ex, 'remediate.ps1'), 'utf8');
+    expect(script0).toContain('Server: EX[U+202E]gnp.exe');
+    expect(script0).toContain('"server":"EX\\u202egnp.exe"');
+    // pasted, the $server line of the runbook gives PowerShell the exact name back
+    const md = readFileSync(join(out, ex, 'runbook.md'), 'utf8');
+    const assign = /^\s*\$server = (.*)$/m.exec(md)![1]!;
+    const script = join(fresh('bidi-paste'), 'paste.ps1');
+    writeFileSync(script, `$server = ${assign}\n[Console]::Out.Write((ConvertTo-Json -InputObject $server -Compress))\n`);
+    const r = await runScript(script, []);
+    expect(JSON.parse(r.stdout)).toBe('EX\u202egnp.exe');
+    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { server: string }[];
+    expect(rows.map((row) => row.server).sort()).toEqual([...BIDI].sort());
+  }, PWSH_TIMEOUT);
+
+  it('a name that reads as an option: every extls line of the runbook has -- before it', async () => {
+    const out = await render(['--out=C:\\x', '-h'], 'dashes');
+    for (const [f, text] of outputs(out)) {
+      if (!f.endsWith('runbook.md')) continue;
+      const lines = text.split('\n').filter((l) => /extls (probe|inventory|analyze)\b/.test(l) && /'-/.test(l));
+      expect(lines.length).toBeGreaterThan(0);
+      for (const l of lines) expect(l).toMatch(/ -- '-/);
+    }
+  }, PWSH_TIMEOUT);
+});
