@@ -119,12 +119,15 @@ export class SendConnectorFleet {
     const level = c.tlsAuthLevel;
     if (level !== 'CertificateValidation' && level !== 'DomainValidation') {
       const want = hybrid ? 'DomainValidation' : 'CertificateValidation';
+      // Set-SendConnector: a TlsAuthLevel cannot be set "if the RequireTLS parameter is set to $false"
+      // (office-docs-powershell Set-SendConnector.md, -TlsAuthLevel): RequireTLS $true in the same command
       const byHand: HandChange = {
-        steps: [line(`Make the connector validate Exchange Online's certificate (${want}${hybrid ? ` for ${serviceDomain}` : ''}):`,
-          cmd('Set-SendConnector', [p.text('Identity', identity), p.text('TlsAuthLevel', want), ...(hybrid ? [p.text('TlsDomain', serviceDomain)] : [])]))],
+        steps: [line(`Make the connector require TLS and validate Exchange Online's certificate (${want}${hybrid ? ` for ${serviceDomain}${cloud ? `, ${cloud.name}` : ''}` : ''}):`,
+          cmd('Set-SendConnector', [p.text('Identity', identity), p.flag('RequireTLS', true), p.text('TlsAuthLevel', want), ...(hybrid ? [p.text('TlsDomain', serviceDomain)] : [])]))],
         check,
         undo: [line('Set the previous values again:', cmd('Set-SendConnector', [p.text('Identity', identity),
           level === null ? p.null('TlsAuthLevel') : p.text('TlsAuthLevel', level),
+          p.flag('RequireTLS', c.requireTls === true),
           ...(hybrid ? [c.tlsDomain === null ? p.null('TlsDomain') : p.text('TlsDomain', c.tlsDomain)] : [])]))],
       };
       // HealthChecker: yellow ("TlsAuthLevel not set to CertificateValidation or DomainValidation"; red only in its hybrid
@@ -143,7 +146,7 @@ export class SendConnectorFleet {
         explanation: `With DomainValidation Exchange compares the certificate Exchange Online presents (${serviceDomain}${cloud ? `, ${cloud.name}` : ''}) with TlsDomain ${c.tlsDomain === null ? '(not set: then with each recipient\'s domain, which never matches)' : `"${c.tlsDomain}"`}; the check fails and the mail queues. HealthChecker accepts only the service domain of a cloud (mail.protection.outlook.com, mail.protection.office365.us, mail.protection.partner.outlook.cn). Set TlsDomain to ${serviceDomain}.`,
         differences: [diff('TlsDomain', (x) => x.tlsDomain)],
         byHand: {
-          steps: [line('Set the domain Exchange Online\'s certificate carries:', cmd('Set-SendConnector', [p.text('Identity', identity), p.text('TlsDomain', serviceDomain)]))],
+          steps: [line(`Set the domain Exchange Online's certificate carries${cloud ? ` (${cloud.name})` : ''}:`, cmd('Set-SendConnector', [p.text('Identity', identity), p.text('TlsDomain', serviceDomain)]))],
           check,
           undo: [line('Set the previous value again:', cmd('Set-SendConnector', [p.text('Identity', identity), c.tlsDomain === null ? p.null('TlsDomain') : p.text('TlsDomain', c.tlsDomain)]))],
         },

@@ -1,6 +1,8 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
-import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, RegValue, ServerAnalysis } from '../findings/types.js';
-import { jsonAscii, psLiteral } from './escape.js';
+import type { Finding, FindingCategory, FindingsDocument, HandChange, PolicyVerdict, ProtocolState, RegistryChange, RegValue, ServerAnalysis } from '../findings/types.js';
+import { extlsCommand, handLines, type HandLines as HandChangeLines } from './commands.js';
+import { RunbookDataError } from './errors.js';
+import { jsonAscii } from './escape.js';
 import { lastError, mailFlowRows, serverMailFlow, type MailFlowRow } from './mail-flow.js';
 import { failingNow, maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import { needsRunbook, type ServerPlan } from './plan.js';
@@ -103,6 +105,8 @@ export interface ServerInput {
   folder: string;
   plan: ServerPlan;
   wave: number | null;
+  /** why this server's data could not be planned from (it is then judged as not collected) */
+  unusable?: string;
 }
 
 /** What a server's context needs of the findings document (known before the fleet checks are done). */
@@ -137,6 +141,8 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
   };
   const planned = new Set(changes.map((c) => `${c.path.toLowerCase()}\u0000${c.name.toLowerCase()}`));
   const probeTarget = input.lastProbe?.endpoint ?? `${s.address}:25`;
+  const eoTarget = input.lastProbe?.endpoint ?? probeTarget;
+  const eoName = input.lastProbe?.exchangeOnline?.expectName ?? null;
   return {
     kind: 'server',
     tool: { name: 'extls', version: toolVersion },
@@ -172,11 +178,13 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
     mailFlow: serverMailFlow(s.mailFlow ?? []),
     probeTarget,
-    probeCommand: `extls probe ${psLiteral(probeTarget)}`,
+    // `--` first: a target that starts with '-' (a server named --out=...) is never read as an option
+    probeCommand: extlsCommand('probe', [], [probeTarget]).line,
     lastProbe: input.lastProbe,
     exchangeOnlineProbe: {
-      target: input.lastProbe?.endpoint ?? probeTarget,
-      expectName: input.lastProbe?.exchangeOnline?.expectName ?? null,
+      target: eoTarget,
+      expectName: eoName,
+      command: extlsCommand('probe', [['--as', 'exchange-online'], ...(eoName !== null ? [['--expect-name', eoName] as [string, string]] : [])], [eoTarget]),
     },
     wave: input.wave,
     files: { ...FILES },
@@ -188,6 +196,37 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
 }
 
 // ---------------------------------------------------------------- fleet
+
+/**
+ * Servers' steps that change the organisation (a send connector's TlsCertificateName, ...): once each in rollout.md,
+ * naming every server whose analysis asked for it. The same step (same commands) from several servers is one.
+ */
+function orgWideSteps(inputs: readonly ServerInput[]): FleetContext['fleetFindings'] {
+  const byKey = new Map<string, FleetContext['fleetFindings'][number]>();
+  for (const i of inputs) {
+    for (const m of i.plan.manual) {
+      if (!m.orgWide || !m.byHand) continue;
+      const key = JSON.stringify([m.id, m.byHand]);
+      const known = byKey.get(key);
+      if (known) known.servers = [...known.servers, i.analysis.server];
+      else byKey.set(key, { id: m.id, severity: m.severity, title: m.title, explanation: m.explanation, group: `organisation ${m.connector ?? m.id}`, servers: [i.analysis.server], connector: m.connector, byHand: m.byHand, mitigation: false });
+    }
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * An organisation's change by hand with its commands built; when its data fails a check, the steps say so
+ * instead (the fleet's files are still written, and no command is built from that data).
+ */
+function fleetHandLines(h: HandChange): HandChangeLines {
+  try {
+    return handLines(h, null);
+  } catch (err) {
+    if (!(err instanceof RunbookDataError)) throw err;
+    return { steps: [{ text: `extls wrote no command for this change: ${err.message}. Make the change by hand after checking the collected values.`, command: null }], check: [], undo: [] };
+  }
+}
 
 const SEVERITY_RANK: Record<string, number> = { critical: 5, high: 4, medium: 3, low: 2, info: 1 };
 const VERDICT_CLASS: Record<string, string> = { pass: 'ok', fail: 'fail', blocked: 'blocked', 'not-judged': 'na' };
@@ -342,7 +381,7 @@ export function fleetContext(
     notCollected: inputs
       .filter((i) => i.analysis.status !== 'ok')
       .map((i) => ({ name: i.analysis.server, reason: i.analysis.failure ? `${i.analysis.failure.category}: ${i.analysis.failure.message}` : 'not collected' })),
-    fleetFindings: doc.fleetFindings.map((f) => ({
+    fleetFindings: [...doc.fleetFindings.map((f) => ({
       id: f.id,
       severity: f.severity,
       title: f.title,
@@ -350,9 +389,9 @@ export function fleetContext(
       group: `${f.group.kind} ${f.group.name}`,
       servers: f.servers,
       connector: f.connector ?? null,
-      byHand: f.byHand ?? null,
+      byHand: f.byHand ? fleetHandLines(f.byHand) : null,
       mitigation: MITIGATIONS.has(f.id),
-    })),
+    })), ...orgWideSteps(inputs)],
     bleeding: bleeding(inputs, doc.fleetFindings),
   };
 }

@@ -2,6 +2,7 @@
 // A blocked policy must not hold back the others: when phase 1 (TLS 1.2 on) can go but phase 2 (legacy off) is
 // blocked by peers still on TLS 1.0, the plan carries phase 1 and lists phase 2 as held back. Only when every
 // policy with changes is blocked does the plan carry the blocked changes, gated by their blockers.
+import { handLines, isOrgWide } from './commands.js';
 import type { Blocker, PolicyVerdict, RegistryChange, ServerAnalysis } from '../findings/types.js';
 import { managedValue } from '../findings/managed-keys.js';
 import { RunbookDataError } from './errors.js';
@@ -27,7 +28,7 @@ const changeKey = (c: { path: string; name: string }) => `${c.path.toLowerCase()
 
 function rows(blockers: Blocker[]): BlockerRow[] {
   const seen = new Map<string, BlockerRow>();
-  for (const b of blockers) seen.set(`${b.kind}\u0000${b.message}`, { kind: b.kind, message: b.message, byHand: b.byHand ?? null });
+  for (const b of blockers) seen.set(`${b.kind}\u0000${b.message}`, { kind: b.kind, message: b.message, byHand: b.byHand ? handLines(b.byHand, null) : null });
   return [...seen.values()];
 }
 
@@ -71,7 +72,10 @@ function manualSteps(s: ServerAnalysis, verdicts: PolicyVerdict[]): ManualStep[]
   const ids = new Set(verdicts.flatMap((v) => v.manualFindingIds));
   return s.findings
     .filter((f) => ids.has(f.id))
-    .map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, connector: f.connector ?? null, byHand: f.byHand ?? null }));
+    .map((f) => ({
+      id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, connector: f.connector ?? null,
+      byHand: f.byHand ? handLines(f.byHand, s.server) : null, orgWide: f.byHand ? isOrgWide(f.byHand) : false,
+    }));
 }
 
 /** Why each change is planned: the findings whose changes hold it, "title (ID)" (a change without one says so). */

@@ -5,7 +5,7 @@ import { packageRoot } from '../../src/util/paths.js';
 import { analyzeInventory } from '../../src/findings/analyze.js';
 import { loadPolicy } from '../../src/findings/policy.js';
 import { receive, send } from './exchange-builders.js';
-import type { FindingsDocument, ServerAnalysis } from '../../src/findings/types.js';
+import type { FindingsDocument, ServerAnalysis, ShellCommand } from '../../src/findings/types.js';
 import { validatorFor, describeErrors } from '../../src/util/schemas.js';
 import type { CollectorOutput, RegValue } from '../../src/inventory/types.js';
 import { dw, inventory, legacyOff, missing, rawOutput, readyOutput, record, referenceTime, setExchange, setOs, setSchannel, valid } from './builders.js';
@@ -353,7 +353,7 @@ describe('legacy-peers rule (protocol-log evidence)', () => {
     const s = analyze(o, ['legacy-off']);
     const b = verdict(s, 'legacy-off').blockers.find((x) => x.kind === 'no-evidence')!;
     expect(b.message).toContain('no-log-folders');
-    expect(b.byHand!.steps.map((l) => l.command?.cmdlet).filter(Boolean)).toEqual(['Get-TransportService', 'Get-FrontEndTransportService']);
+    expect(b.byHand!.steps.map((l) => (l.command as ShellCommand | null)?.cmdlet).filter(Boolean)).toEqual(['Get-TransportService', 'Get-FrontEndTransportService']);
   });
 
   it('blocks legacy-off when the logs cover fewer days than minLogDays (default 7)', () => {

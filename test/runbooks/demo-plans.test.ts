@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import type { FindingsDocument } from '../../src/findings/types.js';
+import type { FindingsDocument, ShellCommand } from '../../src/findings/types.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { PWSH_TIMEOUT, runDir, runScript } from './run-script.js';
 
@@ -44,7 +44,7 @@ describe('evidence or no step', () => {
     expect(v.verdict).toBe('blocked');
     const b = v.blockers.find((x) => x.kind === 'no-evidence')!;
     expect(b.message).toContain('the SMTP protocol logs were not read (no-log-folders');
-    expect(b.byHand!.steps.map((l) => l.command?.cmdlet).filter(Boolean)).toEqual(['Get-TransportService', 'Get-FrontEndTransportService']);
+    expect(b.byHand!.steps.map((l) => (l.command as ShellCommand | null)?.cmdlet).filter(Boolean)).toEqual(['Get-TransportService', 'Get-FrontEndTransportService']);
     const section = rollout.slice(rollout.indexOf(`### ${name}: Phase 2`));
     expect(section).toContain('To lift **no-evidence**');
     expect(section).toContain(`Get-TransportService -Identity '${name}'`);

@@ -157,7 +157,10 @@ describe('rendered outputs with hostile data', () => {
   test('a change to a registry value extls does not manage is refused, never written into a script', async () => {
     const crafted = findingsDoc([server({ name: 'EX01', changes: [...tls12Changes(), change(hostilePath, 'Enabled', 1)] })]);
     const dir = runDir('unmanaged');
-    await expect(renderRunbooks(crafted, { outDir: dir })).rejects.toThrow(/server EX01: .*registry value extls does not manage/);
+    // that server fails (reported as not collected, with the reason); the run itself goes on
+    const result = await renderRunbooks(crafted, { outDir: dir });
+    expect(result.unusable).toEqual([{ server: 'EX01', message: expect.stringMatching(/^server EX01: .*registry value extls does not manage/) }]);
+    expect(result.notCollected).toEqual(['EX01']);
     expect(existsSync(join(dir, 'EX01'))).toBe(false);
     // the same value named in another case is extls's own key, written as extls spells it
     const upper = findingsDoc([server({ name: 'EX01', changes: [change(`${SCHANNEL.toUpperCase()}\\TLS 1.2\\SERVER`, 'enabled', 1)] })]);

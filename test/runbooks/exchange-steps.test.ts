@@ -85,8 +85,9 @@ test('the organisation\'s send connector steps are in rollout.md, once', () => {
   const md = readFileSync(join(out, 'rollout.md'), 'utf8');
   expect(md.match(/## Changes by hand for the organisation/g)).toHaveLength(2);
   const lines = psLines(md);
-  expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -TlsAuthLevel 'DomainValidation' -TlsDomain 'mail.protection.outlook.com'");
-  expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -TlsAuthLevel $null -TlsDomain 'mail.protection.outlook.com'");
+  // -RequireTLS $true with the TlsAuthLevel (Set-SendConnector refuses one without it); the undo restores both
+  expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -RequireTLS $true -TlsAuthLevel 'DomainValidation' -TlsDomain 'mail.protection.outlook.com'");
+  expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -TlsAuthLevel $null -RequireTLS $false -TlsDomain 'mail.protection.outlook.com'");
   expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -RequireTLS $true");
   expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -RequireTLS $false");
 });

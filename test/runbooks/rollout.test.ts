@@ -95,7 +95,7 @@ describe('maintenance steps fitted to the server', () => {
     expect(text).toContain("-DagName 'DAG1'");
     // the registry table, the restart, the checks and the rollback are all there, in that order
     expect(order(text, ['## 3. Registry changes', '## 4. Restart', '## 5. Checks', '## 6. Maintenance', '## 7. Checks of mail flow', '## 8. Rollback']).every((v, i, a) => i === 0 || v > a[i - 1]!)).toBe(true);
-    expect(text).toContain("`extls probe 'MBX1:25'`");
+    expect(text).toContain("`extls probe -- 'MBX1:25'`");
   });
 
   test('the cluster name from the inventory makes a DAG member', () => {
