@@ -86,6 +86,8 @@ describe('offline: HealthChecker captures through exchangeConfigExports', () => 
       requireTls: false, ignoreStartTls: false, tlsAuthLevel: null, tlsDomain: null, tlsCertificateName: '<I>CN=localhost<S>CN=localhost',
       cloudServicesMailEnabled: true, sourceTransportServers: ['WIN-CTD3L0RGEN4'], protocolLoggingLevel: 'None',
     }]);
+    // protocol logging per connector (issue 23: a connector that carries mail without logging leaves no evidence)
+    expect(x.receiveConnectors!.every((r) => r.protocolLoggingLevel === 'None' || r.protocolLoggingLevel === 'Verbose')).toBe(true);
   });
 
   it('the Exchange 2016 certificate capture alone: connectors not in the exports are null and the message says so', async () => {

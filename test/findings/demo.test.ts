@@ -99,7 +99,7 @@ describe('demo fleet findings', () => {
     for (const name of ['EX04', 'EX05', 'EX06']) expect(ids(name)).toContain('MAILFLOW-NOT-CHECKED');
     for (const name of ['EX01', 'EX02', 'EX03', 'EX07', 'EDGE01']) expect(ids(name)).not.toContain('MAILFLOW-NOT-CHECKED');
     const notLogged = server('EX06').findings.filter((f) => f.id.startsWith('MAILFLOW-NOT-LOGGED-'));
-    expect(notLogged.map((f) => f.connector)).toEqual(['Internet']);
+    expect(notLogged.map((f) => f.connector)).toEqual(['Partner relay via Office 365']);
   });
 
   it('EX01: its IIS logs show HTTPS clients on TLS 1.0/1.1, which block phase 2 like SMTP peers', () => {
