@@ -411,7 +411,7 @@ describe('legacy-peers rule (protocol-log evidence)', () => {
   // real collector output for test/findings/iis-logs (IIS W3C logs with and without the crypt-* custom fields)
   const https = JSON.parse(readFileSync(join(packageRoot, 'test', 'findings', 'protocol-logs-https.scanned.json'), 'utf8'));
   const withHttps = (h: unknown, smtpTls12Only = true) => {
-    const o = withLogs(smtpTls12Only ? (p) => p.remoteAddress === '198.51.100.2' : () => true);
+    const o = covering(withLogs(smtpTls12Only ? (p) => p.remoteAddress === '198.51.100.2' : () => true));
     (o.protocolLogs as { https?: unknown }).https = h;
     return o;
   };
