@@ -206,9 +206,10 @@ describe('no partial files, no leftovers', () => {
     silent.close();
     expect(filesUnder(dir)).toEqual(['fleet.yaml', 'inventory.json']);
     const inv = JSON.parse(readFileSync(out, 'utf8'));
-    expect(inv.servers.map((s: { server: string; failure: { message: string } }) => [s.server, s.failure.message])).toEqual([
-      ['FAST', expect.stringMatching(/connect/)],
-      ['SLOW', expect.stringMatching(/interrupted/)],
+    expect(inv.servers.map((s: { server: string; failure: { category: string; message: string } }) => [s.server, s.failure.category, s.failure.message])).toEqual([
+      ['FAST', 'unreachable', expect.stringMatching(/connect/)],
+      // its own category, not the collector-error of a real failure (issue 21)
+      ['SLOW', 'interrupted', expect.stringMatching(/interrupted/)],
     ]);
     // nothing of the driver is left: not the pwsh launcher, not the PowerShell it started (same process group)
     // (killed processes take a moment to go; a zombie runs nothing)
