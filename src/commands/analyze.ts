@@ -10,6 +10,7 @@ import { formatRows, formats, parseFormat, type Column, type Format } from '../u
 import { readJsonInput } from '../util/read-json.js';
 import { toAsciiJson } from '../util/json.js';
 import { loadProbeResults } from '../runbooks/probes.js';
+import { formatForOutput, terminalText, writeHuman } from '../cli/terminal.js';
 
 interface AnalyzeCliOptions {
   policy?: string[];
@@ -86,9 +87,9 @@ function renderFindings(doc: FindingsDocument, format: Format): string {
       return formatRows(rows, findingColumns, 'csv');
     }
     case 'table': {
-      let text = formatRows(failingFirst(doc.servers), serverColumns(doc), 'table');
-      if (doc.fleetFindings.length) text += formatRows(doc.fleetFindings, fleetColumns, 'table');
-      text += doc.summary.byPolicy.map((p) => p.display).join('\n') + '\n';
+      let text = formatForOutput(failingFirst(doc.servers), serverColumns(doc), 'table');
+      if (doc.fleetFindings.length) text += formatForOutput(doc.fleetFindings, fleetColumns, 'table');
+      text += terminalText(doc.summary.byPolicy.map((p) => p.display).join('\n')) + '\n';
       return text;
     }
   }
@@ -122,7 +123,7 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
   const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
   const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime, ...(probes ? { probes } : {}) });
   for (const e of doc.inputErrors) {
-    process.stderr.write(`extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
+    writeHuman(process.stderr, `extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
   }
   if (opts.out) await writeFileAtomic(opts.out, JSON.stringify(doc, null, 2) + '\n');
   if (!opts.out || opts.format) process.stdout.write(renderFindings(doc, format));

@@ -15,7 +15,8 @@ import { oneLine } from '../util/one-line.js';
 import { onInterrupt } from '../util/interrupt.js';
 import { checkOutFile } from '../util/out-path.js';
 import { ExitCode, UsageError } from '../util/errors.js';
-import { formatRows, formats, type Column, type Format } from '../util/format.js';
+import { formats, type Column, type Format } from '../util/format.js';
+import { formatForOutput } from '../cli/terminal.js';
 import { readStdin } from '../util/stdin.js';
 import { toAsciiJson } from '../util/json.js';
 
@@ -143,7 +144,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
       return ExitCode.Ok;
     } else if (opts.fleet || opts.from) {
       const fleet = opts.fleet ? await loadFleet(opts.fleet, fleetText) : undefined;
-      const drops = opts.from ? await DropFolder.open(opts.from) : undefined;
+      const drops = opts.from ? await DropFolder.open(opts.from, { limits: fleet?.readLimits }) : undefined;
       const fileServers = fleet?.servers.filter((s) => s.transport === 'file') ?? [];
       if (!drops && fileServers.length > 0) {
         throw new UsageError(`${fleetSource}: ${fileServers.map((s) => s.name).slice(0, 5).join(', ')} use transport file: give --from <folder> with their collector files`);
@@ -188,7 +189,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   reporter.info(`${total} servers, ${total - failed} ok, ${failed} failed${opts.out ? ` -> ${opts.out}` : ''}`);
   if (opts.format === 'table' || opts.format === 'csv') {
     printed.sort((a, b) => byServerName(a.server, b.server));
-    process.stdout.write(formatRows(printed, recordColumns, opts.format));
+    process.stdout.write(formatForOutput(printed, recordColumns, opts.format));
   }
   return failed > 0 || duplicates > 0 ? ExitCode.Partial : ExitCode.Ok;
 }

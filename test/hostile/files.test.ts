@@ -35,6 +35,13 @@ const releaseFifo = (path: string) => {
 const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms (hangs)`)), ms).unref())]);
 
+/** A collector file that reported just now (not stale). */
+const freshDoc = (name: string) => {
+  const doc = collectorDoc(name);
+  doc.collector.startedAt = new Date().toISOString();
+  return doc;
+};
+
 const drain = async (gen: AsyncGenerator<InventoryRecord>) => {
   const out: InventoryRecord[] = [];
   for await (const r of gen) out.push(r);
@@ -85,7 +92,7 @@ describe('files that hang', () => {
 describe('files that exhaust memory', () => {
   it('sparse 450 MB files in a drop folder are refused by size; the other servers are kept (small heap, no crash)', async () => {
     const from = fresh('sparse');
-    writeFileSync(join(from, 'EX01.json'), JSON.stringify(collectorDoc('EX01')));
+    writeFileSync(join(from, 'EX01.json'), JSON.stringify(freshDoc('EX01')));
     for (const name of ['EX90', 'EX91', 'EX92']) {
       const f = join(from, `${name}.json`);
       writeFileSync(f, '{"computerName": "');
@@ -111,10 +118,10 @@ describe('files that exhaust memory', () => {
 
   it('the fleet option maxFileMB sets the limit', async () => {
     const from = fresh('limit');
-    const doc = collectorDoc('EX01');
+    const doc = freshDoc('EX01');
     doc.warnings = Array.from({ length: 20_000 }, (_, i) => `padding ${i} ${'x'.repeat(60)}`);
     writeFileSync(join(from, 'EX01.json'), JSON.stringify(doc));
-    writeFileSync(join(from, 'EX02.json'), JSON.stringify(collectorDoc('EX02')));
+    writeFileSync(join(from, 'EX02.json'), JSON.stringify(freshDoc('EX02')));
     const fleet = join(from, 'fleet.yaml.txt');
     writeFileSync(fleet, 'defaults: { maxFileMB: 1 }\nservers:\n  - { name: EX01, transport: file }\n  - { name: EX02, transport: file }\n');
     const out = join(fresh('limitout'), 'inventory.json');
@@ -132,9 +139,9 @@ describe('files that exhaust memory', () => {
 describe('times from collected files', () => {
   it('a report dated in the future is its own failure (clock-skew), not a fresh report; a small skew is allowed', async () => {
     const from = fresh('clock');
-    const future = collectorDoc('EX01');
+    const future = freshDoc('EX01');
     future.collector.startedAt = '2099-01-01T00:00:00Z';
-    const skewed = collectorDoc('EX02');
+    const skewed = freshDoc('EX02');
     skewed.collector.startedAt = new Date(Date.now() + 60_000).toISOString();
     writeFileSync(join(from, 'EX01.json'), JSON.stringify(future));
     writeFileSync(join(from, 'EX02.json'), JSON.stringify(skewed));

@@ -36,7 +36,9 @@ describe('escape codes through a drop file', () => {
     dir = fresh('drop');
     const from = join(dir, 'drops');
     mkdirSync(from);
-    writeFileSync(join(from, 'EX01.json'), JSON.stringify(collectorDoc(hostile)));
+    const doc = collectorDoc(hostile);
+    doc.collector.startedAt = new Date().toISOString();
+    writeFileSync(join(from, 'EX01.json'), JSON.stringify(doc));
     inventory = join(dir, 'inventory.json');
     // stderr is a pipe: one progress line per server, with the name
     inv = await runCli(['inventory', '--from', from, '--out', inventory]);
@@ -91,7 +93,8 @@ describe('escape codes through a drop file', () => {
 
 describe('escape codes through a probed certificate (Postfix)', () => {
   let postfix: PostfixInstance;
-  const cn = `mx${CLIPBOARD}${CLEAR}\u202eevil`;
+  // (control characters only: openssl req -subj would store a non-ASCII character as Latin-1 bytes)
+  const cn = `mx${CLIPBOARD}${CLEAR}evil`;
   beforeAll(async () => {
     const certDir = fresh('cert');
     const cert = await makeSelfSignedCert(certDir, cn, ['DNS:localhost', 'IP:127.0.0.1']);
