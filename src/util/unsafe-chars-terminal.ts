@@ -5,6 +5,7 @@
  * C0 controls but line feed and tab (ESC starts CSI/OSC sequences: ESC ]52 sets the clipboard, ESC [2J clears the
  * screen; CR overwrites a line), DEL, and C1 controls (U+009B is a one-character CSI on some terminals).
  */
+// eslint-disable-next-line no-control-regex -- control characters are what this class is for
 export const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 /**

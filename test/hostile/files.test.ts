@@ -119,7 +119,7 @@ describe('files that exhaust memory', () => {
   it('the fleet option maxFileMB sets the limit', async () => {
     const from = fresh('limit');
     const doc = freshDoc('EX01');
-    doc.warnings = Array.from({ length: 20_000 }, (_, i) => `padding ${i} ${'x'.repeat(60)}`);
+    doc.warnings = Array.from({ length: 20_000 }, (_, i) => ({ section: 'padding', message: `${i} ${'x'.repeat(60)}` }));
     writeFileSync(join(from, 'EX01.json'), JSON.stringify(doc));
     writeFileSync(join(from, 'EX02.json'), JSON.stringify(freshDoc('EX02')));
     const fleet = join(from, 'fleet.yaml.txt');

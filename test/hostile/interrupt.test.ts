@@ -89,7 +89,7 @@ describe('kill -9 mid-run, then a rerun', () => {
       const started = Date.now();
       const child = execa(process.execPath, [extlsBin, 'runbooks', inventory, '--out', out], { reject: false, encoding: 'utf8' });
       // once this run has replaced a first folder, kill it somewhere inside the next ones
-      while (child.exitCode === null && statSync(join(out, 'EX0', 'runbook.md'), { throwIfNoEntry: false })?.mtimeMs! < started) await sleep(5);
+      while (child.exitCode === null && (statSync(join(out, 'EX0', 'runbook.md'), { throwIfNoEntry: false })?.mtimeMs ?? 0) < started) await sleep(5);
       await sleep(attempt * 37);
       child.kill('SIGKILL');
       await child;

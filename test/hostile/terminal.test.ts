@@ -24,6 +24,7 @@ const CLIPBOARD = '\u001b]52;c;cHduZWQ=\u0007';
 const CLEAR = '\u001b[2J';
 const hostile = `EX${CLIPBOARD}${CLEAR}\u202e01\u009b`;
 /** What a terminal must never be sent from data: C0 (but line break and tab), DEL, C1, bidi controls. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 /** The same characters shown as escapes, as the terminal writer shows them. */
 const VISIBLE = 'EX\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\u202e01\\x9b';
