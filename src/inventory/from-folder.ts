@@ -39,6 +39,8 @@ interface DropOptions {
   /** the staleAfterMs as the user wrote it, for messages */
   staleAfterText?: string;
   now?: Date;
+  /** aborted (SIGINT/SIGTERM): the files not read yet become records of category interrupted */
+  signal?: AbortSignal;
 }
 
 /** What a drop folder read may cost: the fleet's limits (defaults.maxFileMB, defaults.readTimeoutSeconds). */
@@ -133,7 +135,11 @@ export class DropFolder {
     for (const key of order) {
       const files = this.claims.get(key)!;
       const server = fileServers.get(key);
-      if (files.length === 1) {
+      if (files.length === 1 && options.signal?.aborted) {
+        const entry = files[0]!;
+        const t = server ? target(server) : { name: entry.claimed, address: entry.claimed, groups: noGroups, transport: 'file' as const };
+        yield failedRecord(t, 'interrupted', `${entry.path}: not read: the run was interrupted (SIGINT/SIGTERM); run the inventory again for it`, now.toISOString(), 0);
+      } else if (files.length === 1) {
         const next = await reads.next();
         yield next.value as InventoryRecord;
       } else {

@@ -154,3 +154,20 @@ describe('times from collected files', () => {
     expect(records[0]!.data).toBeNull();
   });
 });
+
+describe('a drop folder read that is interrupted', () => {
+  it('the files not read yet become records of category interrupted; those read are kept', async () => {
+    const from = fresh('interrupt');
+    for (const name of ['EX01', 'EX02', 'EX03']) writeFileSync(join(from, `${name}.json`), JSON.stringify(freshDoc(name)));
+    const abort = new AbortController();
+    const records = (await DropFolder.open(from)).plan([], { staleAfterMs: null, signal: abort.signal }).records;
+    const first = await records.next();
+    abort.abort();
+    const rest = await drain(records);
+    expect([first.value, ...rest].map((r: InventoryRecord) => [r.server, r.status, r.failure?.category ?? null])).toEqual([
+      ['EX01', 'ok', null],
+      ['EX02', 'failed', 'interrupted'],
+      ['EX03', 'failed', 'interrupted'],
+    ]);
+  });
+});

@@ -78,6 +78,23 @@ describe('SIGINT during runbooks on a big fleet', () => {
   }, 120_000);
 });
 
+describe('SIGINT during probe', () => {
+  it('an endpoint that never answers: the probe stops at once, exit 130', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((res) => silent.listen(0, '127.0.0.1', () => res()));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const child = execa(process.execPath, [extlsBin, 'probe', `127.0.0.1:${port}`, '--step-timeout', '300', '--format', 'json'], { reject: false, encoding: 'utf8' });
+      await new Promise<void>((res) => child.stderr!.once('data', () => res()));
+      process.kill(child.pid!, 'SIGINT');
+      const r = await child;
+      expect([r.exitCode, r.stderr]).toEqual([130, expect.stringMatching(/SIGINT: stopped/)]);
+    } finally {
+      silent.close();
+    }
+  }, 60_000);
+});
+
 describe('kill -9 mid-run, then a rerun', () => {
   it('runbooks into an existing folder: no server folder mixes two runs; the rerun leaves nothing of the killed ones', async () => {
     const dir = fresh('kill9');
