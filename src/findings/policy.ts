@@ -1,6 +1,6 @@
 // Policies are data (policies/*.json, schemas/policy.schema.json). Built-ins are found by id; anything else is a file.
 import { existsSync } from 'node:fs';
-import { readTextCheckedSync } from '../util/read-file.js';
+import { FileReadError, readTextCheckedSync } from '../util/read-file.js';
 import { join } from 'node:path';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { packageRoot } from '../util/paths.js';
@@ -51,7 +51,7 @@ function readPolicyFile(file: string): PolicyFile {
   try {
     doc = JSON.parse(readTextCheckedSync(file));
   } catch (err) {
-    throw new UsageError(`policy ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UsageError(`policy ${file}: ${err instanceof FileReadError ? err.reason : err instanceof Error ? err.message : String(err)}`);
   }
   return validatePolicy(doc, file);
 }
