@@ -158,6 +158,21 @@ function Get-ExTlsCertChain {
     }
 }
 
+# A SHA-1 thumbprint as Exchange shows it: exactly 40 hexadecimal digits (upper case here).
+function Test-ExTlsThumbprint {
+    param([string]$Value)
+    return ($null -ne $Value -and $Value -cmatch '^[0-9A-F]{40}$')
+}
+
+# The internal transport certificate's thumbprint in upper case, or $null with a warning when it is not one.
+function Get-ExTlsCheckedThumbprint {
+    param([string]$Value, [string]$Source)
+    $t = $Value.Trim().ToUpperInvariant()
+    if (Test-ExTlsThumbprint $t) { return $t }
+    Add-ExTlsWarning -Section 'exchangeConfig' -Message "${Source}: the thumbprint is not 40 hexadecimal digits (length $($t.Length)); left out"
+    return $null
+}
+
 # One certificate record. $ExchangeFacts: whether Services/Status/HasPrivateKey on $Object are Exchange's (live
 # shell, or a deserialized export that carries them); a bare X509Certificate2 rebuilt from RawData knows no key.
 function ConvertTo-ExTlsCertificate {
@@ -167,6 +182,9 @@ function ConvertTo-ExTlsCertificate {
     if ($null -ne $x) { $thumb = $x.Thumbprint }
     if ($null -eq $thumb) { throw 'a certificate without a thumbprint' }
     $thumb = $thumb.ToUpperInvariant()
+    # A thumbprint goes into commands (Enable-ExchangeCertificate, certutil): only the SHA-1 form is kept; the value
+    # itself is not repeated in the message (it may be anything an export holds).
+    if (-not (Test-ExTlsThumbprint $thumb)) { throw "a certificate whose thumbprint is not 40 hexadecimal digits (length $($thumb.Length)) was left out" }
 
     $domains = ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'DnsNameList')
     if ($domains.Count -eq 0 -and $null -ne $x) { $domains = Get-ExTlsCertDnsNames $x }
@@ -250,6 +268,7 @@ function ConvertTo-ExTlsReceiveConnector {
         requireTls            = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'RequireTLS')
         tlsCertificateName    = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsCertificateName')
         tlsDomainCapabilities = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'TlsDomainCapabilities'))
+        protocolLoggingLevel  = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'ProtocolLoggingLevel')
     }
 }
 
@@ -274,6 +293,7 @@ function ConvertTo-ExTlsSendConnector {
         tlsCertificateName       = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsCertificateName')
         cloudServicesMailEnabled = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'CloudServicesMailEnabled')
         sourceTransportServers   = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'SourceTransportServers'))
+        protocolLoggingLevel     = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'ProtocolLoggingLevel')
     }
 }
 
@@ -373,7 +393,7 @@ function Read-ExTlsExchangeConfigExports {
             $x = Get-ExTlsX509 $o
             $t = ConvertTo-ExTlsText (Get-ExTlsProp $o 'Thumbprint')
             if ($null -ne $x) { $t = $x.Thumbprint }
-            if ($null -ne $t) { $result.internalTransportThumbprint = $t.ToUpperInvariant(); break }
+            if ($null -ne $t) { $result.internalTransportThumbprint = Get-ExTlsCheckedThumbprint $t 'internalTransportCertificate'; break }
         }
     }
     $itt = $result.internalTransportThumbprint
@@ -416,7 +436,7 @@ function Read-ExTlsExchangeConfigLive {
         if (Get-Command -Name 'Get-TransportService' -ErrorAction SilentlyContinue) { $transport = Get-TransportService -Identity $Server -ErrorAction Stop }
         elseif (Get-Command -Name 'Get-TransportServer' -ErrorAction SilentlyContinue) { $transport = Get-TransportServer -Identity $Server -ErrorAction Stop }
         $t = ConvertTo-ExTlsText (Get-ExTlsProp $transport 'InternalTransportCertificateThumbprint')
-        if ($null -ne $t) { $result.internalTransportThumbprint = $t.ToUpperInvariant() }
+        if ($null -ne $t) { $result.internalTransportThumbprint = Get-ExTlsCheckedThumbprint $t 'InternalTransportCertificateThumbprint' }
     } catch {
         Add-ExTlsWarning -Section 'exchangeConfig' -Message "internal transport certificate: $($_.Exception.Message)"
     }

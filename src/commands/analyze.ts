@@ -9,6 +9,7 @@ import { checkOutFile } from '../util/out-path.js';
 import { formatRows, formats, parseFormat, type Column, type Format } from '../util/format.js';
 import { readJsonInput } from '../util/read-json.js';
 import { toAsciiJson } from '../util/json.js';
+import { describeErrors, validatorFor } from '../util/schemas.js';
 import { loadProbeResults } from '../runbooks/probes.js';
 import { formatForOutput, terminalText, writeHuman } from '../cli/terminal.js';
 
@@ -125,8 +126,12 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
   for (const e of doc.inputErrors) {
     writeHuman(process.stderr, `extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
   }
+  for (const e of doc.fleetErrors ?? []) process.stderr.write(`extls: ${inventoryFile}: ${e}\n`);
+  // never a document its own schema rejects (each analysis was checked; this checks what holds them together)
+  const validate = validatorFor<FindingsDocument>('findings.schema.json');
+  if (!validate(doc)) throw new Error(`the findings do not match schemas/findings.schema.json (nothing written):\n  ${describeErrors(validate.errors).join('\n  ')}`);
   if (opts.out) await writeFileAtomic(opts.out, JSON.stringify(doc, null, 2) + '\n');
   if (!opts.out || opts.format) process.stdout.write(renderFindings(doc, format));
   // Bad records were reported by name and the rest judged: a partial result, like a failed server.
-  return doc.inputErrors.length ? ExitCode.Partial : ExitCode.Ok;
+  return doc.inputErrors.length || doc.fleetErrors?.length ? ExitCode.Partial : ExitCode.Ok;
 }

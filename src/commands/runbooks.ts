@@ -85,7 +85,7 @@ interface RunbooksResult {
   skipped: { server: string; index: number; messages: string[] }[];
 }
 
-function runbooksResult({ findings, result }: RunbooksRun): RunbooksResult {
+function runbooksResult({ result }: RunbooksRun): RunbooksResult {
   return {
     outDir: result.outDir,
     servers: result.servers,
@@ -93,7 +93,7 @@ function runbooksResult({ findings, result }: RunbooksRun): RunbooksResult {
     files: result.paths,
     waves: result.waves,
     notCollected: result.notCollected,
-    skipped: findings.inputErrors.map((e) => ({ server: e.server, index: e.index, messages: e.messages })),
+    skipped: result.inputErrors.map((e) => ({ server: e.server, index: e.index, messages: e.messages })),
   };
 }
 
@@ -163,10 +163,13 @@ export function register(program: Command, exit: ExitWith): void {
       }
       const notCollected = findings.summary.failed;
       if (notCollected > 0) reporter.warn(`${notCollected} server(s) not collected: listed in report.html and rollout.md`);
-      for (const e of findings.inputErrors) reporter.warn(`server ${e.server} (servers[${e.index}]) skipped: ${e.messages.join('; ')}`);
+      for (const e of result.inputErrors) reporter.warn(`server ${e.server} (servers[${e.index}]) skipped: ${e.messages.join('; ')}`);
+      for (const e of result.fleetErrors) reporter.warn(e);
+      for (const u of result.unusable) reporter.warn(`server ${u.server}: no runbook, reported as not collected: ${u.message}`);
       if (opts.format === 'json') process.stdout.write(toAsciiJson(runbooksResult(run), 2) + '\n');
+      const partial = result.inputErrors.length + result.fleetErrors.length + result.unusable.length > 0;
       // a signal that came while the last files were written: all is written, but the run was asked to stop
       if (stoppedBy) exit(signalExitCode(stoppedBy));
-      else exit(findings.inputErrors.length > 0 ? ExitCode.Partial : ExitCode.Ok);
+      else exit(partial ? ExitCode.Partial : ExitCode.Ok);
     });
 }

@@ -12,7 +12,7 @@ import { loadPolicy, type Policy } from './policy.js';
 import { exchangeOnlineProbes, withExchangeOnlineFinding } from './rules-probe.js';
 import { analyzeServer } from './server.js';
 import type { ProbeResult } from '../probe/types.js';
-import type { FindingsDocument, InputError, PolicySummary, ServerAnalysis, SeverityCounts } from './types.js';
+import type { FindingsDocument, FleetFinding, InputError, PolicySummary, ServerAnalysis, SeverityCounts } from './types.js';
 
 interface AnalyzeOptions {
   /** the time support status is judged against; default: now */
@@ -27,6 +27,8 @@ interface AnalyzeOptions {
 interface CheckedInventory {
   inventory: Inventory;
   valid: InventoryRecord[];
+  /** each valid record's index in the inventory */
+  validIndex: number[];
   inputErrors: InputError[];
 }
 
@@ -37,7 +39,7 @@ interface CheckedInventory {
 function checkInventory(doc: unknown): CheckedInventory {
   const validate = validatorFor<Inventory>('inventory.schema.json');
   if (validate(doc) && new Set(doc.servers.map((r) => serverKey(r.server))).size === doc.servers.length) {
-    return { inventory: doc, valid: doc.servers, inputErrors: [] };
+    return { inventory: doc, valid: doc.servers, validIndex: doc.servers.map((_, i) => i), inputErrors: [] };
   }
   const errors = validate.errors ?? [];
   const byIndex = new Map<number, typeof errors>();
@@ -54,20 +56,24 @@ function checkInventory(doc: unknown): CheckedInventory {
   const servers = (doc as { servers: unknown[] }).servers;
   const recordValidate = validatorFor<InventoryRecord>('inventory-record.schema.json');
   const valid: InventoryRecord[] = [];
+  const validIndex: number[] = [];
   const inputErrors: InputError[] = [];
   const identities = new ServerIdentities();
   servers.forEach((rec, index) => {
     if (!byIndex.has(index) && recordValidate(rec)) {
       const dup = identities.claim(rec.server, `servers/${index}`);
       if (dup) inputErrors.push({ server: rec.server, index, messages: [`servers/${index}: ${duplicateMessage(rec.server, dup)}`] });
-      else valid.push(rec);
+      else {
+        valid.push(rec);
+        validIndex.push(index);
+      }
       return;
     }
     const name = rec && typeof rec === 'object' && typeof (rec as { server?: unknown }).server === 'string' ? (rec as { server: string }).server : `servers[${index}]`;
     recordValidate(rec);
     inputErrors.push({ server: name, index, messages: recordErrors(recordValidate.errors, index) });
   });
-  return { inventory: doc as Inventory, valid, inputErrors };
+  return { inventory: doc as Inventory, valid, validIndex, inputErrors };
 }
 
 /** A record's schema errors as lines that name the record ("servers/3/data/os: ..."; "servers/3: must have ..."). */
@@ -105,6 +111,18 @@ export class FleetAnalyzer {
     this.knowledge = options.knowledge ?? loadKnowledge();
     this.verdictCounts = new Map(ids.map((id) => [id, { pass: 0, fail: 0, blocked: 0, notJudged: 0 }]));
     this.probeFor = options.probes ? exchangeOnlineProbes(options.probes) : null;
+    // an empty document to hold one analysis at a time: each is checked against findings.schema.json alone
+    this.shell = this.finish({ source: 'check', createdAt: null }, [], new Date(0));
+  }
+
+  private readonly shell: FindingsDocument;
+  private readonly findingsValidate = validatorFor<FindingsDocument>('findings.schema.json');
+
+  /** Schema errors of one analysis (as "servers/<index>/..." lines), [] when it is valid. */
+  private analysisErrors(analysis: ServerAnalysis, index: number | null): string[] {
+    if (this.findingsValidate({ ...this.shell, servers: [analysis] })) return [];
+    const where = index === null ? 'analysis' : `servers/${index}`;
+    return describeErrors(this.findingsValidate.errors).map((l) => `${where}: analysis does not match schemas/findings.schema.json: ${l.replace(/^servers\/0\/?/, '')}`);
   }
 
   /** Validate and judge one record. A record that fails the schema becomes an input error (returns null). */
@@ -119,13 +137,22 @@ export class FleetAnalyzer {
       this.inputErrors.push({ server: raw.server, index, messages: [`servers/${index}: ${duplicateMessage(raw.server, dup)}`] });
       return null;
     }
-    return this.judge(raw);
+    return this.judge(raw, index);
   }
 
-  /** Judge a record already known to be valid. */
-  judge(record: InventoryRecord): { analysis: ServerAnalysis; record: InventoryRecord } {
+  /**
+   * Judge a record already known to be valid. An analysis the findings schema rejects (a value from the record
+   * that no rule should have let through) is never returned: the record becomes an input error, like a record
+   * that failed its own schema, and the other servers are judged as usual.
+   */
+  judge(record: InventoryRecord, index: number): { analysis: ServerAnalysis; record: InventoryRecord } | null {
     let analysis = analyzeServer(record, this.policies, this.referenceTime, this.knowledge);
     if (this.probeFor) analysis = withExchangeOnlineFinding(analysis, this.probeFor(record.server, record.address));
+    const errors = this.analysisErrors(analysis, index);
+    if (errors.length) {
+      this.inputErrors.push({ server: record.server, index, messages: errors });
+      return null;
+    }
     this.members.push(fleetMember(analysis, this.strings));
     this.sendConnectors.add(record, analysis);
     if (analysis.status === 'ok') this.ok++;
@@ -142,10 +169,23 @@ export class FleetAnalyzer {
     return { analysis, record };
   }
 
+  /** Fleet findings the schema accepts; one it rejects is left out and named (its servers keep their own findings). */
+  private checkedFleetFindings(list: FleetFinding[]): FleetFinding[] {
+    if (!this.shell) return list;
+    return list.filter((f) => {
+      if (this.findingsValidate({ ...this.shell, fleetFindings: [f] })) return true;
+      this.fleetErrors.push(`fleet finding ${f.id} (${f.group.kind} ${f.group.name}) left out: it does not match schemas/findings.schema.json: ${describeErrors(this.findingsValidate.errors).map((l) => l.replace(/^fleetFindings\/0\/?/, '')).join('; ')}`);
+      return false;
+    });
+  }
+
+  /** Fleet findings left out because their data failed the schema: reported by the commands. */
+  readonly fleetErrors: string[] = [];
+
   /** The findings document around the given (possibly empty) list of analyses. */
   finish(inventory: { source: string; createdAt: string | null }, servers: ServerAnalysis[], now?: Date): FindingsDocument {
     this.members.sort((a, b) => byServerName(a.server, b.server));
-    const fleet = [...fleetFindingsOf(this.members), ...this.sendConnectors.findings()];
+    const fleet = this.checkedFleetFindings([...fleetFindingsOf(this.members), ...this.sendConnectors.findings()]);
     const byPolicy: PolicySummary[] = this.policies.map((p) => {
       const c = this.verdictCounts.get(p.id)!;
       return {
@@ -163,6 +203,7 @@ export class FleetAnalyzer {
       servers,
       fleetFindings: fleet,
       inputErrors: [...this.inputErrors].sort((a, b) => a.index - b.index),
+      ...(this.fleetErrors.length ? { fleetErrors: [...this.fleetErrors] } : {}),
       summary: {
         servers: this.ok + this.failed + this.inputErrors.length,
         ok: this.ok,
@@ -183,9 +224,12 @@ export class FleetAnalyzer {
  */
 export function analyzeInventory(doc: unknown, policySpecs: (Policy | string)[] = ['tls12-ready'], options: AnalyzeOptions = {}): FindingsDocument {
   const analyzer = new FleetAnalyzer(policySpecs, options);
-  const { inventory, valid, inputErrors } = checkInventory(doc);
+  const { inventory, valid, validIndex, inputErrors } = checkInventory(doc);
   analyzer.inputErrors.push(...inputErrors);
   // by name, so output does not depend on the order collection finished in
-  const servers = valid.map((record) => analyzer.judge(record).analysis).sort((a, b) => byServerName(a.server, b.server));
+  const servers = valid
+    .map((record, i) => analyzer.judge(record, validIndex[i]!)?.analysis)
+    .filter((a): a is ServerAnalysis => a !== undefined)
+    .sort((a, b) => byServerName(a.server, b.server));
   return analyzer.finish({ source: inventory.source, createdAt: inventory.createdAt ?? null }, servers, options.now);
 }

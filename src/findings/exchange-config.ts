@@ -1,7 +1,7 @@
 // Reading the collector's exchangeConfig section: certificate lookups by TlsCertificateName, Exchange Online
 // connectors, and the Exchange Management Shell commands the runbook's "Changes by hand" steps print.
 import type { ExchangeCertificate, ExchangeConfig, ReceiveConnector, SendConnector } from '../inventory/types.js';
-import type { Evidence, HandStepLine, ShellCommand, ShellParameter } from './types.js';
+import type { Evidence, HandStepLine, NativeCommand, ShellCommand, ShellParameter } from './types.js';
 
 export function exchangeConfigOf(data: { exchangeConfig?: ExchangeConfig | null }): ExchangeConfig | null {
   const c = data.exchangeConfig;
@@ -21,9 +21,15 @@ export function cmd(cmdlet: string, parameters: ShellParameter[], pipeTo: ShellC
   return { cmdlet, parameters, pipeTo };
 }
 
+/** certutil -repairstore my <thumbprint>: relinks a certificate in the machine's Personal store to its private key. */
+export const certutilRepairStore = (thumbprint: string): NativeCommand => ({
+  program: 'certutil.exe',
+  arguments: [{ kind: 'option', text: '-repairstore' }, { kind: 'word', text: 'my' }, { kind: 'thumbprint', text: thumbprint }],
+});
+
 export const formatList = (...properties: string[]) => ({ cmdlet: 'Format-List', parameters: [p.list('Property', properties)] });
 
-export const line = (text: string, command: ShellCommand | null = null): HandStepLine => ({ text, command });
+export const line = (text: string, command: ShellCommand | NativeCommand | null = null): HandStepLine => ({ text, command });
 
 /** "<I>issuer<S>subject" → its parts (HealthChecker's rule: <I> and <S> markers, case-insensitive); null when not in that form. */
 export function parseTlsCertificateName(value: string): { issuer: string; subject: string } | null {
@@ -114,6 +120,13 @@ export const EXO_DOMAIN = 'mail.protection.outlook.com';
  * Exchange Online in each cloud, with HealthChecker's patterns (Invoke-AnalyzerFrequentConfigurationIssues.ps1 @ f88378b1:
  * $eopDomainRegExPattern, $remoteRoutingDomainRegExPattern, $serviceDomainRegExPattern): worldwide (GCC High / DoD
  * use the .us names), and Office 365 operated by 21Vianet.
+ * The service domains per cloud are also the names Exchange Online's certificates carry, so the TlsDomain a
+ * DomainValidation connector checks: GCC High and DoD mail.protection.office365.us (MicrosoftDocs/microsoft-365-docs
+ * "DNS records for Office 365 GCC High", microsoft-365/enterprise/dns-records-for-office-365-gcc-high.md at
+ * 940c6ea9b09dd3922b23b8656556d86b2e63824b, and "DNS records for Office 365 DoD", dns-records-for-office-365-dod.md at
+ * 06481cea9c0a31903bccf55c3d2145fdc186e4a8: MX "*tenant*.mail.protection.office365.us"); 21Vianet
+ * mail.protection.partner.outlook.cn (Microsoft 365 docs for Office 365 operated by 21Vianet, "Create DNS records":
+ * MX "<domain-key>.mail.protection.partner.outlook.cn").
  */
 export interface ExoCloud { name: string; serviceDomain: string; remoteRouting: string }
 export const EXO_CLOUDS: readonly ExoCloud[] = [

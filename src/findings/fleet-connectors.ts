@@ -21,9 +21,31 @@ interface Seen {
 const keyOf = (c: SendConnector) => (c.guid ?? c.identity ?? c.name ?? '').toLowerCase();
 const shown = (v: string | boolean | null) => (v === null ? '(not set)' : String(v));
 
+/** What the mitigation needs of each server: can it carry the mail, and which send connectors fail on it now. */
+interface MailState {
+  /** collected, a fleet member, and no mail flow failing now */
+  healthy: boolean;
+  /** send connectors (lower-case names) with a critical failure still seen in the last days of the log window */
+  failingSend: Set<string>;
+}
+
+function mailState(record: InventoryRecord, analysis: ServerAnalysis | undefined): MailState {
+  const failingSend = new Set<string>();
+  let failing = false;
+  for (const f of analysis?.findings ?? []) {
+    if (f.category !== 'mail-flow' || f.severity !== 'critical') continue;
+    const m = f.evidence.find((e) => e.failure)?.failure;
+    if (!m?.failingNow) continue;
+    failing = true;
+    if (m.direction === 'send') failingSend.add(m.connector.toLowerCase());
+  }
+  return { healthy: record.status === 'ok' && record.fleetMember !== false && !failing, failingSend };
+}
+
 export class SendConnectorFleet {
   private readonly seen = new Map<string, Seen>();
   private readonly servers = new Map<string, string>();
+  private readonly states = new Map<string, MailState>();
 
   private hybrid: { value: HybridConfiguration; server: string } | null = null;
   /** send connector names (lower case) with a TLS mail-flow failure in some server's protocol logs */
@@ -31,6 +53,7 @@ export class SendConnectorFleet {
 
   add(record: InventoryRecord, analysis?: ServerAnalysis): void {
     this.servers.set(shortName(record.server), record.server);
+    this.states.set(shortName(record.server), mailState(record, analysis));
     if (record.data?.computerName) this.servers.set(shortName(record.data.computerName), record.server);
     const cfg = record.data ? exchangeConfigOf(record.data) : null;
     if (cfg?.hybridConfiguration?.configured && !this.hybrid) this.hybrid = { value: cfg.hybridConfiguration, server: record.server };
@@ -96,12 +119,15 @@ export class SendConnectorFleet {
     const level = c.tlsAuthLevel;
     if (level !== 'CertificateValidation' && level !== 'DomainValidation') {
       const want = hybrid ? 'DomainValidation' : 'CertificateValidation';
+      // Set-SendConnector: a TlsAuthLevel cannot be set "if the RequireTLS parameter is set to $false"
+      // (office-docs-powershell Set-SendConnector.md, -TlsAuthLevel): RequireTLS $true in the same command
       const byHand: HandChange = {
-        steps: [line(`Make the connector validate Exchange Online's certificate (${want}${hybrid ? ` for ${serviceDomain}` : ''}):`,
-          cmd('Set-SendConnector', [p.text('Identity', identity), p.text('TlsAuthLevel', want), ...(hybrid ? [p.text('TlsDomain', serviceDomain)] : [])]))],
+        steps: [line(`Make the connector require TLS and validate Exchange Online's certificate (${want}${hybrid ? ` for ${serviceDomain}${cloud ? `, ${cloud.name}` : ''}` : ''}):`,
+          cmd('Set-SendConnector', [p.text('Identity', identity), p.flag('RequireTLS', true), p.text('TlsAuthLevel', want), ...(hybrid ? [p.text('TlsDomain', serviceDomain)] : [])]))],
         check,
         undo: [line('Set the previous values again:', cmd('Set-SendConnector', [p.text('Identity', identity),
           level === null ? p.null('TlsAuthLevel') : p.text('TlsAuthLevel', level),
+          p.flag('RequireTLS', c.requireTls === true),
           ...(hybrid ? [c.tlsDomain === null ? p.null('TlsDomain') : p.text('TlsDomain', c.tlsDomain)] : [])]))],
       };
       // HealthChecker: yellow ("TlsAuthLevel not set to CertificateValidation or DomainValidation"; red only in its hybrid
@@ -120,13 +146,15 @@ export class SendConnectorFleet {
         explanation: `With DomainValidation Exchange compares the certificate Exchange Online presents (${serviceDomain}${cloud ? `, ${cloud.name}` : ''}) with TlsDomain ${c.tlsDomain === null ? '(not set: then with each recipient\'s domain, which never matches)' : `"${c.tlsDomain}"`}; the check fails and the mail queues. HealthChecker accepts only the service domain of a cloud (mail.protection.outlook.com, mail.protection.office365.us, mail.protection.partner.outlook.cn). Set TlsDomain to ${serviceDomain}.`,
         differences: [diff('TlsDomain', (x) => x.tlsDomain)],
         byHand: {
-          steps: [line('Set the domain Exchange Online\'s certificate carries:', cmd('Set-SendConnector', [p.text('Identity', identity), p.text('TlsDomain', serviceDomain)]))],
+          steps: [line(`Set the domain Exchange Online's certificate carries${cloud ? ` (${cloud.name})` : ''}:`, cmd('Set-SendConnector', [p.text('Identity', identity), p.text('TlsDomain', serviceDomain)]))],
           check,
           undo: [line('Set the previous value again:', cmd('Set-SendConnector', [p.text('Identity', identity), c.tlsDomain === null ? p.null('TlsDomain') : p.text('TlsDomain', c.tlsDomain)]))],
         },
       });
     }
     out.push(...this.hybridChain(s, base, check, failingText));
+    const mitigation = this.stopTheBleeding(c, name, identity, base);
+    if (mitigation) out.push(mitigation);
     if (c.cloudServicesMailEnabled === true && c.requireTls !== true) {
       out.push({
         ...base, id: 'FLEET-SENDCONN-HYBRID-NO-REQUIRETLS', severity: 'high',
@@ -203,5 +231,37 @@ export class SendConnectorFleet {
       });
     }
     return out;
+  }
+
+  /**
+   * Source servers failing to Exchange Online now come off the connector's source list while the others carry the
+   * mail: an Exchange setting, no restart, before any change window (issue 23). Only when at least one remaining
+   * source is healthy (collected, a fleet member, not failing now); otherwise there is nothing safe to do here.
+   */
+  private stopTheBleeding(c: SendConnector, name: string, identity: string, base: Pick<FleetFinding, 'group' | 'connector'>): FleetFinding | null {
+    const sources = c.sourceTransportServers;
+    const key = name.toLowerCase();
+    const failing = sources.filter((x) => this.states.get(shortName(x))?.failingSend.has(key));
+    if (!failing.length) return null;
+    const remaining = sources.filter((x) => !failing.includes(x));
+    const carriers = remaining.filter((x) => this.states.get(shortName(x))?.healthy);
+    const failingNames = failing.map((x) => this.servers.get(shortName(x)) ?? x);
+    if (!carriers.length) {
+      return {
+        ...base, servers: failingNames, id: 'FLEET-SENDCONN-EXO-NO-HEALTHY-SOURCE', severity: 'critical', differences: [], byHand: null,
+        title: `Send connector ${name}: ${failing.join(', ')} fail${failing.length === 1 ? 's' : ''} to Exchange Online now and no other source server can take over`,
+        explanation: `Every other source server of the connector (${remaining.join(', ') || 'none'}) is failing now, not collected or not in the fleet file, so taking the failing ones off the connector would stop its mail altogether. Fix their cause in the first wave (rollout.md, their runbooks).`,
+      };
+    }
+    return {
+      ...base, servers: failingNames, id: 'FLEET-SENDCONN-EXO-FAILING-SOURCES', severity: 'critical', differences: [],
+      title: `Stop the bleeding: take ${failing.join(', ')} off send connector ${name} while ${carriers.join(', ')} carr${carriers.length === 1 ? 'ies' : 'y'} its mail`,
+      explanation: `${failing.join(', ')} fail${failing.length === 1 ? 's' : ''} to send to Exchange Online now (mail-flow findings failing now). Removing ${failing.length === 1 ? 'it' : 'them'} from the connector's source servers needs no restart: the healthy source${carriers.length === 1 ? '' : 's'} ${carriers.join(', ')} take${carriers.length === 1 ? 's' : ''} the mail at once. Put ${failing.length === 1 ? 'it' : 'them'} back after ${failing.length === 1 ? 'its' : 'their'} fix (the undo step).`,
+      byHand: {
+        steps: [line(`Keep only the source servers that can deliver (${remaining.join(', ')}):`, cmd('Set-SendConnector', [p.text('Identity', identity), p.list('SourceTransportServers', remaining)]))],
+        check: [line('The connector lists only them, and their queues to Exchange Online drain:', cmd('Get-SendConnector', [p.text('Identity', identity)], formatList('Identity', 'SourceTransportServers')))],
+        undo: [line('Once the failing servers are fixed (their wave is done), give the connector its source servers back:', cmd('Set-SendConnector', [p.text('Identity', identity), p.list('SourceTransportServers', sources)]))],
+      },
+    };
   }
 }

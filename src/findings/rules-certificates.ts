@@ -5,7 +5,7 @@
 import type { ExchangeCertificate } from '../inventory/types.js';
 import { finding, type RuleResult, type ServerContext } from './context.js';
 import {
-  certEvidence, certificatesNamed, certLabel, cmd, day, daysLeft, exchangeConfigOf, formatList, isExoConnector, isExpired, isNotExchangeCertificate,
+  certEvidence, certificatesNamed, certLabel, certutilRepairStore, cmd, day, daysLeft, exchangeConfigOf, formatList, isExoConnector, isExpired, isNotExchangeCertificate,
   receiveConnectorsOf, sendConnectorsSourcedBy, line, p,
 } from './exchange-config.js';
 import type { PolicyRule } from './policy.js';
@@ -93,13 +93,18 @@ function checkLines(server: string, c: ExchangeCertificate) {
 function renewal(server: string, c: ExchangeCertificate, connectors: string[], why: string): HandChange {
   const steps = c.isSelfSigned
     ? [line(`Renew the self-signed certificate (${why}); Exchange creates a new one with a new thumbprint:`,
-        cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], { cmdlet: 'New-ExchangeCertificate', parameters: [p.flag('PrivateKeyExportable', true)] }))]
+        cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], { cmdlet: 'New-ExchangeCertificate', parameters: [p.text('Server', server), p.flag('PrivateKeyExportable', true)] }))]
     : [
         line(`Request the renewal from the issuing CA (${why}); the request text goes to the CA:`,
-          cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], { cmdlet: 'New-ExchangeCertificate', parameters: [p.switch('GenerateRequest'), p.flag('PrivateKeyExportable', true)] })),
+          // -Server: the request's key is made on the server the certificate is for, not where the shell runs
+          cmd('Get-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint)], { cmdlet: 'New-ExchangeCertificate', parameters: [p.text('Server', server), p.switch('GenerateRequest'), p.flag('PrivateKeyExportable', true)] })),
         line('Complete the request with the CA\'s answer: Import-ExchangeCertificate on this server (Exchange admin center: Servers > Certificates > Complete).'),
       ];
-  steps.push(line(`Enable the renewed certificate for SMTP (its thumbprint is in Get-ExchangeCertificate's list). To "Overwrite the existing default SMTP certificate?" answer ${c.internalTransport ? 'Yes: the old one is the internal transport certificate' : 'No: the old one is not the internal transport certificate'}:`,
+  // Never "Yes" to replacing the default SMTP certificate: Microsoft (Enable-ExchangeCertificate: "Typically, you
+  // don't need to replace the default certificate") and HealthChecker (CSS-Exchange
+  // docs/Diagnostics/HealthChecker/InternalTransportCertificateCheck.md: "We recommend to not replace the self-signed
+  // certificate which was created by Exchange itself") advise against it.
+  steps.push(line(`Enable the renewed certificate for SMTP (its thumbprint is in Get-ExchangeCertificate's list). To "Overwrite the existing default SMTP certificate?" answer No: the internal transport certificate stays the one Exchange made (HealthChecker advises not to replace it)${c.internalTransport ? '. The expiring certificate is the internal transport certificate: once it is renewed, check that Get-TransportService shows a valid InternalTransportCertificateThumbprint (HealthChecker\'s "Internal Transport Certificate" check)' : ''}:`,
     cmd('Enable-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', '<thumbprint of the renewed certificate>'), p.list('Services', ['SMTP'])])));
   if (connectors.length) {
     steps.push(line(`Connectors name it by issuer and subject (${connectors.join(', ')}): they keep working when the renewed certificate has the same issuer and subject; otherwise set their TlsCertificateName to the new one's (see their findings).`));
@@ -111,6 +116,9 @@ function renewal(server: string, c: ExchangeCertificate, connectors: string[], w
       cmd('Enable-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint), p.list('Services', ['SMTP'])]))],
   };
 }
+
+/** A certificate expiring within this many days is critical: a renewal needs more lead time than that. */
+export const CRITICAL_DAYS = 7;
 
 export function certificatesRule(ctx: ServerContext, rule: CertRule): RuleResult {
   const out: RuleResult = { findings: [], blockers: [] };
@@ -172,8 +180,10 @@ export function certificatesRule(ctx: ServerContext, rule: CertRule): RuleResult
       });
     } else if (left !== null && left < warnDays) {
       const failing = left < failDays;
+      // a week is less than a CA's usual lead time (request, approval, import on every server): critical (issue 23)
+      const urgent = left <= CRITICAL_DAYS;
       add({
-        id: `CERT-EXPIRING-${c.thumbprint}`, severity: cap(failing ? 'medium' : 'low'), category: 'certificate',
+        id: `CERT-EXPIRING-${c.thumbprint}`, severity: cap(urgent ? 'critical' : failing ? 'medium' : 'low'), category: 'certificate',
         title: `SMTP certificate ${certLabel(c)} expires in ${left} day(s), on ${day(c.notAfter)}`,
         explanation: `The certificate (${role}) expires within ${failing ? failDays : warnDays} days (HealthChecker: under ${failDays} days red, under ${warnDays} yellow). When it does, STARTTLS with it fails for peers that validate it. Renew it before ${day(c.notAfter)} and enable the renewed one for SMTP.`,
         evidence: [certEvidence(c, 'NotAfter', c.notAfter, `NotAfter ${c.notAfter} (${left} day(s) after ${ctx.referenceTime.toISOString()})`)],
@@ -188,7 +198,7 @@ export function certificatesRule(ctx: ServerContext, rule: CertRule): RuleResult
         evidence: [certEvidence(c, 'HasPrivateKey', 'False', 'HasPrivateKey False')],
         byHand: {
           steps: [
-            line(`If the key is still on the server, repair the link to it (elevated command prompt): certutil -repairstore my ${c.thumbprint}`),
+            line('If the key is still on the server, repair the link to it (as administrator, on the server):', certutilRepairStore(c.thumbprint)),
             line('Otherwise import the certificate with its private key (.pfx, Import-ExchangeCertificate -FileData ... -Password ...) and enable it for SMTP:',
               cmd('Enable-ExchangeCertificate', [p.text('Server', server), p.text('Thumbprint', c.thumbprint), p.list('Services', ['SMTP'])])),
           ],

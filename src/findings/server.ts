@@ -104,6 +104,23 @@ function failureHint(category: string | undefined): string {
 }
 
 function analyzeFailedServer(record: InventoryRecord, policies: Policy[]): ServerAnalysis {
+  return failedAnalysis(record, serverGroups(record.groups, record.data), policies);
+}
+
+/**
+ * A server whose collected data turned out unusable after its analysis (a value failed its check where the
+ * runbooks or the findings schema read it): judged like a server that could not be collected, with the reason.
+ */
+export function unusableAnalysis(s: Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'verdicts'>, message: string): ServerAnalysis {
+  const policies = s.verdicts.map((v) => ({ id: v.policy, title: v.policyTitle }));
+  return failedAnalysis({ server: s.server, address: s.address, failure: { category: 'invalid-output', message } }, s.groups, policies);
+}
+
+function failedAnalysis(
+  record: Pick<InventoryRecord, 'server' | 'address' | 'failure'>,
+  groups: ServerAnalysis['groups'],
+  policies: readonly Pick<Policy, 'id' | 'title'>[],
+): ServerAnalysis {
   const reason = record.failure ? `${record.failure.category}: ${record.failure.message}` : 'no collector output';
   const ev = [{ kind: 'collection' as const, path: null, name: record.failure?.category ?? null, raw: record.failure?.message ?? null, display: reason }];
   const f = finding({
@@ -119,7 +136,7 @@ function analyzeFailedServer(record: InventoryRecord, policies: Policy[]): Serve
   return {
     server: record.server,
     address: record.address,
-    groups: serverGroups(record.groups, record.data),
+    groups,
     status: 'failed',
     failure: record.failure,
     host: null,
@@ -180,6 +197,7 @@ export function analyzeServer(record: InventoryRecord, policies: Policy[], refer
   const findings = sortFindings([...merged.values()]);
   return {
     server: record.server,
+    ...(record.fleetMember === false ? { fleetMember: false } : {}),
     address: record.address,
     groups: serverGroups(record.groups, record.data),
     status: 'ok',

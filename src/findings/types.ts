@@ -38,4 +38,5 @@ export type InputError = FindingsDocument['inputErrors'][number];
 export type ShellParameter = C.ShellParameter;
 export type ShellCommand = C.ShellCommand;
 export type HandStepLine = C.HandStepLine;
+export type NativeCommand = C.NativeCommand;
 export type HandChange = C.HandChange;

@@ -230,7 +230,8 @@ async function dropRecord(entry: DropEntry, server: FleetServer | undefined, opt
     return failedRecord(t, 'invalid-output', `${entry.path}: the file changed while it was read (it claimed ${entry.claimed}, now ${data.computerName}); run again`, mtime.toISOString(), 0);
   }
   const named = server ? t : { ...t, name: data.computerName, address: data.computerName };
-  const record = okRecord(named, data, data.collector.startedAt, data.collector.durationMs);
+  // a file of a server the fleet does not name: anyone who can write to the share can add one
+  const record = { ...okRecord(named, data, data.collector.startedAt, data.collector.durationMs), ...(server ? {} : { fleetMember: false }) };
   const reported = Date.parse(data.collector.startedAt);
   const reportedAt = Number.isNaN(reported) ? mtime : new Date(reported);
   const age = now.getTime() - reportedAt.getTime();

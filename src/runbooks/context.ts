@@ -1,8 +1,10 @@
 // Findings (+ inventory records) → the template contexts in types.ts.
-import type { Finding, FindingCategory, FindingsDocument, PolicyVerdict, ProtocolState, RegistryChange, ServerAnalysis } from '../findings/types.js';
-import { jsonAscii, psLiteral } from './escape.js';
+import type { Finding, FindingCategory, FindingsDocument, HandChange, PolicyVerdict, ProtocolState, RegistryChange, RegValue, ServerAnalysis } from '../findings/types.js';
+import { extlsCommand, handLines, type HandLines as HandChangeLines } from './commands.js';
+import { RunbookDataError } from './errors.js';
+import { jsonAscii } from './escape.js';
 import { lastError, mailFlowRows, serverMailFlow, type MailFlowRow } from './mail-flow.js';
-import { maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
+import { failingNow, maintenanceFor, type FleetIndex, type ServerFacts } from './maintenance.js';
 import { needsRunbook, type ServerPlan } from './plan.js';
 import type { ChangePlan, ChangeRow, FleetContext, FleetRow, LastProbe, MatrixCell, ServerContext, Wave } from './types.js';
 import { byServerName } from '../util/server-order.js';
@@ -11,7 +13,22 @@ export const FILES = { runbook: 'runbook.md', remediate: 'remediate.ps1', rollba
 
 export { RunbookDataError } from './errors.js';
 
-function changeRow(c: RegistryChange, i: number): ChangeRow {
+/** A collected value (present, type, value) as the scripts' data block prints it. */
+function beforeOfValue(v: RegValue): ChangeRow['before'] {
+  if (!v.present) return null;
+  return beforeOf({ current: v.value as RegistryChange['current'], currentType: v.type });
+}
+
+/** The inventory's value in the shape the scripts' data block prints (type and data, null when it was missing). */
+function beforeOf(c: Pick<RegistryChange, 'current' | 'currentType'>): ChangeRow['before'] {
+  if (c.current === null && c.currentType === null) return null;
+  const type = c.currentType ?? (typeof c.current === 'number' ? 'REG_DWORD' : 'REG_SZ');
+  if (typeof c.current === 'number') return { type, kind: 'dword', dword: c.current, text: null, list: null };
+  if (Array.isArray(c.current)) return { type, kind: 'list', dword: null, text: null, list: [...c.current] };
+  return { type, kind: 'text', dword: null, text: c.current ?? '', list: null };
+}
+
+function changeRow(c: RegistryChange, i: number, why: string): ChangeRow {
   const action = c.current === null && c.currentType === null ? 'create' : c.currentType === 'REG_DWORD' ? 'update' : 'retype';
   return {
     number: i + 1,
@@ -25,6 +42,8 @@ function changeRow(c: RegistryChange, i: number): ChangeRow {
     desiredDisplay: c.desiredDisplay,
     currentType: c.currentType,
     action,
+    before: beforeOf(c),
+    why,
   };
 }
 
@@ -32,14 +51,34 @@ function changeRow(c: RegistryChange, i: number): ChangeRow {
  * What the templates and the report read of a server's analysis. Kept instead of the whole analysis (registry
  * evidence, per-policy changes) so that thousands of servers fit in little memory; see slimAnalysis.
  */
-type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'status' | 'failure'> & {
+type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'status' | 'failure' | 'fleetMember'> & {
   host: { os: { display: string }; exchange: { display: string }; pendingReboot: boolean } | null;
   protocols: Pick<ProtocolState, 'protocol' | 'state'>[];
   verdicts: Pick<PolicyVerdict, 'policy' | 'verdict'>[];
   findings: Pick<Finding, 'id' | 'severity' | 'title' | 'explanation' | 'category'>[];
   /** mail-flow failures from the protocol logs, failing now first */
   mailFlow: MailFlowRow[];
+  /** the SCHANNEL values the inventory saw (Enabled, DisabledByDefault per protocol side): the scripts' preconditions */
+  schannelValues: SchannelValue[];
 };
+
+/** One SCHANNEL value as the inventory saw it. */
+export interface SchannelValue {
+  path: string;
+  name: string;
+  value: RegValue;
+}
+
+function schannelValues(s: ServerAnalysis): SchannelValue[] {
+  const out: SchannelValue[] = [];
+  for (const p of s.protocols) {
+    for (const side of [p.client, p.server]) {
+      out.push({ path: side.registry.path, name: 'Enabled', value: side.registry.enabled });
+      out.push({ path: side.registry.path, name: 'DisabledByDefault', value: side.registry.disabledByDefault });
+    }
+  }
+  return out;
+}
 
 export function slimAnalysis(s: ServerAnalysis): RunbookServer {
   return {
@@ -48,11 +87,13 @@ export function slimAnalysis(s: ServerAnalysis): RunbookServer {
     groups: s.groups,
     status: s.status,
     failure: s.failure,
+    fleetMember: s.fleetMember !== false,
     host: s.host && { os: { display: s.host.os.display }, exchange: { display: s.host.exchange.display }, pendingReboot: s.host.pendingReboot },
     protocols: s.protocols.map((p) => ({ protocol: p.protocol, state: p.state })),
     verdicts: s.verdicts.map((v) => ({ policy: v.policy, verdict: v.verdict })),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, category: f.category })),
     mailFlow: mailFlowRows(s.findings),
+    schannelValues: schannelValues(s),
   };
 }
 
@@ -64,10 +105,20 @@ export interface ServerInput {
   folder: string;
   plan: ServerPlan;
   wave: number | null;
+  /** why this server's data could not be planned from (it is then judged as not collected) */
+  unusable?: string;
 }
 
 /** What a server's context needs of the findings document (known before the fleet checks are done). */
 export type AnalysisHead = { policies: readonly Pick<FindingsDocument['policies'][number], 'id' | 'title' | 'phase'>[]; createdAt: string };
+
+/** The computer a server's scripts are for: its name's first DNS label (EX01 of ex01.contoso.com). */
+export function computerOf(server: string): string {
+  return server.split('.')[0] || server;
+}
+
+/** Renewing a certificate takes a CA's lead time: a task before the window, not a step inside it. */
+const leadTime = (findingId: string) => /^CERT-(EXPIRING|EXPIRED)-/.test(findingId);
 
 export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: FleetIndex, generatedAt: string, toolVersion: string): ServerContext {
   const { analysis: s, facts } = input;
@@ -88,7 +139,10 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
     backupFile: FILES.backup,
     changes: changes.map((c) => ({ path: c.path, name: c.name, type: c.type, desired: c.desired })),
   };
+  const planned = new Set(changes.map((c) => `${c.path.toLowerCase()}\u0000${c.name.toLowerCase()}`));
   const probeTarget = input.lastProbe?.endpoint ?? `${s.address}:25`;
+  const eoTarget = input.lastProbe?.endpoint ?? probeTarget;
+  const eoName = input.lastProbe?.exchangeOnline?.expectName ?? null;
   return {
     kind: 'server',
     tool: { name: 'extls', version: toolVersion },
@@ -108,33 +162,71 @@ export function serverContext(doc: AnalysisHead, input: ServerInput, fleet: Flee
       clusterMember: facts.clusterMember,
       clusterName: facts.clusterName,
       pendingReboot: s.host?.pendingReboot ?? false,
+      computer: computerOf(s.server),
     },
-    maintenance: maintenanceFor(facts, fleet),
+    maintenance: maintenanceFor(facts, fleet, input.wave),
     policies,
-    changes: changes.map(changeRow),
+    changes: changes.map((c, i) => changeRow(c, i, input.plan.why[i] ?? '')),
     changeCount: changes.length,
     restartRequired,
     blocked: blockers.length > 0,
     blockers,
     heldBack: input.plan.heldBack,
-    manual: input.plan.manual,
+    manual: input.plan.manual.filter((m) => !leadTime(m.id)),
+    beforeWindow: input.plan.manual.filter((m) => leadTime(m.id)),
     phases: [...new Set(policies.map((p) => p.phase).filter((p): p is number => p !== null))].sort(),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation })),
     mailFlow: serverMailFlow(s.mailFlow ?? []),
     probeTarget,
-    probeCommand: `extls probe ${psLiteral(probeTarget)}`,
+    // `--` first: a target that starts with '-' (a server named --out=...) is never read as an option
+    probeCommand: extlsCommand('probe', [], [probeTarget]).line,
     lastProbe: input.lastProbe,
     exchangeOnlineProbe: {
-      target: input.lastProbe?.endpoint ?? probeTarget,
-      expectName: input.lastProbe?.exchangeOnline?.expectName ?? null,
+      target: eoTarget,
+      expectName: eoName,
+      command: extlsCommand('probe', [['--as', 'exchange-online'], ...(eoName !== null ? [['--expect-name', eoName] as [string, string]] : [])], [eoTarget]),
     },
     wave: input.wave,
     files: { ...FILES },
     planJson: jsonAscii(plan),
+    unchanged: (s.schannelValues ?? [])
+      .filter((v) => !planned.has(`${v.path.toLowerCase()}\u0000${v.name.toLowerCase()}`))
+      .map((v) => ({ path: v.path, name: v.name, before: beforeOfValue(v.value) })),
   };
 }
 
 // ---------------------------------------------------------------- fleet
+
+/**
+ * Servers' steps that change the organisation (a send connector's TlsCertificateName, ...): once each in rollout.md,
+ * naming every server whose analysis asked for it. The same step (same commands) from several servers is one.
+ */
+function orgWideSteps(inputs: readonly ServerInput[]): FleetContext['fleetFindings'] {
+  const byKey = new Map<string, FleetContext['fleetFindings'][number]>();
+  for (const i of inputs) {
+    for (const m of i.plan.manual) {
+      if (!m.orgWide || !m.byHand) continue;
+      const key = JSON.stringify([m.id, m.byHand]);
+      const known = byKey.get(key);
+      if (known) known.servers = [...known.servers, i.analysis.server];
+      else byKey.set(key, { id: m.id, severity: m.severity, title: m.title, explanation: m.explanation, group: `organisation ${m.connector ?? m.id}`, servers: [i.analysis.server], connector: m.connector, byHand: m.byHand, mitigation: false });
+    }
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * An organisation's change by hand with its commands built; when its data fails a check, the steps say so
+ * instead (the fleet's files are still written, and no command is built from that data).
+ */
+function fleetHandLines(h: HandChange): HandChangeLines {
+  try {
+    return handLines(h, null);
+  } catch (err) {
+    if (!(err instanceof RunbookDataError)) throw err;
+    return { steps: [{ text: `extls wrote no command for this change: ${err.message}. Make the change by hand after checking the collected values.`, command: null }], check: [], undo: [] };
+  }
+}
 
 const SEVERITY_RANK: Record<string, number> = { critical: 5, high: 4, medium: 3, low: 2, info: 1 };
 const VERDICT_CLASS: Record<string, string> = { pass: 'ok', fail: 'fail', blocked: 'blocked', 'not-judged': 'na' };
@@ -276,13 +368,20 @@ export function fleetContext(
     rows,
     blockers: collected.flatMap((i) => i.plan.allBlockers.map((b) => ({ server: i.analysis.server, kind: b.kind, message: b.message }))),
     waves,
+    heldBack: collected.flatMap(({ analysis: s, folder, plan }) => plan.heldBack.map((h) => ({
+      server: s.server,
+      link: needsRunbook(plan) ? `${folder}/runbook.md` : null,
+      policy: h.policy,
+      title: h.title,
+      blockers: h.blockers,
+    }))),
     blockedServers: collected
       .filter((i) => i.plan.allBlockers.length > 0 && i.wave === null)
       .map((i) => ({ name: i.analysis.server, dag: i.facts.dag, reasons: i.plan.allBlockers.map((b) => `${b.kind}: ${b.message}`) })),
     notCollected: inputs
       .filter((i) => i.analysis.status !== 'ok')
       .map((i) => ({ name: i.analysis.server, reason: i.analysis.failure ? `${i.analysis.failure.category}: ${i.analysis.failure.message}` : 'not collected' })),
-    fleetFindings: doc.fleetFindings.map((f) => ({
+    fleetFindings: [...doc.fleetFindings.map((f) => ({
       id: f.id,
       severity: f.severity,
       title: f.title,
@@ -290,7 +389,33 @@ export function fleetContext(
       group: `${f.group.kind} ${f.group.name}`,
       servers: f.servers,
       connector: f.connector ?? null,
-      byHand: f.byHand ?? null,
-    })),
+      byHand: f.byHand ? fleetHandLines(f.byHand) : null,
+      mitigation: MITIGATIONS.has(f.id),
+    })), ...orgWideSteps(inputs)],
+    bleeding: bleeding(inputs, doc.fleetFindings),
   };
+}
+
+/** Fleet findings that stop mail flow failing now without a restart (or say why nothing can): rollout.md opens with them. */
+const MITIGATIONS = new Set(['FLEET-SENDCONN-EXO-FAILING-SOURCES', 'FLEET-SENDCONN-EXO-NO-HEALTHY-SOURCE']);
+
+/** Servers failing now, by wave: what fails, and the steps that need no restart (their own, and the organisation's). */
+function bleeding(inputs: readonly ServerInput[], fleetFindings: FindingsDocument['fleetFindings']): FleetContext['bleeding'] {
+  return inputs
+    .filter((i) => failingNow(i))
+    .map(({ analysis: s, plan, folder, wave }) => {
+      const rows = (s.mailFlow ?? []).filter((r) => r.failingNow && r.severity === 'critical');
+      const causes = new Set(rows.flatMap((r) => r.causes));
+      return {
+        server: s.server,
+        wave,
+        link: needsRunbook(plan) ? `${folder}/runbook.md` : null,
+        failures: rows.map((r) => `${r.connector} (${r.direction}, ${r.remote}): ${r.error} × ${r.count}, last ${r.lastSeen}; probable cause: ${r.causes.length ? r.causes.join(', ') : r.probableCause}`),
+        mitigations: plan.manual
+          .filter((m) => causes.has(m.id) && m.byHand)
+          .map((m) => ({ id: m.id, title: m.title, byHand: m.byHand! })),
+        organisation: fleetFindings.filter((f) => MITIGATIONS.has(f.id) && f.servers.includes(s.server)).map((f) => f.id),
+      };
+    })
+    .sort((a, b) => (a.wave ?? Infinity) - (b.wave ?? Infinity) || byServerName(a.server, b.server));
 }

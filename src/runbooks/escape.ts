@@ -1,9 +1,13 @@
 // Escaping per output kind. Every piece of data that reaches a generated file goes through one of these.
+import { BIDI_CONTROL, showBidi, UNSAFE_CHAR, UNSAFE_CHARS } from '../util/unsafe-chars.js';
 
 /** The characters PowerShell treats as a single quote (it accepts the typographic ones too). */
 const PS_SINGLE_QUOTES = /['\u2018\u2019\u201a\u201b]/g;
-/** Control characters and every line terminator: encoded, so generated scripts stay one statement per line. */
-const PS_UNSAFE = /[\x00-\x1f\x7f\x85\u2028\u2029]/;
+/**
+ * Control characters, every line terminator and the bidi controls: encoded, so generated scripts stay one
+ * statement per line and a reviewer reads the literal in the order PowerShell does.
+ */
+const PS_UNSAFE = UNSAFE_CHAR;
 
 /**
  * A PowerShell expression that evaluates to exactly `value`.
@@ -34,8 +38,8 @@ export function psLiteral(value: unknown): string {
 
 /** Text for a PowerShell `#` line comment: one line, and no `#>`/`<#` that could end or open a block comment. */
 export function psComment(value: unknown): string {
-  return scalarText(value, 'psComment')
-    .replace(/[\x00-\x1f\x7f\x85\u2028\u2029]+/g, ' ')
+  return showBidi(scalarText(value, 'psComment'))
+    .replace(UNSAFE_CHARS, ' ')
     .replace(/#>/g, '# >')
     .replace(/<#/g, '< #');
 }
@@ -54,24 +58,25 @@ export function jsonAscii(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const MD_CODE_SPECIAL = /[`|\r\n\u0085\u2028\u2029\x00-\x1f\x7f]/;
-const MD_SPECIAL = /[\\`*_[\]|~&<>\r\n\t\x00-\x1f\x7f\u0085\u2028\u2029]/;
+const MD_CODE_SPECIAL = new RegExp(`[\`|]|${UNSAFE_CHAR.source}`);
+const MD_SPECIAL = new RegExp(`[\\\\\`*_[\\]|~&<>]|${UNSAFE_CHAR.source}`);
 
 /**
  * Markdown inline text (also safe in a table cell): backslash-escapes \ ` * _ [ ] | ~, writes < > & as entities
  * (so no raw HTML, comment or autolink can start), line breaks as <br> (a row or paragraph never ends early).
  */
 export function mdText(value: unknown): string {
-  const text = scalarText(value, 'md');
-  if (!MD_SPECIAL.test(text)) return text;
-  return text
+  const raw = scalarText(value, 'md');
+  if (!MD_SPECIAL.test(raw)) return raw;
+  // bidi controls shown as [U+202E] first (their brackets are then escaped like any other)
+  return showBidi(raw)
     .replace(/[\\`*_[\]|~]/g, '\\$&')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, '<br>')
     .replace(/\t/g, ' ')
-    .replace(/[\x00-\x1f\x7f]/g, '\ufffd');
+    .replace(UNSAFE_CHARS, '\ufffd');
 }
 
 /**
@@ -82,14 +87,28 @@ export function mdCode(value: unknown): string {
   const plain = scalarText(value, 'mdCode');
   // the usual registry path or value name: nothing to replace, one backtick fence, no padding
   if (plain !== '' && !MD_CODE_SPECIAL.test(plain)) return `\`${plain}\``;
-  const text = plain
+  const text = (BIDI_CONTROL.test(plain) ? showBidi(plain) : plain)
     .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, '\u23ce')
-    .replace(/[\x00-\x1f\x7f]/g, '\ufffd')
+    .replace(UNSAFE_CHARS, '\ufffd')
     .replace(/\|/g, '\\|');
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') || text === '' ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** C0/C1 controls but tab and line breaks (HTML whitespace), and the separators: never shown raw in HTML. */
+const HTML_UNSAFE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u2028\u2029]/g;
+
+/**
+ * HTML text or attribute value: bidi controls shown as [U+202E], other controls as U+FFFD, then `escape`
+ * (Handlebars' own: & < > " ' ` =). A helper or a plain value prints as text.
+ */
+export function htmlText(value: unknown, escape: (s: string) => string): string {
+  if (value === undefined || value === null) return '';
+  const text = typeof value === 'string' ? value : typeof value === 'object' && 'toHTML' in value ? null : String(value);
+  if (text === null) return (value as { toHTML(): string }).toHTML();
+  return escape(showBidi(text).replace(HTML_UNSAFE, '\ufffd'));
 }
 
 /** CSV cells: the one CSV writer's rule (util/csv.ts). */

@@ -4,6 +4,13 @@ import { createHash } from 'node:crypto';
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 const MAX_LENGTH = 64;
 
+/**
+ * The names the runbooks folder holds at its top level besides server folders: a server named like one of them
+ * gets a folder with a hash suffix instead, so it can never take the fleet report's place (or the reverse).
+ */
+export const FLEET_FILES = { report: 'report.html', rollout: 'rollout.md', summary: 'summary.csv' } as const;
+const RESERVED = new Set([...Object.values(FLEET_FILES), '_superseded'].map((n) => n.toLowerCase()));
+
 /** Letters, digits, '.', '-', '_' only; no leading/trailing dots; never a Windows device name; never empty. */
 export function safeFolderName(server: string): string {
   let name = server
@@ -26,7 +33,7 @@ export class FolderNamer {
 
   assign(server: string): string {
     let name = safeFolderName(server);
-    if (name !== server || this.used.has(name.toLowerCase())) name = `${name.slice(0, MAX_LENGTH - 9)}-${shortHash(server)}`;
+    if (name !== server || RESERVED.has(name.toLowerCase()) || this.used.has(name.toLowerCase())) name = `${name.slice(0, MAX_LENGTH - 9)}-${shortHash(server)}`;
     let n = 2;
     const base = name;
     while (this.used.has(name.toLowerCase()) && this.used.get(name.toLowerCase()) !== server) name = `${base}-${n++}`;

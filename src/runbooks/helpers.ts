@@ -1,7 +1,8 @@
 // Handlebars helpers. Escaping helpers return SafeString and are allowed only in the output kinds they escape
 // for (template-ast.ts enforces it); the generic ones return plain values that the kind's escaping still applies to.
 import type Handlebars from 'handlebars';
-import { mdCode, mdText, psComment, psInt, psLiteral } from './escape.js';
+import { isBuiltCommand } from './commands.js';
+import { htmlText, mdCode, mdText, psComment, psInt, psLiteral } from './escape.js';
 import { MissingFieldError } from './template-errors.js';
 
 export type OutputKind = 'md' | 'ps1' | 'html';
@@ -13,10 +14,12 @@ export const escapingHelpers: Record<string, readonly OutputKind[]> = {
   psInt: ['ps1', 'md'],
   md: ['md'],
   mdCode: ['md'],
+  html: ['html'],
+  commandLine: ['md'],
 };
 
-/** The default escaping helper a plain {{field}} is routed through, per kind (null: Handlebars' HTML escaping). */
-export const defaultEscaper: Record<OutputKind, string | null> = { md: 'md', ps1: null, html: null };
+/** The default escaping helper a plain {{field}} is routed through, per kind (null: none, the kind allows no plain field). */
+export const defaultEscaper: Record<OutputKind, string | null> = { md: 'md', ps1: null, html: 'html' };
 
 /** Internal: wraps every field lookup so a missing field is an error (Handlebars' strict mode skips parameters). */
 export const REQUIRE_HELPER = 'req';
@@ -37,6 +40,12 @@ export function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('psInt', (v: unknown) => safe(psInt(v)));
   hb.registerHelper('md', (v: unknown) => safe(mdText(v)));
   hb.registerHelper('mdCode', (v: unknown) => safe(mdCode(v)));
+  /** A command line from src/runbooks/commands.ts, as built; anything else (data, text) is refused. */
+  hb.registerHelper('commandLine', (v: unknown, options: unknown) => {
+    if (!isBuiltCommand(v)) throw new Error(`commandLine: line ${lineOf(options) ?? '?'}: the value is not a command built by extls (src/runbooks/commands.ts)`);
+    return safe(v.line);
+  });
+  hb.registerHelper('html', (v: unknown) => safe(htmlText(v, hb.escapeExpression)));
 
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('ne', (a: unknown, b: unknown) => a !== b);

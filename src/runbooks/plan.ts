@@ -2,6 +2,7 @@
 // A blocked policy must not hold back the others: when phase 1 (TLS 1.2 on) can go but phase 2 (legacy off) is
 // blocked by peers still on TLS 1.0, the plan carries phase 1 and lists phase 2 as held back. Only when every
 // policy with changes is blocked does the plan carry the blocked changes, gated by their blockers.
+import { handLines, isOrgWide } from './commands.js';
 import type { Blocker, PolicyVerdict, RegistryChange, ServerAnalysis } from '../findings/types.js';
 import { managedValue } from '../findings/managed-keys.js';
 import { RunbookDataError } from './errors.js';
@@ -19,13 +20,15 @@ export interface ServerPlan {
   restartRequired: boolean;
   /** the policies whose changes are in the plan */
   policies: string[];
+  /** per change (same order): the findings that call for it, "title (ID)"; the scripts' data block shows it */
+  why: string[];
 }
 
 const changeKey = (c: { path: string; name: string }) => `${c.path.toLowerCase()}\u0000${c.name.toLowerCase()}`;
 
 function rows(blockers: Blocker[]): BlockerRow[] {
   const seen = new Map<string, BlockerRow>();
-  for (const b of blockers) seen.set(`${b.kind}\u0000${b.message}`, { kind: b.kind, message: b.message });
+  for (const b of blockers) seen.set(`${b.kind}\u0000${b.message}`, { kind: b.kind, message: b.message, byHand: b.byHand ? handLines(b.byHand, null) : null });
   return [...seen.values()];
 }
 
@@ -60,7 +63,7 @@ function merge(server: string, verdicts: PolicyVerdict[]): RegistryChange[] {
   return [...seen.values()];
 }
 
-const empty: ServerPlan = { changes: [], blockers: [], heldBack: [], manual: [], allBlockers: [], restartRequired: false, policies: [] };
+const empty: ServerPlan = { changes: [], blockers: [], heldBack: [], manual: [], allBlockers: [], restartRequired: false, policies: [], why: [] };
 
 /** A server gets a runbook when its plan changes registry values or lists steps to do by hand. */
 export const needsRunbook = (p: ServerPlan): boolean => p.changes.length > 0 || p.manual.length > 0;
@@ -69,11 +72,33 @@ function manualSteps(s: ServerAnalysis, verdicts: PolicyVerdict[]): ManualStep[]
   const ids = new Set(verdicts.flatMap((v) => v.manualFindingIds));
   return s.findings
     .filter((f) => ids.has(f.id))
-    .map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, connector: f.connector ?? null, byHand: f.byHand ?? null }));
+    .map((f) => ({
+      id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, connector: f.connector ?? null,
+      byHand: f.byHand ? handLines(f.byHand, s.server) : null, orgWide: f.byHand ? isOrgWide(f.byHand) : false,
+    }));
+}
+
+/** Why each change is planned: the findings whose changes hold it, "title (ID)" (a change without one says so). */
+function reasons(s: ServerAnalysis, changes: RegistryChange[]): string[] {
+  const byKey = new Map<string, string[]>();
+  for (const f of s.findings) {
+    for (const c of f.changes) {
+      const list = byKey.get(changeKey(c)) ?? [];
+      const why = `${f.title} (${f.id})`;
+      if (!list.includes(why)) list.push(why);
+      byKey.set(changeKey(c), list);
+    }
+  }
+  return changes.map((c) => (byKey.get(changeKey(c)) ?? []).join('; ') || 'the policy\'s value');
 }
 
 export function planFor(s: ServerAnalysis): ServerPlan {
   if (s.status !== 'ok') return empty;
+  const plan = planOf(s);
+  return { ...plan, why: reasons(s, plan.changes) };
+}
+
+function planOf(s: ServerAnalysis): Omit<ServerPlan, 'why'> {
   const actionable = s.verdicts.filter((v) => v.changes.length > 0 || v.manualFindingIds.length > 0);
   const isBlocked = (v: PolicyVerdict) => v.verdict === 'blocked' || v.blockers.length > 0;
   const go = actionable.filter((v) => !isBlocked(v));
@@ -98,10 +123,18 @@ export function planFor(s: ServerAnalysis): ServerPlan {
     };
   }
   const blockedActionable = actionable.filter(isBlocked);
+  const changes = merge(s.server, blockedActionable);
+  const planned = new Set(changes.map(changeKey));
   return {
-    changes: merge(s.server, blockedActionable),
+    changes,
     blockers: rows(blockedActionable.flatMap((v) => v.blockers)),
-    heldBack: [],
+    // blocked policies with nothing to change (phase 2 already in place, but nobody looked at the logs) still wait
+    heldBack: stopped.filter((v) => !blockedActionable.includes(v)).map((v) => ({
+      policy: v.policy,
+      title: v.policyTitle,
+      blockers: rows(v.blockers),
+      changeCount: v.changes.filter((c) => !planned.has(changeKey(c))).length,
+    })),
     manual: manualSteps(s, blockedActionable),
     allBlockers,
     restartRequired: blockedActionable.some((v) => v.restartRequired),

@@ -1,6 +1,8 @@
 // What the runbooks keep of each server between its analysis and the rendering: its plan and what the templates
 // and the report read, with identical parts shared between servers, so thousands of servers fit in little memory.
 import type { FleetAnalyzer } from '../findings/analyze.js';
+import { unusableAnalysis } from '../findings/server.js';
+import { RunbookDataError } from './errors.js';
 import { byServerName } from '../util/server-order.js';
 import type { ServerAnalysis } from '../findings/types.js';
 import { slimAnalysis, type ServerInput } from './context.js';
@@ -54,14 +56,27 @@ export class SharedObjects {
 }
 
 /** One server's part of the run: its plan (from the full analysis) and what the templates read of it. */
-export function prepareServer(s: ServerAnalysis, shared?: SharedObjects, probes?: ProbeIndex): PreparedServer {
+export function prepareServer(judged: ServerAnalysis, shared?: SharedObjects, probes?: ProbeIndex): PreparedServer {
+  let s = judged;
+  let unusable: string | undefined;
+  let plan: ReturnType<typeof planFor>;
+  try {
+    plan = planFor(s);
+  } catch (err) {
+    // its data cannot be planned from (a command value failed its check, policies disagree): this server fails,
+    // the others are still written
+    if (!(err instanceof RunbookDataError)) throw err;
+    s = unusableAnalysis(s, err.message);
+    plan = planFor(s);
+    unusable = err.message;
+  }
   const analysis = slimAnalysis(s);
-  const plan = planFor(s);
   const facts = serverFacts(s);
   if (shared) {
     analysis.findings = analysis.findings.map((f) => shared.share('finding', f));
     analysis.protocols = analysis.protocols.map((p) => shared.share('protocol', p));
     analysis.verdicts = analysis.verdicts.map((v) => shared.share('verdict', v));
+    analysis.schannelValues = analysis.schannelValues.map((v) => shared.share('schannel-value', v));
     plan.changes = plan.changes.map((c) => shared.share('change', c));
     plan.allBlockers = plan.allBlockers.map((b) => shared.share('blocker', b));
     plan.blockers = plan.blockers.map((b) => shared.share('blocker', b));
@@ -70,7 +85,7 @@ export function prepareServer(s: ServerAnalysis, shared?: SharedObjects, probes?
     facts.roles = shared.shareAs(`roles\u0001${facts.roles.join('\u0001')}`, facts.roles);
   }
   const lastProbe = probes?.lastProbe(s.server, s.address) ?? null;
-  return { analysis, facts, plan, lastProbe, folder: '', wave: null };
+  return { analysis, facts, plan, lastProbe, folder: '', wave: null, ...(unusable ? { unusable } : {}) };
 }
 
 /** Judge each record of an inventory as it is read, keeping per server only what the runbooks read; sorted by name. */

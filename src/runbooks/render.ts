@@ -3,15 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FleetAnalyzer } from '../findings/analyze.js';
 import type { Policy } from '../findings/policy.js';
-import type { FindingsDocument } from '../findings/types.js';
+import type { FindingsDocument, InputError } from '../findings/types.js';
 import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { toolVersion } from '../util/version.js';
 import { FILES, fleetContext, serverContext, type AnalysisHead, type ServerInput } from './context.js';
 import { moveSupersededFiles, type Superseded } from './stale.js';
 import { RunbookDataError } from './errors.js';
-import { FolderNamer } from './folder-names.js';
-import { indexFleet } from './maintenance.js';
+import { FLEET_FILES, FolderNamer } from './folder-names.js';
+import { failingNow, indexFleet } from './maintenance.js';
 import { needsRunbook } from './plan.js';
 import { prepareRecords, prepareServer, SharedObjects } from './prepare.js';
 import { writeSummaryCsv } from './summary-csv.js';
@@ -69,28 +69,62 @@ export interface RenderResult {
   waves: number;
   /** runbook files of an earlier run into the same folder, for servers this run gives none: moved aside */
   superseded: Superseded | null;
+  /** servers left out: invalid records, or analyses the findings schema rejects */
+  inputErrors: InputError[];
+  /** fleet findings left out because their data failed the schema */
+  fleetErrors: string[];
+  /** servers whose data could not be written as commands: reported as not collected, with the reason */
+  unusable: { server: string; message: string }[];
 }
 
 /** Windows PowerShell 5.1 reads a script without BOM as ANSI. (CRLF comes from the templates, see templates.ts.) */
 const BOM = Buffer.from('\ufeff', 'utf8');
 
-function checkFindings(doc: unknown): FindingsDocument {
+/**
+ * The findings document, checked against its schema. A server (or fleet finding) the schema rejects is left out
+ * and named (inputErrors / fleetErrors), so one bad server never stops the fleet's files; errors anywhere else
+ * make the whole document unusable.
+ */
+function checkFindings(raw: unknown): FindingsDocument {
   const validate = validatorFor<FindingsDocument>('findings.schema.json');
-  if (validate(doc)) {
-    // two analyses of one server would write the same folder, one over the other
-    const identities = new ServerIdentities();
-    doc.servers.forEach((s, i) => {
-      const dup = identities.claim(s.server, `servers/${i}`);
-      if (dup) throw new RunbookDataError(s.server, `findings servers/${i}: ${duplicateMessage(s.server, dup)}`);
-    });
-    return doc;
+  let doc = raw;
+  if (!validate(doc)) {
+    const bad = { servers: new Map<number, string[]>(), fleetFindings: new Map<number, string[]>() };
+    const other: string[] = [];
+    for (const e of validate.errors ?? []) {
+      const m = /^\/(servers|fleetFindings)\/(\d+)(\/|$)/.exec(e.instancePath);
+      const line = describeErrors([e])[0]!;
+      if (m) {
+        const map = bad[m[1] as 'servers' | 'fleetFindings'];
+        map.set(Number(m[2]), [...(map.get(Number(m[2])) ?? []), line]);
+      } else other.push(line);
+    }
+    const d = doc as Partial<FindingsDocument>;
+    if (other.length || !Array.isArray(d.servers) || !Array.isArray(d.fleetFindings)) {
+      throw new RunbookDataError(null, `findings do not match schemas/findings.schema.json:\n  ${(other.length ? other : describeErrors(validate.errors)).join('\n  ')}`);
+    }
+    const nameOf = (x: unknown, i: number) => (typeof (x as { server?: unknown })?.server === 'string' ? (x as { server: string }).server : `servers[${i}]`);
+    const inputErrors = [...(Array.isArray(d.inputErrors) ? d.inputErrors : [])];
+    for (const [i, lines] of bad.servers) inputErrors.push({ server: nameOf(d.servers[i], i), index: i, messages: lines.map((l) => `findings ${l}`) });
+    const fleetErrors = [...(d.fleetErrors ?? [])];
+    for (const [i, lines] of bad.fleetFindings) fleetErrors.push(`findings fleetFindings/${i} left out: ${lines.join('; ')}`);
+    doc = {
+      ...d,
+      servers: d.servers.filter((_, i) => !bad.servers.has(i)),
+      fleetFindings: d.fleetFindings.filter((_, i) => !bad.fleetFindings.has(i)),
+      inputErrors: inputErrors.sort((a, b) => a.index - b.index),
+      ...(fleetErrors.length ? { fleetErrors } : {}),
+    };
+    if (!validate(doc)) throw new RunbookDataError(null, `findings do not match schemas/findings.schema.json:\n  ${describeErrors(validate.errors).join('\n  ')}`);
   }
-  // Name the first server the errors point at, so the admin knows where to look.
-  const first = validate.errors?.find((e) => /^\/servers\/\d+/.test(e.instancePath));
-  const index = first ? Number(/^\/servers\/(\d+)/.exec(first.instancePath)![1]) : -1;
-  const name = (doc as { servers?: { server?: unknown }[] })?.servers?.[index]?.server;
-  const server = index < 0 ? null : typeof name === 'string' ? name : `servers[${index}]`;
-  throw new RunbookDataError(server, `findings do not match schemas/findings.schema.json:\n  ${describeErrors(validate.errors).join('\n  ')}`);
+  const checked = doc as FindingsDocument;
+  // two analyses of one server would write the same folder, one over the other
+  const identities = new ServerIdentities();
+  checked.servers.forEach((s, i) => {
+    const dup = identities.claim(s.server, `servers/${i}`);
+    if (dup) throw new RunbookDataError(s.server, `findings servers/${i}: ${duplicateMessage(s.server, dup)}`);
+  });
+  return checked;
 }
 
 function checkContext(ctx: ServerContext | FleetContext, label: string | null): void {
@@ -184,7 +218,7 @@ function planRun(inputs: readonly ServerInput[], options: RenderOptions): Run {
   for (const i of inputs) i.folder = needsRunbook(i.plan) ? namer.assign(i.analysis.server) : '';
   const ready = inputs.filter((i) => needsRunbook(i.plan) && i.plan.blockers.length === 0);
   const waveList = planWaves(
-    ready.map((i) => ({ name: i.analysis.server, dag: i.facts.dag, site: i.facts.site, isEdge: i.facts.isEdge })),
+    ready.map((i) => ({ name: i.analysis.server, dag: i.facts.dag, site: i.facts.site, isEdge: i.facts.isEdge, failingNow: failingNow(i) })),
     options.waveSize ?? 0,
   );
   const byName = new Map(inputs.map((i) => [i.analysis.server, i]));
@@ -213,7 +247,7 @@ const SERVER_FILES: ReadonlySet<string> = new Set([FILES.runbook, FILES.remediat
  */
 async function writeServerFiles(head: AnalysisHead, run: Run, templates: TemplateSet, options: RenderOptions): Promise<void> {
   const withRunbook = run.inputs.filter((i) => needsRunbook(i.plan));
-  const fleetIndex = indexFleet(run.inputs.map((s) => s.facts));
+  const fleetIndex = indexFleet(run.inputs);
   let done = 0;
   for (const input of withRunbook) {
     if (done % 8 === 0) await nextTurn();
@@ -244,10 +278,10 @@ function writeFleetFiles(doc: FindingsDocument, run: Run, templates: TemplateSet
   // The fleet files are written as they render: loops over the context's lists (rows, blockers, waves, ...) one
   // item at a time, so the report of a large fleet is never one string in memory.
   const lists = Object.values(fleet).filter(Array.isArray);
-  for (const [file, template] of [['report.html', 'report.html.hbs'], ['rollout.md', 'rollout.md.hbs']] as const) {
+  for (const [file, template] of [[FLEET_FILES.report, 'report.html.hbs'], [FLEET_FILES.rollout, 'rollout.md.hbs']] as const) {
     run.out.writeStreamed(join(options.outDir, file), (sink) => renderInto(templates, template, fleet, null, sink, lists));
   }
-  run.out.writeStreamed(join(options.outDir, 'summary.csv'), (sink) => writeSummaryCsv(fleet, sink));
+  run.out.writeStreamed(join(options.outDir, FLEET_FILES.summary), (sink) => writeSummaryCsv(fleet, sink));
   const withRunbook = run.inputs.filter((i) => needsRunbook(i.plan));
   const written = new Set(withRunbook.map((i) => i.folder));
   const superseded = moveSupersededFiles(options.outDir, written, [FILES.runbook, FILES.remediate, FILES.rollback], run.generatedAt);
@@ -256,9 +290,12 @@ function writeFleetFiles(doc: FindingsDocument, run: Run, templates: TemplateSet
     servers: run.inputs.length,
     runbooks: withRunbook.map((i) => ({ server: i.analysis.server, folder: i.folder, blocked: i.plan.blockers.length > 0 })),
     files: run.files + 3,
-    paths: [...run.paths, 'report.html', 'rollout.md', 'summary.csv'],
+    paths: [...run.paths, FLEET_FILES.report, FLEET_FILES.rollout, FLEET_FILES.summary],
     notCollected: run.inputs.filter((i) => i.analysis.status === 'failed').map((i) => i.analysis.server),
     waves: run.waves.length,
     superseded,
+    inputErrors: doc.inputErrors,
+    fleetErrors: doc.fleetErrors ?? [],
+    unusable: run.inputs.filter((i) => i.unusable).map((i) => ({ server: i.analysis.server, message: i.unusable! })),
   };
 }

@@ -7,6 +7,8 @@ export interface WaveCandidate {
   dag: string | null;
   site: string | null;
   isEdge: boolean;
+  /** mail flow fails now (a critical failing-now mail-flow finding): goes into the first wave it can */
+  failingNow?: boolean;
 }
 
 /** The group a server must not share a wave with, or null when it may go with anyone. */
@@ -17,8 +19,9 @@ function groupOf(c: WaveCandidate): string | null {
 }
 
 /**
- * Greedy first fit, biggest groups first so they start in wave 1 and the number of waves equals the largest
- * group (or more, when maxWaveSize caps the waves). Deterministic: ties by name.
+ * Greedy first fit: servers failing now first (stop the bleeding: wave 1 unless a DAG partner failing now took its
+ * DAG's place), then biggest groups first so they start in wave 1 and the number of waves equals the largest group
+ * (or more, when maxWaveSize caps the waves). Deterministic: ties by name.
  */
 export function planWaves(candidates: readonly WaveCandidate[], maxWaveSize = 0): WaveCandidate[][] {
   const groupSize = new Map<string, number>();
@@ -27,6 +30,7 @@ export function planWaves(candidates: readonly WaveCandidate[], maxWaveSize = 0)
     if (g) groupSize.set(g, (groupSize.get(g) ?? 0) + 1);
   }
   const ordered = [...candidates].sort((a, b) => {
+    if (Boolean(a.failingNow) !== Boolean(b.failingNow)) return a.failingNow ? -1 : 1;
     const ga = groupOf(a);
     const gb = groupOf(b);
     const sa = ga ? groupSize.get(ga)! : 1;

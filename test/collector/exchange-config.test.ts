@@ -81,8 +81,10 @@ describe('offline: HealthChecker captures through exchangeConfigExports', () => 
       name: 'Mail to O365', identity: 'Mail to O365', guid: '0292c782-9804-4d8b-ae0e-e1c7ab90852b', enabled: true,
       addressSpaces: ['SMTP:*;1'], smartHosts: ['microsoft-com.mail.protection.outlook.com'], dnsRoutingEnabled: false, port: 25, fqdn: null,
       requireTls: false, ignoreStartTls: false, tlsAuthLevel: null, tlsDomain: null, tlsCertificateName: '<I>CN=localhost<S>CN=localhost',
-      cloudServicesMailEnabled: true, sourceTransportServers: ['WIN-CTD3L0RGEN4'],
+      cloudServicesMailEnabled: true, sourceTransportServers: ['WIN-CTD3L0RGEN4'], protocolLoggingLevel: 'None',
     }]);
+    // protocol logging per connector (issue 23: a connector that carries mail without logging leaves no evidence)
+    expect(x.receiveConnectors!.every((r) => r.protocolLoggingLevel === 'None' || r.protocolLoggingLevel === 'Verbose')).toBe(true);
   });
 
   it('the Exchange 2016 certificate capture alone: connectors not in the exports are null and the message says so', async () => {

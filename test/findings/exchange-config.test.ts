@@ -6,6 +6,10 @@ import type { CollectorOutput, SendConnector } from '../../src/inventory/types.j
 import { inventory, readyOutput, record, referenceTime, valid } from './builders.js';
 import { at, cert, receive, send, withConfig } from './exchange-builders.js';
 import { describeErrors, validatorFor } from '../../src/util/schemas.js';
+import type { ShellCommand } from '../../src/findings/types.js';
+
+/** A step's command as a cmdlet call (the steps these tests read hold no native program). */
+const shell = (c: unknown) => c as ShellCommand;
 
 function expectValidFindings(doc: FindingsDocument): void {
   const v = validatorFor('findings.schema.json');
@@ -45,11 +49,15 @@ describe('SMTP certificates', () => {
     expect(steps.steps[0]!.command).toEqual({
       cmdlet: 'Get-ExchangeCertificate',
       parameters: [{ name: 'Server', text: 'EX01', list: null, flag: null, setNull: false }, { name: 'Thumbprint', text: c.thumbprint, list: null, flag: null, setNull: false }],
-      pipeTo: { cmdlet: 'New-ExchangeCertificate', parameters: [{ name: 'PrivateKeyExportable', text: null, list: null, flag: true, setNull: false }] },
+      // -Server on New-ExchangeCertificate too: the new key is made on EX01, wherever the shell runs
+      pipeTo: { cmdlet: 'New-ExchangeCertificate', parameters: [{ name: 'Server', text: 'EX01', list: null, flag: null, setNull: false }, { name: 'PrivateKeyExportable', text: null, list: null, flag: true, setNull: false }] },
     });
-    expect(steps.steps.map((l) => l.command?.cmdlet)).toContain('Enable-ExchangeCertificate');
-    expect(steps.steps.find((l) => l.command?.cmdlet === 'Enable-ExchangeCertificate')!.text).toContain('answer Yes');
-    expect(steps.check[0]!.command!.cmdlet).toBe('Get-ExchangeCertificate');
+    expect(steps.steps.map((l) => (l.command as ShellCommand | null)?.cmdlet)).toContain('Enable-ExchangeCertificate');
+    // never Yes to replacing the default SMTP certificate (HealthChecker advises against it), not even for the internal transport one
+    const enable = steps.steps.find((l) => (l.command as ShellCommand | null)?.cmdlet === 'Enable-ExchangeCertificate')!.text;
+    expect(enable).toContain('answer No');
+    expect(enable).not.toContain('Yes');
+    expect(shell(steps.check[0]!.command).cmdlet).toBe('Get-ExchangeCertificate');
     expect(steps.undo[0]!.command).toMatchObject({ cmdlet: 'Enable-ExchangeCertificate', parameters: expect.arrayContaining([expect.objectContaining({ name: 'Services', list: ['SMTP'] })]) });
   });
 
@@ -78,9 +86,17 @@ describe('SMTP certificates', () => {
   });
 
   it('an IIS-only certificate named by a connector is judged as an SMTP one, and the finding names the connector', () => {
-    const c = cert({ services: ['IIS'], notAfter: at(5) });
+    const c = cert({ services: ['IIS'], notAfter: at(10) });
     const s = analyze(withConfig({ certificates: [c], receiveConnectors: [receive({ tlsCertificateName: '<I>CN=Contoso CA<S>CN=mail.contoso.com' })] }));
     expect(get(s, `CERT-EXPIRING-${c.thumbprint}`)).toMatchObject({ severity: 'medium', connector: 'Default Frontend EX01' });
+  });
+
+  // issue 23: five days left was "medium", though no CA renews within the week
+  it('a certificate expiring within 7 days is critical', () => {
+    const c = cert({ services: ['SMTP'], notAfter: at(5) });
+    expect(get(analyze(withConfig({ certificates: [c] })), `CERT-EXPIRING-${c.thumbprint}`).severity).toBe('critical');
+    const later = cert({ services: ['SMTP'], notAfter: at(8) });
+    expect(get(analyze(withConfig({ certificates: [later] })), `CERT-EXPIRING-${later.thumbprint}`).severity).toBe('medium');
   });
 
   it('no private key: high; unknown (null) is not judged', () => {
@@ -93,7 +109,7 @@ describe('SMTP certificates', () => {
     const c = cert({ keySize: 1024 });
     const f = get(analyze(withConfig({ certificates: [c] })), `CERT-WEAK-KEY-${c.thumbprint}`);
     expect(f.severity).toBe('medium');
-    expect(f.byHand!.steps[0]!.command!.parameters).toContainEqual({ name: 'KeySize', text: '2048', list: null, flag: null, setNull: false });
+    expect(shell(f.byHand!.steps[0]!.command).parameters).toContainEqual({ name: 'KeySize', text: '2048', list: null, flag: null, setNull: false });
     expect(ids(analyze(withConfig({ certificates: [cert({ keySize: 256, keyAlgorithm: 'ECC' })] })))).toEqual([]);
   });
 
@@ -140,7 +156,7 @@ describe('connector TlsCertificateName', () => {
       ],
       pipeTo: null,
     });
-    expect(f.byHand!.undo[0]!.command!.parameters[1]!.text).toBe(tlsName);
+    expect(shell(f.byHand!.undo[0]!.command).parameters[1]!.text).toBe(tlsName);
     expect(f.byHand!.check[0]!.command).toMatchObject({ cmdlet: 'Get-ReceiveConnector', pipeTo: { cmdlet: 'Format-List' } });
   });
 
@@ -179,11 +195,16 @@ describe('send connectors to Exchange Online, once per fleet', () => {
     expect(f).toMatchObject({ group: { kind: 'organisation', name: 'send connector Mail to O365' }, servers: ['EX02'], connector: 'Mail to O365', severity: 'medium' }); // HealthChecker yellow: high only when its mail fails
     expect(f.differences).toEqual([{ setting: 'TlsAuthLevel', values: [{ value: '(not set)', servers: ['EX01', 'EX02'], display: '(not set): reported by EX01, EX02' }] }]);
     // relaying everything (*) through Exchange Online: CertificateValidation (HealthChecker's advice)
-    expect(f.byHand!.steps[0]!.command!.parameters).toEqual([
+    // with RequireTLS $true in the same command: Set-SendConnector refuses a TlsAuthLevel while RequireTLS is $false
+    expect(shell(f.byHand!.steps[0]!.command).parameters).toEqual([
       { name: 'Identity', text: 'Mail to O365', list: null, flag: null, setNull: false },
+      { name: 'RequireTLS', text: null, list: null, flag: true, setNull: false },
       { name: 'TlsAuthLevel', text: 'CertificateValidation', list: null, flag: null, setNull: false },
     ]);
-    expect(f.byHand!.undo[0]!.command!.parameters[1]).toEqual({ name: 'TlsAuthLevel', text: null, list: null, flag: null, setNull: true });
+    expect(shell(f.byHand!.undo[0]!.command).parameters.slice(1)).toEqual([
+      { name: 'TlsAuthLevel', text: null, list: null, flag: null, setNull: true },
+      { name: 'RequireTLS', text: null, list: null, flag: false, setNull: false },
+    ]);
   });
 
   it.each([
@@ -205,10 +226,24 @@ describe('send connectors to Exchange Online, once per fleet', () => {
     expect(fleet(send({ smartHosts: ['contoso-cn.mail.protection.partner.outlook.cn'], addressSpaces: ['smtp:contoso.mail.partner.onmschina.cn;1'], tlsDomain: 'mail.protection.partner.outlook.cn' }))).toEqual([]);
   });
 
+  it.each([
+    ['GCC High / DoD', 'contoso.mail.protection.office365.us', 'mail.protection.office365.us'],
+    ['21Vianet', 'contoso-com.mail.protection.partner.outlook.cn', 'mail.protection.partner.outlook.cn'],
+  ])('%s: the TlsDomain is that cloud\'s, read from the connector\'s smart host', (_cloud, smartHost, domain) => {
+    const sc = { smartHosts: [smartHost], addressSpaces: ['SMTP:*;1'] };
+    expect(fleet(send({ ...sc, tlsDomain: domain }))).toEqual([]);
+    // the worldwide name is wrong there
+    const f = fleet(send({ ...sc, tlsDomain: 'mail.protection.outlook.com' }));
+    expect(f.map((x) => x.id)).toEqual(['FLEET-SENDCONN-EXO-TLS-DOMAIN']);
+    expect(shell(f[0]!.byHand!.steps[0]!.command).parameters[1]).toEqual({ name: 'TlsDomain', text: domain, list: null, flag: null, setNull: false });
+    const level = fleet(send({ ...sc, tlsAuthLevel: null, tlsDomain: null, cloudServicesMailEnabled: true, addressSpaces: ['smtp:contoso.mail.onmicrosoft.us;1'] }));
+    expect(shell(level[0]!.byHand!.steps[0]!.command).parameters.find((x) => x.name === 'TlsDomain')!.text).toBe(domain);
+  });
+
   it('hybrid connector without RequireTLS: fleet finding with Set-SendConnector -RequireTLS $true; a disabled or non-Exchange-Online connector is not judged', () => {
     const f = fleet(send({ requireTls: false }));
     expect(f.map((x) => x.id)).toEqual(['FLEET-SENDCONN-HYBRID-NO-REQUIRETLS']);
-    expect(f[0]!.byHand!.steps[0]!.command!.parameters[1]).toEqual({ name: 'RequireTLS', text: null, list: null, flag: true, setNull: false });
+    expect(shell(f[0]!.byHand!.steps[0]!.command).parameters[1]).toEqual({ name: 'RequireTLS', text: null, list: null, flag: true, setNull: false });
     expect(fleet(send({ requireTls: false, enabled: false }))).toEqual([]);
     expect(fleet(send({ name: 'Internet', identity: 'Internet', guid: null, cloudServicesMailEnabled: false, smartHosts: [], addressSpaces: ['SMTP:*;1'], tlsAuthLevel: null, requireTls: false }))).toEqual([]);
   });

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeInventory } from '../../src/findings/analyze.js';
-import type { FindingsDocument, ServerAnalysis } from '../../src/findings/types.js';
+import type { FindingsDocument, ServerAnalysis, ShellCommand } from '../../src/findings/types.js';
 import type { CollectorOutput, ExchangeConfig, HybridConfiguration } from '../../src/inventory/types.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { describeErrors, validatorFor } from '../../src/util/schemas.js';
@@ -141,7 +141,7 @@ describe('item 5: the hybrid certificate chain, receive side', () => {
     const s = analyze(withConfig({ ...base, receiveConnectors: [receive({ tlsCertificateName: '<I>CN=Contoso CA<S>CN=mail.contoso.com' })] }));
     const f = s.findings.find((x) => x.id === 'RECVCONN-EXO-NO-CLOUD-CAPABILITY')!;
     expect(f).toMatchObject({ severity: 'high', connector: 'Default Frontend EX01' });
-    expect(f.byHand!.steps[0]!.command!.parameters[1]).toEqual({ name: 'TlsDomainCapabilities', text: null, list: [cloudCap], flag: null, setNull: false });
+    expect((f.byHand!.steps[0]!.command as ShellCommand).parameters[1]).toEqual({ name: 'TlsDomainCapabilities', text: null, list: [cloudCap], flag: null, setNull: false });
     const wrong = analyze(withConfig({ ...base, receiveConnectors: [receive({ tlsCertificateName: '<I>CN=Contoso CA<S>CN=mail.contoso.com', tlsDomainCapabilities: ['fabrikam.com:AcceptCloudServicesMail'] })] }));
     expect(wrong.findings.find((x) => x.id === 'RECVCONN-EXO-NO-CLOUD-CAPABILITY')!.explanation).toContain('fabrikam.com:AcceptCloudServicesMail: another domain');
     expect(ids(analyze(withConfig({ ...base, receiveConnectors: [receive({ tlsCertificateName: '<I>CN=Contoso CA<S>CN=mail.contoso.com', tlsDomainCapabilities: [cloudCap] })] })))).toEqual([]);

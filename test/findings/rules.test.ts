@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { analyzeInventory } from '../../src/findings/analyze.js';
-import type { FindingsDocument, ServerAnalysis } from '../../src/findings/types.js';
+import { loadPolicy } from '../../src/findings/policy.js';
+import { receive, send } from './exchange-builders.js';
+import type { FindingsDocument, ServerAnalysis, ShellCommand } from '../../src/findings/types.js';
 import { validatorFor, describeErrors } from '../../src/util/schemas.js';
 import type { CollectorOutput, RegValue } from '../../src/inventory/types.js';
 import { dw, inventory, legacyOff, missing, rawOutput, readyOutput, record, referenceTime, setExchange, setOs, setSchannel, valid } from './builders.js';
@@ -69,8 +71,9 @@ describe('SCHANNEL protocol rule', () => {
     expect(ids(s)).toEqual(expect.arrayContaining(['TLS10-CLIENT-ENABLED', 'TLS10-SERVER-ENABLED', 'TLS11-CLIENT-ENABLED', 'TLS11-SERVER-ENABLED']));
     expect(ids(s)).not.toContain('SSL30-SERVER-ENABLED'); // off by default on 2019
     expect(get(s, 'TLS10-SERVER-ENABLED').changes.map((c) => [c.name, c.current, c.desired])).toEqual([['Enabled', null, 0], ['DisabledByDefault', null, 1]]);
+    // legacy already off: nothing to change, but phase 2 still waits for protocol-log evidence (this output has none)
     const off = analyze(legacyOff(readyOutput()), ['legacy-off']);
-    expect(verdict(off, 'legacy-off').verdict).toBe('pass');
+    expect(verdict(off, 'legacy-off')).toMatchObject({ verdict: 'blocked', changes: [], findingIds: ['LEGACY-PEERS-NO-EVIDENCE'] });
   });
 
   it('legacy-off includes phase 1: TLS 1.2 off fails it too', () => {
@@ -307,7 +310,7 @@ describe('legacy-peers rule (protocol-log evidence)', () => {
   };
 
   it('fires LEGACY-PEERS-SEEN and blocks legacy-off when peers negotiate TLS 1.0', () => {
-    const s = analyze(withLogs(), ['legacy-off']);
+    const s = analyze(covering(withLogs()), ['legacy-off']);
     const f = get(s, 'LEGACY-PEERS-SEEN');
     expect(f.evidence[0]!.peers).toEqual([
       expect.objectContaining({ remote: '203.0.113.7', tlsVersion: 'TLS 1.0', count: 2, direction: 'receive', lastSeen: '2026-01-14T09:02:00.000Z' }),
@@ -318,16 +321,78 @@ describe('legacy-peers rule (protocol-log evidence)', () => {
     expect(verdict(s, 'legacy-off').blockers.map((b) => b.kind)).toEqual(['legacy-peers']);
   });
 
-  it('does not fire when every peer is on TLS 1.2', () => {
-    const s = analyze(withLogs((p) => p.remoteAddress === '198.51.100.2'), ['legacy-off']);
+  /** The same logs, reaching back to the start of their 7-day window (the fixture's sessions are all of one day). */
+  const covering = (o: CollectorOutput): CollectorOutput => {
+    const logs = o.protocolLogs!;
+    o.protocolLogs = { ...logs, peers: logs.peers!.map((p, i) => (i === 0 ? { ...p, firstSeen: '2026-01-08T01:00:00.000Z' } : p)) };
+    return o;
+  };
+
+  it('does not fire when every peer is on TLS 1.2 and the logs cover the window', () => {
+    const s = analyze(covering(withLogs((p) => p.remoteAddress === '198.51.100.2')), ['legacy-off']);
     expect(ids(s)).not.toContain('LEGACY-PEERS-SEEN');
+    expect(ids(s)).not.toContain('LEGACY-PEERS-NO-EVIDENCE');
     expect(verdict(s, 'legacy-off').verdict).toBe('pass');
   });
 
-  it('says the logs were not checked when the scan is missing or disabled (info, no blocker)', () => {
+  // issue 23: the scan was disabled, and phase 2 passed ("pass", no blocker): nobody had looked
+  it('blocks legacy-off (no-evidence) when the logs were not read, with the step to read them', () => {
     const s = analyze(legacyOff(readyOutput()), ['legacy-off']); // the base has status "disabled"
-    expect(get(s, 'LEGACY-PEERS-NOT-CHECKED').severity).toBe('info');
-    expect(verdict(s, 'legacy-off').verdict).toBe('pass');
+    const f = get(s, 'LEGACY-PEERS-NO-EVIDENCE');
+    expect(f.severity).toBe('high');
+    expect(f.title).toContain('the SMTP protocol logs were not read (disabled');
+    expect(f.explanation).toContain('HTTPS clients (Outlook, ActiveSync, EWS');
+    expect(verdict(s, 'legacy-off')).toMatchObject({ verdict: 'blocked' });
+    const b = verdict(s, 'legacy-off').blockers.find((x) => x.kind === 'no-evidence')!;
+    expect(b.byHand!.steps.map((l) => l.text).join(' ')).toContain('scanLogs false');
+  });
+
+  it('no-log-folders: the step names the cmdlets that show where the logs are', () => {
+    const o = legacyOff(readyOutput());
+    o.protocolLogs = { schemaVersion: 1, status: 'no-log-folders', message: 'none of the protocol-log folders exists' };
+    const s = analyze(o, ['legacy-off']);
+    const b = verdict(s, 'legacy-off').blockers.find((x) => x.kind === 'no-evidence')!;
+    expect(b.message).toContain('no-log-folders');
+    expect(b.byHand!.steps.map((l) => (l.command as ShellCommand | null)?.cmdlet).filter(Boolean)).toEqual(['Get-TransportService', 'Get-FrontEndTransportService']);
+  });
+
+  it('blocks legacy-off when the logs cover fewer days than minLogDays (default 7)', () => {
+    const s = analyze(withLogs((p) => p.remoteAddress === '198.51.100.2'), ['legacy-off']); // one day of sessions
+    expect(verdict(s, 'legacy-off').verdict).toBe('blocked');
+    expect(get(s, 'LEGACY-PEERS-NO-EVIDENCE').title).toMatch(/cover 0\.\d day\(s\), fewer than 7/);
+    // the option: a policy that accepts one day of logs passes
+    const policy = { ...loadPolicy('legacy-off'), rules: loadPolicy('legacy-off').rules.map((r) => (r.rule === 'legacy-peers' ? { ...r, minLogDays: 0.5 } : r)) };
+    const doc = analyzeInventory(inventory([record(valid(withLogs((p) => p.remoteAddress === '198.51.100.2')))]), [policy], { referenceTime, now: referenceTime });
+    expect(doc.servers[0]!.verdicts[0]!.verdict).toBe('pass');
+  });
+
+  it('blocks legacy-off when a connector that carries mail does not log; internal-only connectors do not count', () => {
+    const o = covering(withLogs((p) => p.remoteAddress === '198.51.100.2'));
+    o.exchangeConfig = {
+      source: 'exchange-shell', message: null, files: [], certificates: [], internalTransportThumbprint: null,
+      receiveConnectors: [
+        receive({ protocolLoggingLevel: 'Verbose' }),
+        receive({ name: 'Default EX01', identity: 'EX01\\Default EX01', transportRole: 'HubTransport', bindings: ['0.0.0.0:2525'], protocolLoggingLevel: 'None' }),
+      ],
+      sendConnectors: [send({ protocolLoggingLevel: 'Verbose', sourceTransportServers: [o.computerName] })],
+    };
+    expect(verdict(analyze(o, ['legacy-off']), 'legacy-off').verdict).toBe('pass');
+    o.exchangeConfig.receiveConnectors!.push(receive({ name: 'App Relay', identity: 'EX01\\App Relay', bindings: ['0.0.0.0:25'], protocolLoggingLevel: 'None' }));
+    const s = analyze(o, ['legacy-off']);
+    const b = verdict(s, 'legacy-off').blockers.find((x) => x.kind === 'no-evidence')!;
+    expect(b.message).toContain('EX01\\App Relay carries mail but does not log it');
+    expect(b.byHand!.steps[0]!.command).toEqual(expect.objectContaining({ cmdlet: 'Set-ReceiveConnector' }));
+    expect(JSON.stringify(b.byHand!.steps[0]!.command)).toContain('Verbose');
+  });
+
+  it('says so when the connectors were not read (not a blocker by itself)', () => {
+    const o = covering(withLogs((p) => p.remoteAddress === '198.51.100.2'));
+    o.exchange = { ...o.exchange, installed: true };
+    const s = analyze(o, ['legacy-off']);
+    if (o.exchangeConfig == null || o.exchangeConfig.receiveConnectors == null) {
+      expect(get(s, 'LEGACY-PEERS-LOGGING-UNKNOWN').explanation).toContain('The connectors were not read');
+    }
+    expect(verdict(s, 'legacy-off').blockers.map((b) => b.kind)).not.toContain('no-evidence');
   });
 
   it('is not part of tls12-ready', () => {

@@ -144,8 +144,10 @@ describe('drop folder merged with a live fan-out', () => {
     // from the folder, named and grouped as the fleet says
     expect(byName.edge01).toMatchObject({ status: 'ok', transport: 'file', groups: { site: 'Perimeter', role: 'Edge' } });
     expect(byName.edge01!.data!.computerName).toBe('EDGE01');
-    // a file the fleet does not name is still taken
-    expect(byName.EX09).toMatchObject({ status: 'ok', transport: 'file' });
+    // a file the fleet does not name is still taken, marked as no fleet member (issue 23: such a file became a
+    // runbook's redirect target); the fleet's own servers are not marked
+    expect(byName.EX09).toMatchObject({ status: 'ok', transport: 'file', fleetMember: false });
+    expect(byName.edge01).not.toHaveProperty('fleetMember');
     // live in the fleet and in the folder: refused, and not collected
     expect(byName.EX02).toMatchObject({ status: 'failed', transport: 'local', failure: { category: 'duplicate' } });
     expect(byName.EX02!.failure!.message).toContain('the fleet collects it live (transport local) and EX02.json');

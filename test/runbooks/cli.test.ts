@@ -87,8 +87,9 @@ describe('extls runbooks', () => {
     doc.servers[0].verdicts[0].verdict = 'maybe';
     writeFileSync(findings, JSON.stringify(doc));
     const broken = await run(['runbooks', inv, '--findings', findings, '--out', join(dir, 'c')]);
-    expect(broken.code).toBe(1);
-    expect(broken.stderr).toContain(`server ${doc.servers[0].server}: findings do not match`);
+    // that server is skipped and named; the others are still written (exit 2)
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(`server ${doc.servers[0].server} (servers[0]) skipped: findings servers/0/verdicts/0/verdict`);
   });
 
   test('a findings document alone renders the same files as the run from the inventory', async () => {
@@ -128,7 +129,7 @@ describe('extls runbooks', () => {
     expect(r.stderr).not.toContain('extls:');
     expect(r.code).toBe(0);
     const runbook = readFileSync(join(out, 'EX01', 'runbook.md'), 'utf8');
-    expect(runbook).toContain("`extls probe 'ex01.contoso.com:25'`");
+    expect(runbook).toContain("`extls probe -- 'ex01.contoso.com:25'`");
     expect(runbook).toContain('Last probe (2026-11-27T09:00:00.000Z): accepts TLS 1.0, TLS 1.2.');
     expect(runbook).toContain('Before the change it accepts TLS 1.0, TLS 1.2.');
     // the fleet report and summary.csv get a "STARTTLS probe" column; a server without a probe shows '–'

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { csvCell, mdCode, mdText, psLiteral } from '../../src/runbooks/escape.js';
 import { FolderNamer, safeFolderName } from '../../src/runbooks/folder-names.js';
 import { renderRunbooks } from '../../src/runbooks/render.js';
-import { change, findingsDoc, SCHANNEL, server, tls12Changes } from './findings-builder.js';
+import { change, findingsDoc, NET4, NET4_WOW, SCHANNEL, server, tls12Changes } from './findings-builder.js';
 import { readReg, writeReg, type RegData } from './reg-file.js';
 import { parseErrors, PWSH_TIMEOUT, runDir, runScript } from './run-script.js';
 
@@ -137,7 +137,10 @@ describe('rendered outputs with hostile data', () => {
     const dir = join(out, folders[0]!);
     const reg = join(dir, 'target.reg');
     writeReg(reg, new Map<string, Map<string, RegData>>([
-      [`HKEY_LOCAL_MACHINE\\${SCHANNEL}\\TLS 1.2\\Client`, new Map([['Enabled', { type: 'REG_DWORD', value: 0 }]])],
+      // the values the inventory saw (tls12Changes' current values): the scripts refuse a target that differs
+      [`HKEY_LOCAL_MACHINE\\${SCHANNEL}\\TLS 1.2\\Client`, new Map([['Enabled', { type: 'REG_DWORD', value: 0 }], ['DisabledByDefault', { type: 'REG_DWORD', value: 1 }]])],
+      [`HKEY_LOCAL_MACHINE\\${NET4}`, new Map([['SchUseStrongCrypto', { type: 'REG_SZ', value: '1' }]])],
+      [`HKEY_LOCAL_MACHINE\\${NET4_WOW}`, new Map([['SchUseStrongCrypto', { type: 'REG_DWORD', value: 4294967295 }]])],
       [`HKEY_LOCAL_MACHINE\\${WINHTTP}`, new Map([['DefaultSecureProtocols', { type: 'REG_SZ', value: regSafe[0]! }]])],
     ]));
     const before = readFileSync(reg);
@@ -154,13 +157,16 @@ describe('rendered outputs with hostile data', () => {
   test('a change to a registry value extls does not manage is refused, never written into a script', async () => {
     const crafted = findingsDoc([server({ name: 'EX01', changes: [...tls12Changes(), change(hostilePath, 'Enabled', 1)] })]);
     const dir = runDir('unmanaged');
-    await expect(renderRunbooks(crafted, { outDir: dir })).rejects.toThrow(/server EX01: .*registry value extls does not manage/);
+    // that server fails (reported as not collected, with the reason); the run itself goes on
+    const result = await renderRunbooks(crafted, { outDir: dir });
+    expect(result.unusable).toEqual([{ server: 'EX01', message: expect.stringMatching(/^server EX01: .*registry value extls does not manage/) }]);
+    expect(result.notCollected).toEqual(['EX01']);
     expect(existsSync(join(dir, 'EX01'))).toBe(false);
     // the same value named in another case is extls's own key, written as extls spells it
     const upper = findingsDoc([server({ name: 'EX01', changes: [change(`${SCHANNEL.toUpperCase()}\\TLS 1.2\\SERVER`, 'enabled', 1)] })]);
     await renderRunbooks(upper, { outDir: dir });
     const script = readFileSync(join(dir, 'EX01', 'remediate.ps1'), 'utf8');
-    expect(script).toContain(JSON.stringify(`${SCHANNEL}\\TLS 1.2\\Server`));
+    expect(script).toContain(psLiteral(`${SCHANNEL}\\TLS 1.2\\Server`));
     expect(script).not.toContain(SCHANNEL.toUpperCase());
   });
 

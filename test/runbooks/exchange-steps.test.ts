@@ -28,10 +28,12 @@ beforeAll(async () => {
 
 /** The fenced PowerShell lines of a Markdown file's steps by hand. */
 function psLines(md: string): string[] {
+  // certificate renewals are tasks before the window (section 0), the other steps by hand are in section 3
+  const before = md.indexOf('## 0. Before the window');
+  const lead = before >= 0 ? md.slice(before, md.indexOf('## 1. Pre-checks')) : '';
   const start = md.indexOf('Changes by hand');
   const end = md.indexOf('Run on the server, as administrator');
-  if (start < 0) return [];
-  md = md.slice(start, end > start ? end : undefined);
+  md = lead + (start < 0 ? '' : md.slice(start, end > start ? end : undefined));
   return [...md.matchAll(/```powershell\n([\s\S]*?)\n\s*```/g)].flatMap((m) => m[1]!.split('\n').map((l) => l.trim()));
 }
 
@@ -83,8 +85,9 @@ test('the organisation\'s send connector steps are in rollout.md, once', () => {
   const md = readFileSync(join(out, 'rollout.md'), 'utf8');
   expect(md.match(/## Changes by hand for the organisation/g)).toHaveLength(2);
   const lines = psLines(md);
-  expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -TlsAuthLevel 'DomainValidation' -TlsDomain 'mail.protection.outlook.com'");
-  expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -TlsAuthLevel $null -TlsDomain 'mail.protection.outlook.com'");
+  // -RequireTLS $true with the TlsAuthLevel (Set-SendConnector refuses one without it); the undo restores both
+  expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -RequireTLS $true -TlsAuthLevel 'DomainValidation' -TlsDomain 'mail.protection.outlook.com'");
+  expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -TlsAuthLevel $null -RequireTLS $false -TlsDomain 'mail.protection.outlook.com'");
   expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -RequireTLS $true");
   expect(lines).toContain("Set-SendConnector -Identity 'Outbound to Office 365' -RequireTLS $false");
 });

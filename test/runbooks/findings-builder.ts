@@ -90,6 +90,48 @@ export interface ServerSpec {
   tls12?: 'on' | 'off' | 'faulty';
   /** adds a failing finding with no planned change (a GPO cipher suite order): a manual step */
   manual?: boolean;
+  /**
+   * SCHANNEL values the inventory saw, by '<protocol>\\<side>' (e.g. 'TLS 1.0\\Server'): the scripts expect them
+   * unchanged on their target. Planned changes' current values are filled in from the changes.
+   */
+  schannel?: Record<string, { Enabled?: number; DisabledByDefault?: number }>;
+  /** where the server is reached (default: its name); runbooks address redirect targets by it when it is an FQDN */
+  address?: string;
+  /** false: known only from a drop-folder file, not named in the fleet file */
+  fleetMember?: boolean;
+  /** adds a critical mail-flow failure still seen at the end of the log window (failing now) on this send connector */
+  failingNowOn?: string;
+}
+
+function failingNowFinding(connector: string): ServerAnalysis['findings'][number] {
+  return {
+    id: 'MAILFLOW-SEND-HANDSHAKE-TEST', severity: 'critical', category: 'mail-flow',
+    title: `Failing now: send connector "${connector}": TLS handshake fails`, explanation: 'TLS negotiation failed with error SocketError.',
+    policies: [], changes: [], restartRequired: false, blockers: [], causes: ['TLS12-SERVER-DISABLED'], connector,
+    evidence: [{
+      kind: 'protocol-log', path: null, name: 'errors', raw: 3, display: '3 × SocketError',
+      failure: {
+        cause: 'tls-handshake', direction: 'send', service: 'Hub', connector, remote: '52.101.68.3', error: 'TLS negotiation failed with error SocketError',
+        signatures: [{ kind: 'tls-negotiation-failed', code: null, signature: 'TLS negotiation failed with error SocketError', count: 3 }],
+        count: 3, starttlsWithoutHandshake: 0, mailWithoutTls: 0, firstSeen: '2025-05-31T08:00:00.000Z', lastSeen: '2025-06-01T09:00:00.000Z',
+        failingNow: true, failingNowSince: '2025-05-30T10:00:00.000Z', probableCause: 'TLS12-SERVER-DISABLED',
+      },
+    }],
+  };
+}
+
+/** The side's registry values as the inventory saw them: from spec.schannel, then from the changes' current values. */
+function withRegistry(p: ProtocolState, spec: ServerSpec, changes: RegistryChange[]): ProtocolState {
+  const fill = (s: SideState): SideState => {
+    const given = spec.schannel?.[`${p.protocol}\\${s.side}`] ?? {};
+    const value = (name: 'Enabled' | 'DisabledByDefault') => {
+      const c = changes.find((x) => x.path.toLowerCase() === s.registry.path.toLowerCase() && x.name === name);
+      const n = given[name] ?? (c && typeof c.current === 'number' && c.currentType === 'REG_DWORD' ? c.current : undefined);
+      return n === undefined ? { present: false as const } : { present: true as const, type: 'REG_DWORD' as const, value: n };
+    };
+    return { ...s, registry: { ...s.registry, enabled: value('Enabled'), disabledByDefault: value('DisabledByDefault') } };
+  };
+  return { ...p, client: fill(p.client), server: fill(p.server) };
 }
 
 const manualFinding: ServerAnalysis['findings'][number] = {
@@ -127,6 +169,7 @@ export function server(spec: ServerSpec): ServerAnalysis {
     };
   }
   const findings: ServerAnalysis['findings'] = [
+    ...(spec.failingNowOn ? [failingNowFinding(spec.failingNowOn)] : []),
     ...(spec.manual ? [structuredClone(manualFinding)] : []),
     ...(changes.length > 0 || blockers.length > 0
       ? [
@@ -150,7 +193,8 @@ export function server(spec: ServerSpec): ServerAnalysis {
   const verdict = blockers.length > 0 ? 'blocked' : findings.length > 0 ? 'fail' : 'pass';
   return {
     server: spec.name,
-    address: spec.name,
+    ...(spec.fleetMember === false ? { fleetMember: false } : {}),
+    address: spec.address ?? spec.name,
     groups: { dag: spec.dag ?? null, site: spec.site ?? null, role: spec.role ?? (spec.edge ? 'edge' : 'mailbox'), edge: spec.edge ?? false },
     status: 'ok',
     failure: null,
@@ -173,7 +217,8 @@ export function server(spec: ServerSpec): ServerAnalysis {
       pendingReboot: blockers.some((b) => b.kind === 'reboot-pending'),
       cluster: { member: Boolean(spec.cluster), name: spec.cluster ?? null },
     },
-    protocols: [protocol('TLS 1.0', 'on'), protocol('TLS 1.1', 'on'), protocol('TLS 1.2', spec.tls12 ?? (changes.length > 0 ? 'off' : 'on')), protocol('TLS 1.3', 'off')],
+    protocols: [protocol('TLS 1.0', 'on'), protocol('TLS 1.1', 'on'), protocol('TLS 1.2', spec.tls12 ?? (changes.length > 0 ? 'off' : 'on')), protocol('TLS 1.3', 'off')]
+      .map((p) => withRegistry(p, spec, changes)),
     settings: [],
     verdicts: [
       {

@@ -31,6 +31,13 @@ describe('planWaves', () => {
     expect(waves.map((w) => w.map((s) => s.name))).toEqual([['A1', 'E1', 'E3'], ['A2', 'E2']]);
   });
 
+  // issue 23: EX02, failing to Office 365 now, came after EX01 (wave 2) because of its name
+  test('servers failing now go first: wave 1 unless a DAG partner failing now took it', () => {
+    const waves = planWaves([c('A1', 'D'), c('A2', 'D', { failingNow: true }), c('A3', 'D', { failingNow: true }), c('S1', null), c('S2', null, { failingNow: true })], 2);
+    expect(waves[0]!.map((s) => s.name)).toEqual(['A2', 'S2']);
+    expect(waves[1]!.map((s) => s.name)).toContain('A3');
+  });
+
   test('a wave size cap adds waves but keeps the DAG rule', () => {
     const waves = planWaves([...['A1', 'A2', 'A3'].map((n) => c(n, 'D')), ...['S1', 'S2', 'S3', 'S4'].map((n) => c(n, null))], 2);
     expect(waves.every((w) => w.length <= 2)).toBe(true);
@@ -47,7 +54,7 @@ describe('maintenance steps fitted to the server', () => {
     await renderRunbooks(
       findingsDoc([
         server({ name: 'MBX1', dag: 'DAG1', site: 'HQ', changes: tls12Changes() }),
-        server({ name: 'MBX2', dag: 'DAG1', site: 'HQ', changes: tls12Changes() }),
+        server({ name: 'MBX2', address: 'mbx2.contoso.com', dag: 'DAG1', site: 'HQ', changes: tls12Changes() }),
         // in no DAG by the fleet file, but the collector saw the cluster: the analysis made the cluster name its DAG
         server({ name: 'MBX3', site: 'HQ', dag: 'DAG2', cluster: 'DAG2', changes: tls12Changes() }),
         server({ name: 'SOLO', site: 'Branch', changes: tls12Changes() }),
@@ -83,12 +90,12 @@ describe('maintenance steps fitted to the server', () => {
     expect([...e].sort((a, b) => a - b)).toEqual(e);
     expect([...x].sort((a, b) => a - b)).toEqual(x);
     expect(x[0]!).toBeGreaterThan(e[e.length - 1]!);
-    expect(text).toContain("$target = 'MBX2'");
+    expect(text).toContain("$target = 'mbx2.contoso.com'");
     expect(text).toContain('Move-ActiveMailboxDatabase -Server $server');
     expect(text).toContain("-DagName 'DAG1'");
     // the registry table, the restart, the checks and the rollback are all there, in that order
     expect(order(text, ['## 3. Registry changes', '## 4. Restart', '## 5. Checks', '## 6. Maintenance', '## 7. Checks of mail flow', '## 8. Rollback']).every((v, i, a) => i === 0 || v > a[i - 1]!)).toBe(true);
-    expect(text).toContain("`extls probe 'MBX1:25'`");
+    expect(text).toContain("`extls probe -- 'MBX1:25'`");
   });
 
   test('the cluster name from the inventory makes a DAG member', () => {
@@ -110,6 +117,45 @@ describe('maintenance steps fitted to the server', () => {
 
   test('no Exchange: no Exchange steps', () => {
     expect(md('NOEX')).not.toMatch(/Set-ServerComponentState|Suspend-ClusterNode/);
+  });
+});
+
+// issue 23: a drop-file server (AAA.attacker.example) became EX02's redirect target; EX06 was sent to EX03, itself
+// failing; targets were short names
+describe('redirect targets', () => {
+  const render = async (servers: Parameters<typeof findingsDoc>[0]) => {
+    const out = runDir('redirect');
+    await renderRunbooks(findingsDoc(servers), { outDir: out });
+    return (name: string) => readFileSync(join(out, name, 'runbook.md'), 'utf8');
+  };
+  const targets = (md: string) => [...md.matchAll(/-Target (?:\$target|'([^']*)')|\$target = '([^']*)'/g)].map((m) => m[1] ?? m[2]).filter(Boolean);
+
+  test('an FQDN of a collected fleet member, not failing now, not in the same wave', async () => {
+    const md = await render([
+      server({ name: 'M1', address: 'm1.contoso.com', dag: 'D', site: 'HQ', changes: tls12Changes() }),
+      server({ name: 'M2', address: 'm2.contoso.com', dag: 'D', site: 'HQ', changes: tls12Changes(), failingNowOn: 'Outbound to Office 365' }),
+      server({ name: 'AAA.attacker.example', dag: 'D', site: 'HQ', fleetMember: false }),
+      server({ name: 'M3', dag: 'D', site: 'HQ' }), // short name only: no FQDN known
+      server({ name: 'M4', address: 'm4.contoso.com', site: 'HQ' }),
+      server({ name: 'M5', address: 'm5.contoso.com', site: 'HQ', changes: tls12Changes() }), // no DAG: wave 1 with M2
+    ]);
+    const m1 = md('M1');
+    expect(targets(m1)).toEqual(['m4.contoso.com']);
+    expect(m1).not.toContain('AAA.attacker.example');
+    // M2 fails now: wave 1; its target must not be M5, in the same wave
+    expect(targets(md('M2'))).toEqual(['m1.contoso.com']);
+  });
+
+  test('none qualifies: said, and no Redirect-Message with an invented target', async () => {
+    const md = await render([
+      server({ name: 'M1', address: 'm1.contoso.com', dag: 'D', site: 'HQ', changes: tls12Changes() }),
+      server({ name: 'AAA.attacker.example', dag: 'D', site: 'HQ', fleetMember: false }),
+      server({ name: 'M3', dag: 'D', site: 'HQ' }),
+    ]);
+    const m1 = md('M1');
+    expect(targets(m1)).toEqual([]);
+    expect(m1).not.toContain('Redirect-Message -Server $server');
+    expect(m1).toContain('**No redirect target:** no other Mailbox server qualifies (AAA.attacker.example: not in the fleet file; M3: FQDN unknown');
   });
 });
 
@@ -137,7 +183,9 @@ describe('blocked policies', () => {
     expect(text).toContain('**Held back.**');
     expect(text).toContain('Legacy off (1 change): **legacy-peers**: 2 SMTP peers still use TLS 1.0');
     expect(text).not.toContain('TLS 1.0\\Server`');
-    expect(readFileSync(join(out, 'EX1', 'remediate.ps1'), 'utf8')).not.toContain('TLS 1.0');
+    // its changes leave TLS 1.0 alone (the script lists TLS 1.0's values only among those it expects unchanged)
+    const script = readFileSync(join(out, 'EX1', 'remediate.ps1'), 'utf8');
+    expect(script.slice(script.indexOf('$Changes = @('), script.indexOf('$Unchanged = @('))).not.toContain('TLS 1.0');
     expect(readFileSync(join(out, 'rollout.md'), 'utf8')).toMatch(/## Wave 1[\s\S]*\| EX1 \|/);
   });
 });
@@ -149,7 +197,7 @@ describe('manual steps (failing findings with no registry change, e.g. a GPO cip
     out = runDir('manual');
     r = await renderRunbooks(
       findingsDoc([
-        server({ name: 'CIPHER', manual: true }),
+        server({ name: 'CIPHER', manual: true, schannel: { 'TLS 1.2\\Server': { Enabled: 1 } } }),
         server({ name: 'BOTH', manual: true, changes: tls12Changes() }),
         server({ name: 'READY' }),
       ]),

@@ -31,6 +31,9 @@ function originalModel(): RegModel {
   ]) as RegModel;
 }
 
+/** What the inventory saw of originalModel() besides the planned values: the scripts expect it unchanged. */
+const seen = { 'TLS 1.0\\Server': { Enabled: 1 } };
+
 /** The seven planned values of tls12Changes, except that originalModel() has no Wow6432Node value at all. */
 function plan() {
   return tls12Changes().map((c) => (c.path === NET4_WOW && c.name === 'SchUseStrongCrypto' ? change(NET4_WOW, 'SchUseStrongCrypto', 1) : c));
@@ -50,7 +53,7 @@ describe('generated remediate.ps1 / rollback.ps1 on a .reg file', () => {
   let original: Buffer;
 
   beforeAll(async () => {
-    const out = await render([server({ name: 'EX01', dag: 'DAG1', site: 'HQ', changes: plan() })]);
+    const out = await render([server({ name: 'EX01', schannel: seen, dag: 'DAG1', site: 'HQ', changes: plan() })]);
     dir = join(out, 'EX01');
     reg = join(dir, 'target.reg');
     writeReg(reg, originalModel());
@@ -143,7 +146,7 @@ describe('generated remediate.ps1 / rollback.ps1 on a .reg file', () => {
 
 describe('safety rails', () => {
   test('blockers stop remediate.ps1 before anything changes; -IgnoreBlockers overrides', async () => {
-    const out = await render([server({ name: 'EX09', changes: tls12Changes(), blockers: [blocker('reboot-pending', 'a restart is pending (PendingFileRenameOperations)')] })]);
+    const out = await render([server({ name: 'EX09', schannel: seen, changes: plan(), blockers: [blocker('reboot-pending', 'a restart is pending (PendingFileRenameOperations)')] })]);
     const dir = join(out, 'EX09');
     const reg = join(dir, 'target.reg');
     writeReg(reg, originalModel());
@@ -159,7 +162,7 @@ describe('safety rails', () => {
   }, PWSH_TIMEOUT);
 
   test('rollback refuses a backup made for another server or another target', async () => {
-    const out = await render([server({ name: 'EX10', changes: plan() }), server({ name: 'EX11', changes: plan() })]);
+    const out = await render([server({ name: 'EX10', schannel: seen, changes: plan() }), server({ name: 'EX11', schannel: seen, changes: plan() })]);
     const reg = join(out, 'target.reg');
     writeReg(reg, originalModel());
     expect((await runScript(join(out, 'EX10', 'remediate.ps1'), ['-RegistryFile', reg, confirmOff])).exitCode).toBe(0);
@@ -178,13 +181,13 @@ describe('safety rails', () => {
   test('a later, larger plan in the same folder extends the backup; rollback still returns to the original', async () => {
     const out = runDir('scripts-phases');
     const phase1 = plan();
-    const phase2 = [change(`${SCHANNEL}\\TLS 1.0\\Server`, 'Enabled', 0), change(`${SCHANNEL}\\TLS 1.2\\Client`, 'Enabled', 1, 0)];
-    await renderRunbooks(findingsDoc([server({ name: 'EX13', changes: phase1 })]), { outDir: out });
+    const phase2 = [change(`${SCHANNEL}\\TLS 1.0\\Server`, 'Enabled', 0, 1), change(`${SCHANNEL}\\TLS 1.2\\Client`, 'Enabled', 1, 0)];
+    await renderRunbooks(findingsDoc([server({ name: 'EX13', schannel: seen, changes: phase1 })]), { outDir: out });
     const reg = join(out, 'target.reg');
     writeReg(reg, originalModel());
     const original = readFileSync(reg);
     expect((await runScript(join(out, 'EX13', 'remediate.ps1'), ['-RegistryFile', reg, confirmOff])).stdout).toContain('backup written');
-    await renderRunbooks(findingsDoc([server({ name: 'EX13', changes: [...phase1, ...phase2] })]), { outDir: out });
+    await renderRunbooks(findingsDoc([server({ name: 'EX13', schannel: seen, changes: [...phase1, ...phase2] })]), { outDir: out });
     const second = await runScript(join(out, 'EX13', 'remediate.ps1'), ['-RegistryFile', reg, confirmOff]);
     expect(second.stdout).toContain('backup extended with 1 value(s)');
     expect(second.stdout).toContain('changed 1 value(s)');

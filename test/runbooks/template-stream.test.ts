@@ -81,11 +81,14 @@ describe('streamed rendering', () => {
   });
 
   test('the built-in scripts share their registry layer and backup format as bytes', () => {
-    const ctxFor = (name: string) => ({ server: { name }, tool: { version: '1' }, generatedAt: 'g', findingsCreatedAt: 'f', planJson: '{}' });
+    const ctxFor = (name: string) => ({
+      server: { name, computer: name }, tool: { version: '1' }, generatedAt: 'g', findingsCreatedAt: 'f', planJson: '{}',
+      policies: [], restartRequired: false, files: { backup: 'registry-backup.json' }, blockers: [], changes: [], unchanged: [],
+    });
     const { text, shared } = streamed(templateDir({}), 'rollback.ps1.hbs', ctxFor('EX01'));
-    expect(shared).toBe(5);
+    expect(shared).toBe(6); // the five of ps/shared and plan-common (the checks: no fields since the data block took the plan)
     expect(text).toContain('function New-ExTlsRegItem');
-    expect(text).toContain("$PlanJson = '{}'");
+    expect(text).toContain("    Server          = 'EX01'");
   });
 
   test('an error while a loop streams names the template, line and field', () => {

@@ -88,9 +88,17 @@ describe('escaping rules are enforced at load time', () => {
 });
 
 describe('bad data names the server', () => {
-  test('findings that do not match the schema', async () => {
+  test('a server the findings schema rejects is skipped and named; the others are written', async () => {
     const bad = doc() as unknown as { servers: { server: string; verdicts: unknown }[] };
     bad.servers[1]!.verdicts = 'nope';
-    await expect(renderRunbooks(bad, { outDir: runDir('bad') })).rejects.toThrow(/^server a\|b\*c: findings do not match/);
+    const result = await renderRunbooks(bad, { outDir: runDir('bad') });
+    expect(result.inputErrors).toEqual([{ server: 'a|b*c', index: 1, messages: ['findings servers/1/verdicts: must be array'] }]);
+    expect(result.runbooks.map((r) => r.server)).toEqual(['EX01']);
+  });
+
+  test('findings broken outside any server are refused as a whole', async () => {
+    const bad = doc() as unknown as { policies: unknown };
+    bad.policies = 'nope';
+    await expect(renderRunbooks(bad, { outDir: runDir('bad') })).rejects.toThrow(/^findings do not match/);
   });
 });

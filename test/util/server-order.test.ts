@@ -21,7 +21,7 @@ describe('server-name order', () => {
     const facts = mixed.map((name): ServerFacts => ({
       name, dag: 'DAG1', site: 'HQ', kind: 'dag-mailbox', exchangeInstalled: true, isEdge: false, roles: ['Mailbox'], clusterMember: true, clusterName: 'DAG1',
     }));
-    const index = indexFleet(facts);
-    expect(index.byDag.get('dag1')).toEqual(ordered);
+    const index = indexFleet(facts.map((f) => ({ facts: f, analysis: { server: f.name, address: f.name, status: 'ok' }, wave: null })));
+    expect(index.byDag.get('dag1')!.map((p) => p.name)).toEqual(ordered);
   });
 });

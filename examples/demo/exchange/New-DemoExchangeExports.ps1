@@ -86,6 +86,8 @@ function New-DemoReceiveConnector {
         Name = $Name; Identity = "$Server\$Name"; Server = $Server; Enabled = $true; TransportRole = $Role
         Bindings = $Bindings; Fqdn = $Fqdn; AuthMechanism = 'Tls, Integrated, BasicAuth, BasicAuthRequireTLS, ExchangeServer'
         PermissionGroups = 'AnonymousUsers, ExchangeServers, ExchangeLegacyServers'; RequireTLS = $false; TlsCertificateName = $Tls
+        # Exchange's defaults: only the Default Frontend connector logs; the Hub's internal Default connector does not
+        ProtocolLoggingLevel = $(if ($Name -like 'Default Frontend*') { 'Verbose' } else { 'None' })
         TlsDomainCapabilities = $Capabilities
     }
     $o.PSObject.TypeNames.Insert(0, 'Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector')
@@ -134,21 +136,21 @@ $send = [pscustomobject][ordered]@{
     AddressSpaces = @('smtp:contoso.mail.onmicrosoft.com;1'); SmartHosts = @('contoso-com.mail.protection.outlook.com'); DNSRoutingEnabled = $false; Port = 25
     Fqdn = 'mail.contoso.com'; RequireTLS = $true; IgnoreSTARTTLS = $false; TlsAuthLevel = 'DomainValidation'; TlsDomain = 'mail.protection.outlook.com'
     TlsCertificateName = '<I>CN=Contoso Issuing CA 1, O=Contoso, C=NL<S>CN=mail.contoso.com, O=Contoso, C=NL'; CloudServicesMailEnabled = $true
-    SourceTransportServers = @('EX03')
+    ProtocolLoggingLevel = 'Verbose'; SourceTransportServers = @('EX01', 'EX02', 'EX03')
 }
 $send.PSObject.TypeNames.Insert(0, 'Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig')
 $internet = [pscustomobject][ordered]@{
     Name = 'Internet'; Identity = 'Internet'; Guid = '1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d'; Enabled = $true
     AddressSpaces = @('SMTP:*;1'); SmartHosts = @(); DNSRoutingEnabled = $true; Port = 25
     Fqdn = 'mail.contoso.com'; RequireTLS = $false; IgnoreSTARTTLS = $false; TlsAuthLevel = $null; TlsDomain = $null
-    TlsCertificateName = $null; CloudServicesMailEnabled = $false; SourceTransportServers = @('EX01', 'EX06')
+    TlsCertificateName = $null; CloudServicesMailEnabled = $false; ProtocolLoggingLevel = 'Verbose'; SourceTransportServers = @('EX01', 'EX06')
 }
 $internet.PSObject.TypeNames.Insert(0, 'Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig')
 $relay = [pscustomobject][ordered]@{
     Name = 'Partner relay via Office 365'; Identity = 'Partner relay via Office 365'; Guid = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'; Enabled = $true
     AddressSpaces = @('smtp:fabrikam.com;1'); SmartHosts = @('contoso-com.mail.protection.outlook.com'); DNSRoutingEnabled = $false; Port = 25
     Fqdn = 'mail.contoso.com'; RequireTLS = $true; IgnoreSTARTTLS = $false; TlsAuthLevel = $null; TlsDomain = $null
-    TlsCertificateName = $null; CloudServicesMailEnabled = $false; SourceTransportServers = @('EX06')
+    TlsCertificateName = $null; CloudServicesMailEnabled = $false; ProtocolLoggingLevel = 'None'; SourceTransportServers = @('EX06')
 }
 $relay.PSObject.TypeNames.Insert(0, 'Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig')
 @($send, $internet, $relay) | Export-Clixml -LiteralPath (Join-Path $out 'Get-SendConnector.xml')
