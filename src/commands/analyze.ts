@@ -11,6 +11,7 @@ import { readJsonInput } from '../util/read-json.js';
 import { toAsciiJson } from '../util/json.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { loadProbeResults } from '../runbooks/probes.js';
+import { formatForOutput, terminalText, writeHuman } from '../cli/terminal.js';
 
 interface AnalyzeCliOptions {
   policy?: string[];
@@ -87,9 +88,9 @@ function renderFindings(doc: FindingsDocument, format: Format): string {
       return formatRows(rows, findingColumns, 'csv');
     }
     case 'table': {
-      let text = formatRows(failingFirst(doc.servers), serverColumns(doc), 'table');
-      if (doc.fleetFindings.length) text += formatRows(doc.fleetFindings, fleetColumns, 'table');
-      text += doc.summary.byPolicy.map((p) => p.display).join('\n') + '\n';
+      let text = formatForOutput(failingFirst(doc.servers), serverColumns(doc), 'table');
+      if (doc.fleetFindings.length) text += formatForOutput(doc.fleetFindings, fleetColumns, 'table');
+      text += terminalText(doc.summary.byPolicy.map((p) => p.display).join('\n')) + '\n';
       return text;
     }
   }
@@ -123,7 +124,7 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
   const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
   const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime, ...(probes ? { probes } : {}) });
   for (const e of doc.inputErrors) {
-    process.stderr.write(`extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
+    writeHuman(process.stderr, `extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
   }
   for (const e of doc.fleetErrors ?? []) process.stderr.write(`extls: ${inventoryFile}: ${e}\n`);
   // never a document its own schema rejects (each analysis was checked; this checks what holds them together)

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
 import { formatRows, formats, type Column, type Format } from '../util/format.js';
 import { toAsciiJson } from '../util/json.js';
+import { formatForOutput, terminalText, writeHuman } from '../cli/terminal.js';
 import { readJsonInput } from '../util/read-json.js';
 
 interface DiffCliOptions {
@@ -38,10 +39,10 @@ function renderDiff(diff: InventoryDiff, format: Format, all = false): string {
   const rows: ChangeRow[] = servers.flatMap((s) =>
     s.changes.length ? s.changes.map((change) => ({ server: s, change })) : [{ server: s, change: { kind: 'server' as const, item: 'Server', before: s.server, after: s.server } }],
   );
-  let text = formatRows(rows, changeColumns, format);
+  let text = formatForOutput(rows, changeColumns, format);
   if (format === 'table') {
     const s = diff.summary;
-    text += `${s.changed} changed, ${s.added} added, ${s.removed} removed, ${s.unchanged} unchanged (policies: ${diff.policies.join(', ')})\n`;
+    text += terminalText(`${s.changed} changed, ${s.added} added, ${s.removed} removed, ${s.unchanged} unchanged (policies: ${diff.policies.join(', ')})\n`);
   }
   return text;
 }
@@ -73,7 +74,7 @@ async function runDiff(referenceFile: string, differenceFile: string, opts: Diff
   const policies = (opts.policy?.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
   const [reference, difference] = [await readJsonInput(referenceFile, 'inventory'), await readJsonInput(differenceFile, 'inventory')];
   const { diff, inputErrors } = diffInventories(reference, difference, policies, { reference: referenceFile, difference: differenceFile }, referenceTime);
-  for (const e of inputErrors) process.stderr.write(`extls: ${e.file}: server ${e.server} skipped:\n  ${e.messages.join('\n  ')}\n`);
+  for (const e of inputErrors) writeHuman(process.stderr, `extls: ${e.file}: server ${e.server} skipped:\n  ${e.messages.join('\n  ')}\n`);
   if (opts.out) await writeFileAtomic(opts.out, toAsciiJson(diff, 2) + '\n');
   if (!opts.out || opts.format) process.stdout.write(renderDiff(diff, format, opts.all));
   return inputErrors.length ? ExitCode.Partial : ExitCode.Ok;

@@ -94,6 +94,10 @@ function failureHint(category: string | undefined): string {
       return 'It stopped reporting to the drop folder: check the collection task on the server (scheduled task, GPO, Configuration Manager or Ansible run) and its access to the share, then build the inventory again.';
     case 'duplicate':
       return 'More than one source claims this server: keep the one that belongs to it and build the inventory again.';
+    case 'clock-skew':
+      return "Its report is dated in the future of the control node's clock: correct the server's clock (or the file), let it report again, then build the inventory again.";
+    case 'interrupted':
+      return 'The inventory run was stopped (Ctrl+C or a signal) before this server finished: run extls inventory again.';
     default:
       return 'Fix access (WinRM/SSH reachability, credentials, time-outs) and run extls inventory again.';
   }

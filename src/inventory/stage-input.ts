@@ -1,9 +1,9 @@
 // What a later stage was given: a findings document (parsed whole: it is the analysis' output) or an inventory
 // (streamed one server at a time). Told apart by the members before "servers", whatever the JSON layout.
-import { createReadStream } from 'node:fs';
 import { UsageError } from '../util/errors.js';
 import { splitTopLevel } from '../util/json-split.js';
 import { readJsonInput } from '../util/read-json.js';
+import { openTextStream, readFailure } from '../util/read-file.js';
 import { inventoryFromDocument, readInventoryStream, type InventoryStream } from './read.js';
 
 type StageInput =
@@ -24,14 +24,19 @@ export async function readStageInput(file: string): Promise<StageInput> {
     return { kind: 'inventory', ...inventoryFromDocument(doc, 'stdin') };
   }
   const members: Record<string, unknown> = {};
-  const input = createReadStream(file, { encoding: 'utf8' });
+  let input: Awaited<ReturnType<typeof openTextStream>>;
+  try {
+    input = await openTextStream(file);
+  } catch (err) {
+    throw new UsageError(readFailure('input', file, err));
+  }
   try {
     for await (const part of splitTopLevel(input, 'servers', file)) {
       if (part.kind !== 'member') break;
       members[part.key] = part.value;
     }
   } catch (err) {
-    if (!(err instanceof UsageError)) throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (!(err instanceof UsageError)) throw new UsageError(readFailure('input', file, err));
     throw err;
   } finally {
     input.destroy();

@@ -316,6 +316,8 @@ Describe 'Invoke-ExTlsInventory: a failed server' {
             Get-ExTlsFailureErrorCategory -Category 'timeout' | Should -Be ([System.Management.Automation.ErrorCategory]::OperationTimeout)
             Get-ExTlsFailureErrorCategory -Category 'collector-error' | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidResult)
             Get-ExTlsFailureErrorCategory -Category 'invalid-output' | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidResult)
+            Get-ExTlsFailureErrorCategory -Category 'interrupted' | Should -Be ([System.Management.Automation.ErrorCategory]::OperationStopped)
+            Get-ExTlsFailureErrorCategory -Category 'clock-skew' | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidResult)
         }
     }
 }

@@ -2,7 +2,8 @@ function Get-ExTlsFailureErrorCategory {
     <#
     .SYNOPSIS
         The PowerShell ErrorCategory for an extls failure category: unreachable -> ConnectionError,
-        auth -> AuthenticationError, timeout -> OperationTimeout, anything else -> InvalidResult.
+        auth -> AuthenticationError, timeout -> OperationTimeout, interrupted -> OperationStopped,
+        anything else -> InvalidResult.
     .EXAMPLE
         Get-ExTlsFailureErrorCategory -Category 'auth'
     #>
@@ -15,6 +16,7 @@ function Get-ExTlsFailureErrorCategory {
         'dns' { return [System.Management.Automation.ErrorCategory]::ConnectionError }
         'auth' { return [System.Management.Automation.ErrorCategory]::AuthenticationError }
         'timeout' { return [System.Management.Automation.ErrorCategory]::OperationTimeout }
+        'interrupted' { return [System.Management.Automation.ErrorCategory]::OperationStopped }
         default { return [System.Management.Automation.ErrorCategory]::InvalidResult }
     }
 }

@@ -10,9 +10,10 @@ function Invoke-ExTlsInventory {
         servers are still being read.
 
         Every server gets exactly one object, Status Ok or Failed. A failed server (unreachable, auth, timeout,
-        collector-error, invalid-output) is also a non-terminating error whose TargetObject is the server name,
-        whose ErrorId is 'ExTls.ServerFailed,<category>' and whose category is ConnectionError (unreachable),
-        AuthenticationError (auth), OperationTimeout (timeout) or InvalidResult; the other servers go on.
+        collector-error, invalid-output, interrupted; from drop folders stale, duplicate, clock-skew) is also a
+        non-terminating error whose TargetObject is the server name, whose ErrorId is
+        'ExTls.ServerFailed,<category>' and whose category is ConnectionError (unreachable), AuthenticationError
+        (auth), OperationTimeout (timeout), OperationStopped (interrupted) or InvalidResult; the other servers go on.
         With -EnableException the first failed server throws instead, for scripts that want try/catch.
 
         Whatever was collected is kept: with -OutFile, the inventory file is written even when the run stops early
