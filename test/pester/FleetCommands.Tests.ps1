@@ -120,7 +120,37 @@ Describe 'Compare-ExTlsInventory' {
         $build.After | Should -Be '15.2.1748.10'
         $changes[0].PSObject.TypeNames[0] | Should -Be 'ExTls.InventoryChange'
         @(Compare-ExTlsInventory $inventoryPath $inventoryPath -ReferenceTime $referenceTime).Count | Should -Be 0
-        @(Compare-ExTlsInventory $inventoryPath $inventoryPath -ReferenceTime $referenceTime -IncludeUnchanged).Count | Should -Be 9
+        $same = @(Compare-ExTlsInventory $inventoryPath $inventoryPath -ReferenceTime $referenceTime -IncludeUnchanged)
+        @($same | Where-Object Server -ne '(fleet)').Count | Should -Be 9
+        @($same | Where-Object Server -eq '(fleet)' | Where-Object State -ne 'unchanged').Count | Should -Be 0
+    }
+
+    It 'shows a weaker Office 365 connector and a renewed certificate, and counts per category' {
+        $after = Get-Content -LiteralPath $inventoryPath -Raw | ConvertFrom-Json
+        $config = ($after.servers | Where-Object server -eq 'EX03').data.exchangeConfig
+        $connector = $config.sendConnectors | Where-Object name -eq 'Outbound to Office 365'
+        $connector.requireTls = $false
+        $connector.tlsAuthLevel = $null
+        $certificate = @($config.certificates)[0]
+        $oldThumbprint = $certificate.thumbprint
+        $certificate.thumbprint = 'B' * 40
+        $certificate.notAfter = '2031-11-28T12:00:00Z'
+        $afterPath = Join-Path $TestDrive 'after-weaker.json'
+        $diffPath = Join-Path $TestDrive 'diff.json'
+        Set-Content -LiteralPath $afterPath -Value (ConvertTo-Json -InputObject $after -Depth 50) -Encoding UTF8
+        $changes = @(Compare-ExTlsInventory $inventoryPath $afterPath -ReferenceTime $referenceTime -OutFile $diffPath | Where-Object Server -eq 'EX03')
+        $weaker = $changes | Where-Object Item -eq 'Send connector Outbound to Office 365'
+        $weaker.Category | Should -Be 'connector'
+        $weaker.State | Should -Be 'changed'
+        $weaker.Before | Should -Match 'RequireTLS True'
+        $weaker.After | Should -Match 'RequireTLS False, TlsAuthLevel -'
+        $renewed = $changes | Where-Object { $_.Category -eq 'certificate' -and $_.Kind -eq 'certificate' }
+        @($renewed).Count | Should -Be 1
+        $renewed.Before | Should -Match $oldThumbprint
+        $renewed.After | Should -Match ('B' * 40)
+        $summary = (Get-Content -LiteralPath $diffPath -Raw | ConvertFrom-Json).summary.byCategory
+        $summary.connector.changed | Should -BeGreaterOrEqual 1
+        $summary.certificate.changed | Should -Be 1
     }
 
     It 'fails with a clear error for a missing file' {
