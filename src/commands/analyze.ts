@@ -8,6 +8,7 @@ import { ExitCode, UsageError } from '../util/errors.js';
 import { checkOutFile } from '../util/out-path.js';
 import { formatRows, formats, parseFormat, type Column, type Format } from '../util/format.js';
 import { readJsonInput } from '../util/read-json.js';
+import { expectDocument } from '../util/document-kind.js';
 import { toAsciiJson } from '../util/json.js';
 import { loadProbeResults } from '../runbooks/probes.js';
 
@@ -120,7 +121,9 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
   if (opts.out) checkOutFile(opts.out);
   const policies = (opts.policy?.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
   const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
-  const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime, ...(probes ? { probes } : {}) });
+  const input = await readJsonInput(inventoryFile, 'inventory');
+  expectDocument(input, 'inventory', inventoryFile);
+  const doc = analyzeInventory(input, policies, { referenceTime, ...(probes ? { probes } : {}) });
   for (const e of doc.inputErrors) {
     process.stderr.write(`extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
   }

@@ -7,6 +7,7 @@ import { ExitCode, UsageError } from '../util/errors.js';
 import { formatRows, formats, type Column, type Format } from '../util/format.js';
 import { toAsciiJson } from '../util/json.js';
 import { readJsonInput } from '../util/read-json.js';
+import { expectDocument } from '../util/document-kind.js';
 
 interface DiffCliOptions {
   policy?: string[];
@@ -87,6 +88,8 @@ async function runDiff(referenceFile: string, differenceFile: string, opts: Diff
   }
   const policies = (opts.policy?.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
   const [reference, difference] = [await readJsonInput(referenceFile, 'inventory'), await readJsonInput(differenceFile, 'inventory')];
+  expectDocument(reference, 'inventory', referenceFile);
+  expectDocument(difference, 'inventory', differenceFile);
   const { diff, inputErrors } = diffInventories(reference, difference, policies, { reference: referenceFile, difference: differenceFile }, referenceTime);
   for (const e of inputErrors) process.stderr.write(`extls: ${e.file}: server ${e.server} skipped:\n  ${e.messages.join('\n  ')}\n`);
   if (opts.out) await writeFileAtomic(opts.out, toAsciiJson(diff, 2) + '\n');

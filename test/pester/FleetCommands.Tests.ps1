@@ -158,6 +158,42 @@ Describe 'Compare-ExTlsInventory' {
     }
 }
 
+Describe 'Readers refuse the wrong kind of file up front' {
+    BeforeAll {
+        $findingsPath = Join-Path $TestDrive 'findings.json'
+        $null = Get-ExTlsFinding -InventoryPath $inventoryPath -ReferenceTime $referenceTime -OutFile $findingsPath
+    }
+
+    It 'Get-ExTlsLegacyPeer given a findings document says so instead of returning no peers' {
+        $err = $null
+        try { $null = Get-ExTlsLegacyPeer -InventoryPath $findingsPath } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.Exception.Message | Should -Match 'is a findings document; give an inventory'
+    }
+
+    It 'Get-ExTlsFinding and Get-ExTlsServerState given a findings document name it, without schema errors' {
+        foreach ($command in 'Get-ExTlsFinding', 'Get-ExTlsServerState') {
+            $err = $null
+            try { $null = & $command -InventoryPath $findingsPath } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.Exception.Message | Should -Match ([regex]::Escape($findingsPath) + ' is a findings document; give an inventory')
+            $err.Exception.Message | Should -Not -Match 'must have required property'
+        }
+    }
+
+    It 'Get-ExTlsInventory reports the kind of each wrong file and reads the right ones' {
+        $records = @(Get-ExTlsInventory -Path $findingsPath, $inventoryPath -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $records.Count | Should -Be 9
+        @($problems).Count | Should -Be 1
+        $problems[0].Exception.Message | Should -Match 'is a findings document; give an inventory'
+    }
+
+    It 'Compare-ExTlsInventory and New-ExTlsRunbook -FindingsPath name the wrong kind' {
+        { Compare-ExTlsInventory $inventoryPath $findingsPath } | Should -Throw -ExpectedMessage '*is a findings document; give an inventory*'
+        { New-ExTlsRunbook -FindingsPath $inventoryPath -OutputPath (Join-Path $TestDrive 'rb') } | Should -Throw -ExpectedMessage '*is an inventory; give a findings document*'
+    }
+}
+
 Describe 'Get-ExTlsPolicy' {
     It 'lists the built-in policies and reads policy files' {
         $policies = @(Get-ExTlsPolicy)
