@@ -6,6 +6,7 @@ import type { Knowledge } from './knowledge.js';
 import type { Policy, PolicyRule } from './policy.js';
 import { serverGroups } from '../inventory/groups.js';
 import { tlsSettings } from './groups.js';
+import { exchangeConfigOf } from './exchange-config.js';
 import { changeKey } from './registry.js';
 import { dotNetReleaseRule, dotNetValueRule } from './rules-dotnet.js';
 import { exchangeBuildRule, exchangeFacts, exchangeSupportRule } from './rules-exchange.js';
@@ -126,6 +127,18 @@ function analyzeFailedServer(record: InventoryRecord, policies: Policy[]): Serve
     findings: [f],
     counts: countSeverities([f]),
     worstSeverity: f.severity,
+    checked: { protocolLogs: false, connectors: false, certificates: false },
+  };
+}
+
+/** What was read for a server, so outputs say "not checked" rather than "ok" where nothing was. */
+function whatWasChecked(data: NonNullable<InventoryRecord['data']>): NonNullable<ServerAnalysis['checked']> {
+  const cfg = exchangeConfigOf(data);
+  const read = cfg !== null && cfg.source !== 'not-read';
+  return {
+    protocolLogs: data.protocolLogs?.status === 'scanned',
+    connectors: read && (cfg.receiveConnectors !== null || cfg.sendConnectors !== null),
+    certificates: read && cfg.certificates !== null,
   };
 }
 
@@ -185,5 +198,6 @@ export function analyzeServer(record: InventoryRecord, policies: Policy[], refer
     findings,
     counts: countSeverities(findings),
     worstSeverity: worst(findings),
+    checked: whatWasChecked(record.data),
   };
 }

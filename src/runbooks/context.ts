@@ -39,6 +39,8 @@ type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'sta
   findings: Pick<Finding, 'id' | 'severity' | 'title' | 'explanation' | 'category'>[];
   /** mail-flow failures from the protocol logs, failing now first */
   mailFlow: MailFlowRow[];
+  /** what was read (absent from older findings documents: then everything counts as read) */
+  checked?: ServerAnalysis['checked'];
 };
 
 export function slimAnalysis(s: ServerAnalysis): RunbookServer {
@@ -53,7 +55,17 @@ export function slimAnalysis(s: ServerAnalysis): RunbookServer {
     verdicts: s.verdicts.map((v) => ({ policy: v.policy, verdict: v.verdict })),
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, category: f.category })),
     mailFlow: mailFlowRows(s.findings),
+    ...(s.checked ? { checked: s.checked } : {}),
   };
+}
+
+/** The finding categories that say nothing when their source was not read: shown "not checked", never "ok". */
+function notChecked(s: RunbookServer, category: FindingCategory): boolean {
+  if (!s.checked) return false;
+  if (category === 'mail-flow' || category === 'protocol-logs') return !s.checked.protocolLogs;
+  if (category === 'connector') return !s.checked.connectors;
+  if (category === 'certificate') return !s.checked.certificates;
+  return false;
 }
 
 export interface ServerInput {
@@ -197,7 +209,9 @@ function cellsFor(doc: FindingsDocument, s: RunbookServer, probe: LastProbe | nu
     const worst = s.findings
       .filter((f) => f.category === c.id)
       .reduce<string | null>((w, f) => (w === null || SEVERITY_RANK[f.severity]! > SEVERITY_RANK[w]! ? f.severity : w), null);
-    cells.push(s.status !== 'ok' ? na : worst ? cell(worst, worst, String(SEVERITY_RANK[worst])) : cell('ok', 'ok', '0'));
+    // nothing read is not "ok": sorted just above ok, below every severity
+    const none = notChecked(s, c.id) ? cell('not checked', 'na', '0.5') : cell('ok', 'ok', '0');
+    cells.push(s.status !== 'ok' ? na : worst ? cell(worst, worst, String(SEVERITY_RANK[worst])) : none);
   }
   if (probe !== undefined) cells.push(probeCell(probe));
   return cells;

@@ -6,12 +6,115 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'helpers/TestHelpers.psm1') -Force
     $repo = Get-TestRepoRoot
     $inventoryPath = Join-Path $TestDrive 'inventory.json'
-    $collected = @(Invoke-ExTlsInventory -FleetFile (Join-Path $repo 'examples/demo/fleet.yaml') -OutFile $inventoryPath -ErrorAction SilentlyContinue)
+    # collected the way a strict script does: EX08 (unreachable) must not stop the run (dbatools' convention)
+    $stop = @{ Error = $null; Warnings = @() }
+    $collected = & {
+        $ErrorActionPreference = 'Stop'
+        try {
+            @(Invoke-ExTlsInventory -FleetFile (Join-Path $repo 'examples/demo/fleet.yaml') -OutFile $inventoryPath -WarningVariable stopWarnings -WarningAction SilentlyContinue)
+            $stop.Warnings = @($stopWarnings)
+        } catch { $stop.Error = $_ }
+    }
     $referenceTime = [datetime]::new(2026, 11, 28, 12, 0, 0, [System.DateTimeKind]::Utc)
 }
 
 AfterAll {
     Remove-Module ExTls, TestHelpers -ErrorAction SilentlyContinue
+}
+
+Describe 'Invoke-ExTlsInventory under $ErrorActionPreference = Stop' {
+    It '-OutFile holds all 9 demo servers; the unreachable one is a record and a warning' {
+        $stop.Error | Should -BeNullOrEmpty
+        @($collected).Count | Should -Be 9
+        $inventory = Get-Content -LiteralPath $inventoryPath -Raw | ConvertFrom-Json
+        @($inventory.servers).Count | Should -Be 9
+        $inventory.summary.failed | Should -Be 1
+        ($collected | Where-Object Server -eq 'EX08').Status | Should -Be 'Failed'
+        @($stop.Warnings).Count | Should -Be 1
+        [string]$stop.Warnings[0] | Should -Match '^EX08: unreachable: '
+    }
+}
+
+Describe 'Mail-flow facts as properties' {
+    BeforeAll {
+        $findings = @(Get-ExTlsFinding -InventoryPath $inventoryPath -Policy tls12-ready, legacy-off -ReferenceTime $referenceTime)
+        $states = @(Get-ExTlsServerState -InventoryPath $inventoryPath -Policy tls12-ready, legacy-off -ReferenceTime $referenceTime)
+    }
+
+    It 'a mail-flow finding has FailingNow, FirstSeen, LastSeen, Count, Direction, Connector, Remote, RemoteName, Cause, ProbableCauseId' {
+        $ex02 = $findings | Where-Object { $_.Server -eq 'EX02' -and $_.Category -eq 'mail-flow' } | Select-Object -First 1
+        $ex02.FailingNow | Should -BeTrue
+        $ex02.FirstSeen | Should -BeOfType [datetime]
+        $ex02.LastSeen | Should -BeOfType [datetime]
+        $ex02.LastSeen | Should -BeGreaterOrEqual $ex02.FirstSeen
+        $ex02.Count | Should -Be 14
+        $ex02.Direction | Should -Be 'send'
+        $ex02.Connector | Should -Be 'Outbound to Office 365'
+        $ex02.Remote | Should -Be '52.101.68.3'
+        $ex02.Cause | Should -Be 'tls-handshake'
+        $ex02.ProbableCauseId | Should -Be 'TLS12-CLIENT-DISABLED'
+        $ex02.PSObject.Properties.Name | Should -Contain 'RemoteName'
+        @($findings | Where-Object FailingNow | ForEach-Object Server | Select-Object -Unique | Sort-Object) | Should -Contain 'EDGE01'
+        # and they survive Export-Csv
+        $row = $ex02 | ConvertTo-Csv -NoTypeInformation | ConvertFrom-Csv
+        $row.FailingNow | Should -Be 'True'
+        $row.ProbableCauseId | Should -Be 'TLS12-CLIENT-DISABLED'
+        ($findings | Where-Object { $_.Category -ne 'mail-flow' } | Select-Object -First 1).FailingNow | Should -BeNullOrEmpty
+    }
+
+    It 'Get-ExTlsServerState counts them: EX02 and EDGE01 have failing connectors and mail flow failing now' {
+        $ex02 = $states | Where-Object Server -eq 'EX02'
+        $ex02.FailingConnectors | Should -Match 'Outbound to Office 365'
+        $ex02.MailFlow | Should -Be 'failing now'
+        $ex02.FailingNowCount | Should -BeGreaterThan 0
+        $ex02.MailFlowLastSeen | Should -BeOfType [datetime]
+        $edge = $states | Where-Object Server -eq 'EDGE01'
+        $edge.FailingConnectors | Should -Match 'Default internal receive connector EDGE01'
+        $edge.MailFlow | Should -Be 'failing now'
+        ($states | Where-Object Server -eq 'EX01').MailFlow | Should -Be 'earlier'
+    }
+
+    It 'says "not checked" where nothing was read, never "ok"' {
+        # EX04's demo logs hold no SMTP sessions and no connector was read from it
+        $ex04 = $states | Where-Object Server -eq 'EX04'
+        $ex04.Connectors | Should -Be 'not checked'
+        ($states | Where-Object Server -eq 'EX03').Connectors | Should -Not -Be 'not checked'
+        ($states | Where-Object Server -eq 'EX08').MailFlow | Should -BeNullOrEmpty
+        @($states | Where-Object MailFlow -eq 'not checked').Count + @($states | Where-Object MailFlow -eq 'no failures').Count | Should -BeGreaterThan 0
+    }
+
+    It 'Export-Csv of mixed Finding and FleetFinding output keeps Group and Servers, and Server' {
+        $csv = Join-Path $TestDrive 'mixed.csv'
+        $all = @(Get-ExTlsFinding -InventoryPath $inventoryPath -ReferenceTime $referenceTime)
+        @($all | Where-Object { $_.PSObject.TypeNames[0] -eq 'ExTls.FleetFinding' }).Count | Should -BeGreaterThan 0
+        $all | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $rows = @(Import-Csv -LiteralPath $csv)
+        $fleet = @($rows | Where-Object Group)
+        $fleet.Count | Should -BeGreaterThan 0
+        $fleet[0].Servers | Should -Not -BeNullOrEmpty
+        # the other way round too: a fleet finding first
+        @($all | Sort-Object { $_.PSObject.TypeNames[0] -ne 'ExTls.FleetFinding' }) | Export-Csv -LiteralPath $csv -NoTypeInformation
+        @(Import-Csv -LiteralPath $csv | Where-Object Server).Count | Should -Be @($all | Where-Object Server).Count
+    }
+}
+
+Describe 'Default views fit 120 columns' {
+    It '<_> prints no line longer than 120 and cuts no id' -ForEach @('Get-ExTlsFinding', 'Get-ExTlsServerState', 'Get-ExTlsInventory') {
+        $objects = switch ($_) {
+            'Get-ExTlsInventory' { @(Get-ExTlsInventory -Path $inventoryPath) }
+            default { @(& $_ -InventoryPath $inventoryPath -Policy tls12-ready, legacy-off -ReferenceTime $referenceTime) }
+        }
+        $text = $objects | Out-String -Width 120
+        $widest = ($text -split '\r?\n' | Measure-Object -Property Length -Maximum).Maximum
+        $widest | Should -BeLessOrEqual 120
+        $text | Should -Not -Match '…'
+        if ($_ -eq 'Get-ExTlsFinding') {
+            # ids and titles are wrapped, never cut: every id is there, read across the wrapped lines
+            $flat = ($text -replace '\s+', '')
+            foreach ($f in $objects | Where-Object { $_.PSObject.TypeNames[0] -eq 'ExTls.Finding' }) { $flat | Should -Match ([regex]::Escape($f.Id.Substring(0, [Math]::Min(20, $f.Id.Length)))) }
+        }
+        if ($_ -eq 'Get-ExTlsServerState') { $text | Should -Match 'MailFlow' }
+    }
 }
 
 Describe 'Get-ExTlsInventory' {
