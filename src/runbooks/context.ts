@@ -211,7 +211,9 @@ function cellsFor(doc: FindingsDocument, s: RunbookServer, probe: LastProbe | nu
       .reduce<string | null>((w, f) => (w === null || SEVERITY_RANK[f.severity]! > SEVERITY_RANK[w]! ? f.severity : w), null);
     // nothing read is not "ok": sorted just above ok, below every severity
     const none = notChecked(s, c.id) ? cell('not checked', 'na', '0.5') : cell('ok', 'ok', '0');
-    cells.push(s.status !== 'ok' ? na : worst ? cell(worst, worst, String(SEVERITY_RANK[worst])) : none);
+    // an info finding alone ("certificates were not read") is no judgement either
+    const judged = worst && !(worst === 'info' && notChecked(s, c.id));
+    cells.push(s.status !== 'ok' ? na : judged ? cell(worst, worst, String(SEVERITY_RANK[worst])) : none);
   }
   if (probe !== undefined) cells.push(probeCell(probe));
   return cells;

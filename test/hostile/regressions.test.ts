@@ -46,8 +46,8 @@ describe('duplicate server names', () => {
     const r = await runCli(['runbooks', inv, '--out', out]);
     expect(r.stderr).toMatch(/server ex02 \(servers\[2\]\) skipped: servers\/2: duplicate server name: ex02 is the same server as servers\/1 \(EX02\)/);
     expect(r.exitCode).toBe(2);
-    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { server: string }[];
-    expect(rows.map((row) => row.server)).toEqual(['EX01', 'EX02']);
+    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { Server: string }[];
+    expect(rows.map((row) => row.Server)).toEqual(['EX01', 'EX02']);
     expect(readdirSync(out).filter((f) => /^ex02/i.test(f))).toEqual(['EX02']);
   });
 

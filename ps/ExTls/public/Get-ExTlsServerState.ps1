@@ -12,7 +12,8 @@ function Get-ExTlsServerState {
         ('ok', or the ids of the failing findings), RebootPending, WorstSeverity and WorstSeverityRank (4 critical to 0
         info), FailingConnectors (connectors named by mail-flow failures failing now in the protocol logs and by failing
         connector findings), MailFlow ('failing now', 'earlier', 'no failures', or 'not checked' when no protocol logs were read),
-        FailingNowCount and MailFlowFailureCount (mail-flow failure groups), MailFlowLastSeen ([datetime]), Connectors
+        FailingNowCount and MailFlowFailureCount (mail-flow failure groups), MailFlowLastSeen ([datetime]),
+        MailFlowErrorCount and LastMailFlowError (as summary.csv has them), Connectors
         ('ok', the ids of connector findings, or 'not checked' when no connectors were read), FindingCount and,
         for a server that could not be read, Category and Message. The whole analysis is in
         $_.Raw.Analysis.
@@ -156,6 +157,15 @@ function Get-ExTlsServerState {
             $state.MailFlowFailureCount = $failures.Count
             $last = @($failures | ForEach-Object { ConvertTo-ExTlsDateTime (Get-ExTlsProperty $_.Failure 'lastSeen') } | Where-Object { $_ } | Sort-Object -Descending) | Select-Object -First 1
             $state.MailFlowLastSeen = $last
+            # the same two columns summary.csv has
+            $state.MailFlowErrorCount = [int](@($failures | ForEach-Object { [int](Get-ExTlsProperty $_.Failure 'count' 0) }) | Measure-Object -Sum).Sum
+            $latest = @($failures | Where-Object { Get-ExTlsProperty $_.Failure 'lastSeen' } | Sort-Object { ConvertTo-ExTlsDateTime (Get-ExTlsProperty $_.Failure 'lastSeen') } -Descending) | Select-Object -First 1
+            $state.LastMailFlowError = $null
+            if ($latest) {
+                # UTC as in the findings (PowerShell 7's ConvertFrom-Json made a DateTime of it)
+                $at = (ConvertTo-ExTlsDateTime (Get-ExTlsProperty $latest.Failure 'lastSeen')).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture)
+                $state.LastMailFlowError = '{0} ({1}, {2})' -f $latest.Failure.error, $latest.Failure.connector, $at
+            }
             $state.Connectors = $(if ($s.status -ne 'ok') { $null } elseif (& $notChecked 'connectors') { 'not checked' } else { $ids = @($findings | Where-Object { $_.category -eq 'connector' -and $_.severity -ne 'info' } | ForEach-Object { $_.id }); if ($ids.Count) { $ids -join ', ' } else { 'ok' } })
             $state.FindingCount = @($findings | Where-Object { $_.severity -ne 'info' }).Count
             $state.Category = Get-ExTlsProperty $s 'failure', 'category'
