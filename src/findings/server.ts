@@ -93,6 +93,8 @@ function failureHint(category: string | undefined): string {
       return 'It stopped reporting to the drop folder: check the collection task on the server (scheduled task, GPO, Configuration Manager or Ansible run) and its access to the share, then build the inventory again.';
     case 'duplicate':
       return 'More than one source claims this server: keep the one that belongs to it and build the inventory again.';
+    case 'name-not-resolved':
+      return "Its name does not resolve in DNS: correct the name or give its address (fleet file: address), then run extls inventory again.";
     default:
       return 'Fix access (WinRM/SSH reachability, credentials, time-outs) and run extls inventory again.';
   }

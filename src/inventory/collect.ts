@@ -67,7 +67,7 @@ interface DriverLine {
 // Every category of the record schema, as a Record so the compiler notices one added to the schema.
 // true: the driver may report it; stale and duplicate come from drop folders (--from) only.
 const knownCategories: Readonly<Record<FailureCategory, boolean>> = {
-  unreachable: true, auth: true, timeout: true, 'collector-error': true, 'invalid-output': true, stale: false, duplicate: false,
+  unreachable: true, 'name-not-resolved': true, auth: true, timeout: true, 'collector-error': true, 'invalid-output': true, stale: false, duplicate: false,
 };
 const categories = new Set((Object.keys(knownCategories) as FailureCategory[]).filter((c) => knownCategories[c]));
 

@@ -236,8 +236,8 @@ describe('no partial files, no leftovers', () => {
     const files = filesUnder(out);
     expect(files.filter((f) => f.startsWith('EX02'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('_superseded')).map((f) => f.split('/').slice(2).join('/'))).toEqual(['EX02/remediate.ps1', 'EX02/rollback.ps1', 'EX02/runbook.md']);
-    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { server: string; folder: string }[];
-    expect(rows.find((row) => row.server === 'EX02')!.folder).toBe('');
+    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { Server: string; Folder: string }[];
+    expect(rows.find((row) => row.Server === 'EX02')!.Folder).toBe('');
   });
 });
 

@@ -321,6 +321,7 @@ Describe 'Invoke-ExTlsInventory: a failed server' {
     It 'maps every failure category to an error category' {
         InModuleScope ExTls {
             Get-ExTlsFailureErrorCategory -Category 'unreachable' | Should -Be ([System.Management.Automation.ErrorCategory]::ConnectionError)
+            Get-ExTlsFailureErrorCategory -Category 'name-not-resolved' | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
             Get-ExTlsFailureErrorCategory -Category 'auth' | Should -Be ([System.Management.Automation.ErrorCategory]::AuthenticationError)
             Get-ExTlsFailureErrorCategory -Category 'timeout' | Should -Be ([System.Management.Automation.ErrorCategory]::OperationTimeout)
             Get-ExTlsFailureErrorCategory -Category 'collector-error' | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidResult)
