@@ -22,7 +22,8 @@ const has = (o: Record<string, unknown>, ...keys: string[]) => keys.every((k) =>
 export function documentKind(doc: unknown): DocumentKind | null {
   if (Array.isArray(doc)) {
     const first = doc.find((x) => x && typeof x === 'object') as Record<string, unknown> | undefined;
-    if (first && has(first, 'endpoint', 'versions')) return 'probe results';
+    // an array of endpoint results, whole or not (the probe reader then names what is missing)
+    if (first && 'endpoint' in first) return 'probe results';
     if (first && has(first, 'server', 'transport', 'status')) return 'inventory record';
     return null;
   }

@@ -81,10 +81,9 @@ function ConvertTo-ExTlsSmtpTlsResult {
                 $eoCertificate = @(Get-ExTlsProperty $certificateJudgement 'reasons' @()) -join '; '
             }
         }
-        # why: the probe's reason; for 'unknown' without one, why the endpoint could not be probed; else its summary
+        # why not: the probe's reason; for 'unknown' without one, why the endpoint could not be probed
         $eoReason = Get-ExTlsProperty $r 'exchangeOnline', 'reason'
         if (-not $eoReason -and $verdict -eq 'unknown') { $eoReason = $message }
-        if (-not $eoReason) { $eoReason = Get-ExTlsProperty $r 'exchangeOnline', 'display' }
         $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls12', 'cipher', 'standardName'
         if (-not $chosen) { $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls13', 'cipher', 'standardName' }
         $item | Add-Member -NotePropertyMembers ([ordered]@{
