@@ -153,10 +153,22 @@ Describe 'Invoke-ExTlsInventory: pipeline binding' {
         }
 
         It 'an -OutFile that cannot be written stops in begin, before anything runs' {
-            # /proc takes no new files, even for root (file permissions would not stop root)
+            if ((Get-Variable -Name IsWindows -ValueOnly -ErrorAction SilentlyContinue) -eq $false) {
+                # /proc takes no new files, even for root (file permissions would not stop root)
+                $target = '/proc/extls-inventory.json'
+            } else {
+                # a folder that denies this user creating files (a deny entry holds for administrators too)
+                $locked = Join-Path $TestDrive 'locked'
+                $null = New-Item -ItemType Directory -Path $locked
+                $acl = Get-Acl -LiteralPath $locked
+                $me = [System.Security.Principal.WindowsIdentity]::GetCurrent().User
+                $acl.AddAccessRule((New-Object System.Security.AccessControl.FileSystemAccessRule ($me, 'CreateFiles, WriteData', 'Deny')))
+                Set-Acl -LiteralPath $locked -AclObject $acl
+                $target = Join-Path $locked 'inventory.json'
+            }
             $log = $env:EXTLS_FAKE_LOG
             Remove-Item -LiteralPath $log -ErrorAction SilentlyContinue
-            { 'EX01' | Invoke-ExTlsInventory -OutFile '/proc/extls-inventory.json' } | Should -Throw -ErrorId 'ExTls.OutFileNotWritable,Invoke-ExTlsInventory'
+            { 'EX01' | Invoke-ExTlsInventory -OutFile $target } | Should -Throw -ErrorId 'ExTls.OutFileNotWritable,Invoke-ExTlsInventory'
             Test-Path -LiteralPath $log | Should -BeFalse -Because 'the CLI was never started'
         }
 
