@@ -96,9 +96,11 @@ function Get-ExTlsCertKeyInfo {
     }
     try {
         if ($oid.Value -eq '1.2.840.113549.1.1.1') {
+            # ps51-check: allow .NET Framework 4.6+ type; on 4.5 the catch and the PublicKey.Key fallback below take over
             $k = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPublicKey($Cert)
             if ($null -ne $k) { $info.size = Get-ExTlsKeySize $k }
         } elseif ($oid.Value -eq '1.2.840.10045.2.1') {
+            # ps51-check: allow .NET Framework 4.6+ type; on 4.5 the catch leaves the size unknown
             $k = [System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPublicKey($Cert)
             if ($null -ne $k) { $info.size = Get-ExTlsKeySize $k }
         }

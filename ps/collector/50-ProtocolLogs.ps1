@@ -30,6 +30,7 @@ function Get-ExTlsPlOptionValue {
 function Clear-ExTlsGarbage {
     $aggressive = 'Aggressive' -as [GCCollectionMode]
     if ($null -eq $aggressive) { return }
+    # ps51-check: allow the 4-argument GC.Collect is .NET 4.6+; reached only where GCCollectionMode.Aggressive exists (.NET 7)
     [GC]::Collect(2, $aggressive, $true, $true)
     Invoke-ExTlsMallocTrim
 }
@@ -94,7 +95,13 @@ function Initialize-ExTlsProtocolLogScanner {
             }
             Clear-ExTlsGarbage   # the compiler's
         } else {
-            Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerOptions '/optimize+'
+            # Windows PowerShell 5.1's Add-Type has no -CompilerOptions: the options go in a CompilerParameters, which
+            # then carries the references too (mscorlib is implicit; the scanner needs System) and compiles in memory.
+            $parameters = New-Object System.CodeDom.Compiler.CompilerParameters
+            $parameters.CompilerOptions = '/optimize+'
+            $parameters.GenerateInMemory = $true
+            [void]$parameters.ReferencedAssemblies.Add('System.dll')
+            Add-Type -TypeDefinition $script:ExTlsProtocolLogScannerSource -Language CSharp -CompilerParameters $parameters
         }
     } finally {
         [System.Threading.Monitor]::Exit($lock)

@@ -56,7 +56,8 @@ function ConvertFrom-ExTlsHexDigits {
     param([string]$Digits)
     if ($null -eq $Digits -or $Digits -eq '') { return ,([byte[]]@()) }
     if (($Digits.Length % 2) -ne 0 -or $Digits -notmatch '^[0-9a-fA-F]+$') { throw "invalid hex data '$Digits'" }
-    if ($script:ExTlsHasFromHexString) { return ,([Convert]::FromHexString($Digits)) }   # .NET 5+; 5.1 walks
+    # ps51-check: allow Convert.FromHexString is .NET 5+, called only where it exists ($script:ExTlsHasFromHexString)
+    if ($script:ExTlsHasFromHexString) { return ,([Convert]::FromHexString($Digits)) }
     $n = $Digits.Length / 2
     $bytes = New-Object byte[] $n
     for ($k = 0; $k -lt $n; $k++) { $bytes[$k] = [Convert]::ToByte($Digits.Substring(2 * $k, 2), 16) }
