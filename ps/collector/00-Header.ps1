@@ -5,7 +5,8 @@
     extls collector: reads one Exchange server's TLS-relevant settings and prints them as one line of JSON.
 
 .DESCRIPTION
-    Reads SCHANNEL protocol settings, .NET and WinHTTP TLS settings, cipher suite order, Windows and Exchange
+    Reads SCHANNEL protocol and algorithm settings, .NET and WinHTTP TLS settings, cipher suite and ECC curve order,
+    the trusted roots Exchange Online needs and the root auto-update policy, Windows and Exchange
     build levels, pending-reboot state and failover-cluster membership, from the live registry (Windows) or from
     regedit export files (.reg; offline mode, any OS). Values are reported raw (schemas/collector-output.schema.json);
     judging them is the findings stage's job. No Exchange shell is needed; where it is available, Exchange
@@ -22,6 +23,8 @@
       exchangeConfigExports object   Export-Clixml files read instead of the Exchange Management Shell:
                                      {certificates, internalTransportCertificate, receiveConnectors, sendConnectors}
       readExchangeConfig   bool      false: do not read certificates and connectors on this server
+      rootThumbprints      string[]  more trusted roots to look for (SHA-1 thumbprints, 40 hex digits) besides
+                                     DigiCert Global Root G2
 
 .PARAMETER OutFile
     Write the JSON to this file (UTF-8, written to a temporary file and then moved into place) instead of

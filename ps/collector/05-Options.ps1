@@ -3,7 +3,7 @@
 . (Join-Path $PSScriptRoot '../shared/Json.ps1')   # extls:inline
 
 $script:ExTlsKnownOptions = @('registryExports', 'exchangeInstallPath', 'protocolLogPaths', 'logDays', 'logByteBudget',
-    'referenceTime', 'scanLogs', 'computerName', 'exchangeConfigExports', 'readExchangeConfig')
+    'referenceTime', 'scanLogs', 'computerName', 'exchangeConfigExports', 'readExchangeConfig', 'rootThumbprints')
 
 function Get-ExTlsOption {
     param($Options, [string]$Name, $Default = $null)

@@ -1,6 +1,8 @@
 # Main: options -> registry source -> sections -> one line of JSON (or -OutFile).
 try {
 $exTlsOptions = ConvertFrom-ExTlsOptions -Json $OptionsJson
+# A bad rootThumbprints option is the caller's mistake: it fails the run, before anything is read, with its message.
+[void](Get-ExTlsRootsToCheck $exTlsOptions.Raw)
 # Compile the log scanner before reading .reg exports when logs will be scanned: PowerShell 7 compiles in process,
 # and doing it while the parsed exports are still in memory adds the two peaks together.
 if ((Get-Command -Name 'Initialize-ExTlsProtocolLogScanner' -CommandType Function -ErrorAction SilentlyContinue) -and
@@ -14,6 +16,8 @@ $exTlsSchannel = Invoke-ExTlsSection 'schannel' { Get-ExTlsSchannel }
 $exTlsDotNet = Invoke-ExTlsSection 'dotNet' { Get-ExTlsDotNet }
 $exTlsWinHttp = @(Invoke-ExTlsSection 'winHttp' { Get-ExTlsWinHttp })
 $exTlsCipher = Invoke-ExTlsSection 'cipherSuiteOrder' { Get-ExTlsCipherSuiteOrder }
+$exTlsAlgorithms = Invoke-ExTlsSection 'schannelAlgorithms' { Get-ExTlsSchannelAlgorithms }
+$exTlsRootStore = Invoke-ExTlsSection 'rootStore' { Get-ExTlsRootStore -Options $exTlsOptions.Raw }
 $exTlsOs = Invoke-ExTlsSection 'os' { Get-ExTlsOs }
 $exTlsExchange = Invoke-ExTlsSection 'exchange' { Get-ExTlsExchange -InstallPathOverride $exTlsOptions.ExchangeInstallPath }
 $exTlsPending = Invoke-ExTlsSection 'pendingReboot' { Get-ExTlsPendingReboot }
@@ -62,6 +66,8 @@ $exTlsResult = [ordered]@{
     dotNet           = $exTlsDotNet
     winHttp          = $exTlsWinHttp
     cipherSuiteOrder = $exTlsCipher
+    schannelAlgorithms = $exTlsAlgorithms
+    rootStore        = $exTlsRootStore
     os               = $exTlsOs
     exchange         = $exTlsExchange
     pendingReboot    = $exTlsPending

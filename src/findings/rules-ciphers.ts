@@ -3,8 +3,8 @@
 import { finding, type RuleResult, type ServerContext } from './context.js';
 import type { CipherSuiteRow } from './knowledge.js';
 import type { PolicyRule } from './policy.js';
-import { registryEvidence } from './registry.js';
-import type { RegValue } from './types.js';
+import { dword, registryEvidence } from './registry.js';
+import type { Evidence, Finding, RegValue } from './types.js';
 
 type CipherRule = Extract<PolicyRule, { rule: 'm365-cipher-suites' }>;
 
@@ -53,10 +53,13 @@ function acceptedSuites(ctx: ServerContext): Map<string, CipherSuiteRow> {
 export function m365CipherRule(ctx: ServerContext, rule: CipherRule): RuleResult {
   const out: RuleResult = { findings: [], blockers: [] };
   const order = effectiveCipherOrder(ctx);
-  // The OS default order of every Windows Server in the knowledge base includes suites Microsoft 365 accepts.
-  if (order.source === 'os-default' || order.path === null || order.value === null) return out;
   const accepted = acceptedSuites(ctx);
-  if (order.suites.some((s) => accepted.has(baseSuiteName(s)))) return out;
+  // The OS default order of every Windows Server in the knowledge base includes suites Microsoft 365 accepts.
+  if (order.source === 'os-default' || order.path === null || order.value === null || order.suites.some((s) => accepted.has(baseSuiteName(s)))) {
+    const hardened = algorithmsFinding(ctx, rule, order, accepted);
+    if (hardened) out.findings.push(hardened);
+    return out;
+  }
   const legacyOnly = order.suites.filter((s) => ctx.knowledge.m365CipherSuites.some((r) => r.status !== 'accepted' && r.suite.toUpperCase() === baseSuiteName(s)));
   const missingFromOs = order.suites.filter((s) => ctx.knowledge.m365CipherSuites.some((r) => r.status === 'accepted' && r.suite.toUpperCase() === baseSuiteName(s)));
   const where = order.source === 'policy' ? 'the Group Policy cipher suite order' : 'the local cipher suite order';
@@ -81,4 +84,104 @@ export function m365CipherRule(ctx: ServerContext, rule: CipherRule): RuleResult
     }),
   );
   return out;
+}
+
+// ---- SCHANNEL's per-algorithm switches and the ECC curve order (IIS Crypto templates, Group Policy) ----
+// A suite is offered only when its key exchange, bulk cipher and hash are all on under SCHANNEL\KeyExchangeAlgorithms,
+// \Ciphers and \Hashes (Microsoft KB 245030 "Restrict cryptographic algorithms and protocols"; a missing key is on,
+// Enabled=0 is off), and an ECDHE suite only with an elliptic curve both sides have. From Windows Server 2016 the
+// curves come from the "ECC Curve Order" policy when it is set (Microsoft Learn "Manage Transport Layer Security
+// (TLS)", Configuring TLS ECC Curve Order); before, from the suite name's _P256/_P384 suffix.
+
+/** The curves Windows offers by default; Exchange Online (Windows Schannel) is assumed to offer them too (unverified). */
+export const DEFAULT_CURVES = ['curve25519', 'NistP256', 'NistP384'];
+const CURVE_ORDER_FIRST_BUILD = 14393;
+
+interface SuiteNeeds { KeyExchangeAlgorithms: string; Ciphers: string; Hashes: string; ecdhe: boolean }
+
+/** What one of Microsoft 365's suites needs, by SCHANNEL's subkey names; null for a name this table does not cover. */
+export function suiteNeeds(suite: string): SuiteNeeds | null {
+  const m = /^TLS_(ECDHE_RSA|RSA)_WITH_AES_(128|256)_(?:GCM|CBC)_(SHA|SHA256|SHA384)$/.exec(baseSuiteName(suite));
+  if (!m) return null;
+  const ecdhe = m[1] === 'ECDHE_RSA';
+  return { KeyExchangeAlgorithms: ecdhe ? 'ECDH' : 'PKCS', Ciphers: `AES ${m[2]}/${m[2]}`, Hashes: m[3]!, ecdhe };
+}
+
+type AlgorithmEntry = NonNullable<ServerContext['data']['schannelAlgorithms']>['entries'][number];
+
+function curveList(v: RegValue): string[] {
+  if (!v.present) return [];
+  const parts = Array.isArray(v.value) ? v.value : typeof v.value === 'string' && v.type !== 'REG_BINARY' ? v.value.split(',') : [];
+  return parts.map((c) => c.trim()).filter((c) => c !== '');
+}
+
+function algorithmsFinding(ctx: ServerContext, rule: CipherRule, order: CipherOrder, accepted: Map<string, CipherSuiteRow>): Finding | null {
+  const algorithms = ctx.data.schannelAlgorithms;
+  if (!algorithms) return null; // not read (older collector): nothing to judge, the order rule above still holds
+  // the suites of Exchange Online this server would offer: those of the configured order, else the build's default
+  const candidates = order.source === 'os-default'
+    ? [...accepted.values()].map((r) => r.suite)
+    : order.suites.filter((s) => accepted.has(baseSuiteName(s)));
+  const off = new Map<string, AlgorithmEntry>();
+  for (const e of algorithms.entries) if (e.enabled.present && e.enabled.type === 'REG_DWORD' && dword(e.enabled) === 0) off.set(`${e.group}|${e.name.toLowerCase()}`, e);
+  const curvesValue = algorithms.eccCurves.policy.value;
+  const curves = curveList(curvesValue);
+  const build = Number(ctx.data.os.currentBuild);
+  const curvesApply = curves.length > 0 && (!Number.isFinite(build) || build <= 0 || build >= CURVE_ORDER_FIRST_BUILD);
+  const noCurve = curvesApply && !curves.some((c) => DEFAULT_CURVES.some((d) => d.toLowerCase() === c.toLowerCase()));
+  // curve names are the record's text: only plain names are quoted
+  const plain = curves.filter((c) => /^[A-Za-z0-9_.-]{1,40}$/.test(c));
+  const shownCurves = plain.join(', ') + (plain.length < curves.length ? `${plain.length ? ' and ' : ''}${curves.length - plain.length} other name(s)` : '');
+
+  const used = new Map<string, Evidence>();
+  const why = (suite: string): string[] => {
+    const needs = suiteNeeds(suite);
+    if (!needs) return [];
+    const reasons: string[] = [];
+    for (const group of ['KeyExchangeAlgorithms', 'Ciphers', 'Hashes'] as const) {
+      const e = off.get(`${group}|${needs[group].toLowerCase()}`);
+      if (e) {
+        reasons.push(`${group}\\${e.name} is off`);
+        used.set(e.path, registryEvidence(e.path, 'Enabled', e.enabled));
+      }
+    }
+    if (needs.ecdhe && noCurve) {
+      reasons.push(`the ECC curve order (${shownCurves}) holds none of ${DEFAULT_CURVES.join(', ')}`);
+      used.set(algorithms.eccCurves.policy.path, registryEvidence(algorithms.eccCurves.policy.path, 'EccCurves', curvesValue));
+    }
+    return reasons;
+  };
+  const judged = candidates.map((suite) => ({ suite, reasons: why(suite) }));
+  const left = judged.filter((j) => j.reasons.length === 0).map((j) => j.suite);
+  if (candidates.length === 0 || left.length > 0) return null;
+  // what SCHANNEL can still negotiate at all: the order's other suites whose parts are on (unknown for the OS default)
+  const others = order.source === 'os-default'
+    ? null
+    : order.suites.filter((s) => !accepted.has(baseSuiteName(s)) && !(suiteNeeds(s) && why(s).length));
+  const where = order.source === 'os-default' ? "this Windows build's default order" : order.source === 'policy' ? 'the Group Policy cipher suite order' : 'the local cipher suite order';
+  const stillOffered = others === null
+    ? 'Only suites Exchange Online does not accept (such as DHE or ECDSA ones) are left.'
+    : others.length
+      ? `Left to negotiate: ${others.join(', ')}, none of which Exchange Online accepts.`
+      : 'No suite is left at all.';
+  // one line per switch, with the suites it blocks (a suite blocked twice is named under each)
+  const bySwitch = new Map<string, string[]>();
+  for (const j of judged) for (const r of j.reasons) bySwitch.set(r, [...(bySwitch.get(r) ?? []), j.suite]);
+  const blocks = [...bySwitch].map(([reason, suites]) => `${reason} (blocks ${suites.join(', ')})`).join('; ');
+  return finding({
+    id: 'SCHANNEL-ALGORITHMS-NO-M365-SUITE',
+    severity: rule.severity,
+    category: 'schannel',
+    title: 'SCHANNEL\'s disabled algorithms leave no cipher suite Exchange Online accepts',
+    explanation:
+      `${where.charAt(0).toUpperCase()}${where.slice(1)} holds ${candidates.length} of the suites Microsoft 365 accepts over TLS 1.2, ` +
+      `and SCHANNEL turns off a part each of them needs: ${blocks}. ${stillOffered} ` +
+      'Every TLS 1.2 handshake with Exchange Online then fails even with TLS 1.2 on (\'TLS negotiation failed with error ' +
+      'SocketError\' in the send connector protocol log). Turn the algorithm back on where it is owned (IIS Crypto template, ' +
+      'GPO: Enabled=0xffffffff or delete the key' + (noCurve ? `; add ${DEFAULT_CURVES.slice(1).join(' or ')} to the ECC Curve Order policy` : '') +
+      '), then restart: extls does not write these keys. Sources: Microsoft Learn \'Technical reference details about ' +
+      'encryption\' (data/m365-cipher-suites.csv); Microsoft KB 245030 (SCHANNEL Ciphers, Hashes, KeyExchangeAlgorithms).',
+    evidence: [...used.values()],
+    restartRequired: true,
+  });
 }

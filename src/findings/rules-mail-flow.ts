@@ -99,6 +99,8 @@ function tlsCauses(findings: Finding[], side: 'CLIENT' | 'SERVER'): string[] {
   const patterns = [
     new RegExp(`^TLS12-${side}-(DISABLED|FAULTY|UNKNOWN)$`),
     /^CIPHERS-NO-M365-SUITE$/,
+    /^SCHANNEL-ALGORITHMS-NO-M365-SUITE$/,
+    /^TRUSTED-ROOT-MISSING-[0-9A-F]{40}$/,
     /^EXCHANGE-TOO-OLD-FOR-TLS12$/,
     /^TLS13-ENABLED-UNSUPPORTED$/,
   ];

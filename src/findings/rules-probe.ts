@@ -11,7 +11,7 @@ import type { Evidence, Finding, ServerAnalysis } from './types.js';
 export const EXO_CANNOT_DELIVER = 'EXO-CANNOT-DELIVER';
 
 const isSchannelCause = (id: string): boolean => /^TLS12-SERVER-/.test(id) || id === 'TLS12-CLIENT-SERVER-MISMATCH' || id === 'SCHANNEL-WRONG-TYPE';
-const isCipherCause = (id: string): boolean => id === 'CIPHERS-NO-M365-SUITE';
+const isCipherCause = (id: string): boolean => id === 'CIPHERS-NO-M365-SUITE' || id === 'SCHANNEL-ALGORITHMS-NO-M365-SUITE';
 
 /** The finding for one server and its probe; null when the probe does not say "cannot deliver". */
 function exchangeOnlineFinding(analysis: ServerAnalysis, probe: ProbeResult): Finding | null {

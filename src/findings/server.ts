@@ -18,6 +18,7 @@ import { certificatesRule } from './rules-certificates.js';
 import { connectorsRule } from './rules-connectors.js';
 import { schannelHygiene, schannelProtocolRule } from './rules-schannel.js';
 import { tls13SupportRule } from './rules-tls13.js';
+import { trustedRootsRule } from './rules-trusted-roots.js';
 import { winHttpRule } from './rules-winhttp.js';
 import {
   severities, type Blocker, type Finding, type PolicyVerdict, type RegistryChange, type ServerAnalysis, type Severity, type SeverityCounts,
@@ -36,6 +37,7 @@ function runRule(ctx: ServerContext, rule: PolicyRule): RuleResult {
     case 'exchange-certificates': return certificatesRule(ctx, rule);
     case 'exchange-connectors': return connectorsRule(ctx, rule);
     case 'tls13-support': return tls13SupportRule(ctx, rule);
+    case 'trusted-roots': return trustedRootsRule(ctx, rule);
     default: return unhandled(rule, 'policy rule kind');
   }
 }

@@ -65,6 +65,19 @@ const expectations: Record<string, (out: CollectorOutput) => void> = {
     expect(out.pendingReboot.reasons.map((r) => r.source)).toEqual(['PendingFileRenameOperations', 'ComponentBasedServicing']);
     expect(tls12(out)).toEqual([[dword(1), dword(0)], [dword(1), dword(0)]]);
   },
+  EX09: (out) => {
+    expect(out.os.currentBuild).toBe('20348');
+    expect(out.rootStore!.disableRootAutoUpdate).toEqual(dword(1));
+    expect(out.rootStore!.roots).toEqual([{ thumbprint: 'DF3C24F9BFD666761B268073FE06D1CC8D4F82A4', name: 'DigiCert Global Root G2', foundIn: [] }]);
+    expect(out.pendingReboot.pending).toBe(false);
+  },
+  EX10: (out) => {
+    expect(out.os.currentBuild).toBe('17763');
+    expect(out.cluster.member).toBe(false);
+    const off = out.schannelAlgorithms!.entries.filter((e) => e.enabled.present && e.enabled.value === 0).map((e) => `${e.group}\\${e.name}`);
+    expect(off).toEqual(expect.arrayContaining(['KeyExchangeAlgorithms\\ECDH', 'KeyExchangeAlgorithms\\PKCS', 'Ciphers\\RC4 128/128']));
+    expect(out.rootStore!.disableRootAutoUpdate).toEqual(absent);
+  },
   EDGE01: (out) => {
     expect(out.exchange).toMatchObject({ build: '15.2.1544.4', roles: ['EdgeTransportRole'], isEdge: true });
     expect(out.cluster.member).toBe(false);

@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 describe('demo fleet findings', () => {
   it('judges every demo server and produces a schema-valid document', () => {
-    expect(doc.servers.map((s) => s.server)).toEqual(['EDGE01', 'EX01', 'EX02', 'EX03', 'EX04', 'EX05', 'EX06', 'EX07', 'EX08']);
+    expect(doc.servers.map((s) => s.server)).toEqual(['EDGE01', 'EX01', 'EX02', 'EX03', 'EX04', 'EX05', 'EX06', 'EX07', 'EX08', 'EX09', 'EX10']);
     expect(doc.inputErrors).toEqual([]);
     expect(validatorFor('findings.schema.json')(doc)).toBe(true);
   });
@@ -128,6 +128,22 @@ describe('demo fleet findings', () => {
     }
   });
 
+  it('EX09: DigiCert Global Root G2 missing while Group Policy turned automatic root update off (a manual step)', () => {
+    const f = server('EX09').findings.find((x) => x.id === 'TRUSTED-ROOT-MISSING-DF3C24F9BFD666761B268073FE06D1CC8D4F82A4')!;
+    expect(f).toMatchObject({ severity: 'critical', category: 'certificate', changes: [] });
+    expect(verdict('EX09', 'tls12-ready')).toMatchObject({ verdict: 'fail', manualFindingIds: [f.id] });
+    expect(ids('EX01').filter((i) => i.startsWith('TRUSTED-ROOT'))).toEqual([]); // no policy: auto-update fetches it
+  });
+
+  it('EX10: ECDH and PKCS key exchange turned off leave no suite Exchange Online accepts (a manual step)', () => {
+    const f = server('EX10').findings.find((x) => x.id === 'SCHANNEL-ALGORITHMS-NO-M365-SUITE')!;
+    expect(f).toMatchObject({ severity: 'critical', category: 'schannel', changes: [] });
+    expect(verdict('EX10', 'tls12-ready')).toMatchObject({ verdict: 'fail', manualFindingIds: [f.id] });
+    expect(ids('EX05')).not.toContain('SCHANNEL-ALGORITHMS-NO-M365-SUITE'); // IIS Crypto values, nothing turned off
+    // its send log to Office 365 fails with SocketError now: the mail-flow finding names the switches as the cause
+    expect(mailFlow('EX10').map((m) => [m.severity, m.evidence[0]!.failure!.cause, m.causes])).toEqual([['critical', 'tls-handshake', ['SCHANNEL-ALGORITHMS-NO-M365-SUITE']]]);
+  });
+
   it('EX08: unreachable, not judged', () => {
     expect(ids('EX08')).toEqual(['COLLECTION-FAILED']);
     expect(server('EX08').verdicts.map((v) => v.verdict)).toEqual(['not-judged', 'not-judged']);
@@ -140,7 +156,7 @@ describe('demo fleet findings', () => {
   it('the CLI prints a table with every server', async () => {
     const r = await runCli(['analyze', inventoryFile, '--policy', 'tls12-ready', '--policy', 'legacy-off', '--format', 'table']);
     expect(r.exitCode).toBe(0);
-    for (const name of ['EX01', 'EX02', 'EX03', 'EX04', 'EX05', 'EX06', 'EX07', 'EX08', 'EDGE01']) expect(r.stdout).toContain(name);
+    for (const name of ['EX01', 'EX02', 'EX03', 'EX04', 'EX05', 'EX06', 'EX07', 'EX08', 'EX09', 'EX10', 'EDGE01']) expect(r.stdout).toContain(name);
   });
 
   it('every script generated for the demo fleet parses with PowerShell\'s parser', async () => {

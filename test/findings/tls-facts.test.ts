@@ -120,14 +120,28 @@ describe('cipher suites Exchange Online accepts', () => {
 
   it('the data keeps Microsoft\'s order: the suites accepted now, then those accepted only until TLS 1.0/1.1 were deprecated', () => {
     const rows = loadKnowledge().m365CipherSuites;
-    expect(rows.map((r) => r.status)).toEqual([...Array(6).fill('accepted'), ...Array(6).fill('until-tls10-deprecation')]);
+    expect(rows.map((r) => r.status)).toEqual([...Array(8).fill('accepted'), ...Array(4).fill('until-tls10-deprecation')]);
     expect(rows[0]!.suite).toBe('TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384');
-    for (const r of rows) expect(r.source).toMatch(/Technical reference details about encryption/);
+    for (const r of rows) expect(r.source).toMatch(/Technical reference details about encryption.*commit [0-9a-f]{40}/);
+  });
+
+  // Microsoft's first table ("supported now") lists both ECDHE CBC_SHA suites; the second table only adds that they
+  // also served TLS 1.0/1.1 until the deprecation. extls once counted them as not accepted.
+  it('the ECDHE RSA CBC_SHA suites are accepted over TLS 1.2, in Microsoft\'s order after the SHA-2 CBC suites', () => {
+    const accepted = loadKnowledge().m365CipherSuites.filter((r) => r.status === 'accepted').map((r) => r.suite);
+    expect(accepted).toEqual([
+      'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384',
+      'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
+      'TLS_RSA_WITH_AES_256_GCM_SHA384', 'TLS_RSA_WITH_AES_128_GCM_SHA256',
+    ]);
+    for (const order of ['TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256,TLS_RSA_WITH_AES_128_CBC_SHA']) {
+      expect(ids(analyze(withOrder(order)))).not.toContain('CIPHERS-NO-M365-SUITE');
+    }
   });
 
   it('an order of suites accepted only before the deprecation fails, and says why', () => {
-    const f = get(analyze(withOrder('TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_RSA_WITH_AES_128_CBC_SHA')), 'CIPHERS-NO-M365-SUITE');
-    expect(f.explanation).toMatch(/TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_AES_128_CBC_SHA were accepted only until TLS 1\.0\/1\.1 were deprecated/);
+    const f = get(analyze(withOrder('TLS_RSA_WITH_AES_256_CBC_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA')), 'CIPHERS-NO-M365-SUITE');
+    expect(f.explanation).toMatch(/TLS_RSA_WITH_AES_256_CBC_SHA256, TLS_RSA_WITH_AES_128_CBC_SHA were accepted only until TLS 1\.0\/1\.1 were deprecated/);
   });
 
   it('one suite accepted now passes', () => {

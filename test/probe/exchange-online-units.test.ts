@@ -12,6 +12,7 @@ import { parse } from 'csv-parse/sync';
 import { attachProbeResults, probeLookup, probesByThumbprint } from '../../src/probe/join.js';
 import type { CertificateInfo, ProbeResult } from '../../src/probe/types.js';
 import { dataDir } from '../../src/util/paths.js';
+import { loadKnowledge } from '../../src/findings/knowledge.js';
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
 import { probeEndpoint } from '../../src/probe/runner.js';
@@ -48,6 +49,9 @@ describe('exchangeOnlineProfile', () => {
     expect(p.tls12).toEqual(expected);
     expect(p.tls12.length).toBeGreaterThanOrEqual(4);
     expect(p.tls13).toEqual([]);
+    // the one table: the probe offers exactly the suites the cipher-order rule counts as accepted, both CBC_SHA included
+    expect(p.tls12).toEqual(loadKnowledge().m365CipherSuites.filter((r) => r.status === 'accepted').map((r) => r.suite));
+    expect(p.tls12).toEqual(expect.arrayContaining(['TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA']));
   });
 
   it('leaves out rows whose status is not current, and offers TLS 1.3 where a row says so', async () => {
