@@ -21,7 +21,8 @@
       protocolLogPaths, logDays, logByteBudget, referenceTime, scanLogs   protocol-log scan
       computerName         string    name to report (default: this computer's name)
       exchangeConfigExports object   Export-Clixml files read instead of the Exchange Management Shell:
-                                     {certificates, internalTransportCertificate, receiveConnectors, sendConnectors}
+                                     {certificates, internalTransportCertificate, receiveConnectors, sendConnectors,
+                                     hybridConfiguration}
       readExchangeConfig   bool      false: do not read certificates and connectors on this server
       rootThumbprints      string[]  more trusted roots to look for (SHA-1 thumbprints, 40 hex digits) besides
                                      DigiCert Global Root G2

@@ -126,10 +126,42 @@ function Get-ExTlsCertDnsNames {
     return , $names.ToArray()
 }
 
+# The certificate's chain as this server builds it (live and certificate-store only: an export is read on another
+# machine, whose stores say nothing about the server's). Revocation is not checked (no network calls); an untrusted
+# or incomplete chain still lists what was found. Each element's signature algorithm, so that SHA-1 anywhere in the
+# chain is seen. $null when it cannot be built.
+function Get-ExTlsCertChain {
+    param([System.Security.Cryptography.X509Certificates.X509Certificate2]$Cert)
+    $chain = New-Object System.Security.Cryptography.X509Certificates.X509Chain
+    try {
+        $chain.ChainPolicy.RevocationMode = [System.Security.Cryptography.X509Certificates.X509RevocationMode]::NoCheck
+        $chain.ChainPolicy.VerificationFlags = [System.Security.Cryptography.X509Certificates.X509VerificationFlags]::AllFlags
+        # a missing intermediate is not fetched from the Internet (AIA): .NET 5+ can say so; .NET Framework gets a short time-out
+        if ($null -ne $chain.ChainPolicy.PSObject.Properties['DisableCertificateDownloads']) { $chain.ChainPolicy.DisableCertificateDownloads = $true }
+        $chain.ChainPolicy.UrlRetrievalTimeout = [TimeSpan]::FromSeconds(2)
+        $null = $chain.Build($Cert)
+        $out = New-Object System.Collections.Generic.List[object]
+        foreach ($element in $chain.ChainElements) {
+            $c = $element.Certificate
+            $out.Add([ordered]@{
+                    subject            = [string]$c.Subject
+                    thumbprint         = ([string]$c.Thumbprint).ToUpperInvariant()
+                    selfSigned         = ($c.Subject -eq $c.Issuer)
+                    signatureAlgorithm = [ordered]@{ oid = [string]$c.SignatureAlgorithm.Value; name = (ConvertTo-ExTlsText $c.SignatureAlgorithm.FriendlyName) }
+                })
+        }
+        return , $out.ToArray()
+    } catch {
+        return $null
+    } finally {
+        if ($chain -is [System.IDisposable]) { $chain.Dispose() }
+    }
+}
+
 # One certificate record. $ExchangeFacts: whether Services/Status/HasPrivateKey on $Object are Exchange's (live
 # shell, or a deserialized export that carries them); a bare X509Certificate2 rebuilt from RawData knows no key.
 function ConvertTo-ExTlsCertificate {
-    param($Object, [bool]$PrivateKeyKnown, [string]$InternalThumbprint)
+    param($Object, [bool]$PrivateKeyKnown, [string]$InternalThumbprint, [bool]$WithChain = $false)
     $x = Get-ExTlsX509 $Object
     $thumb = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Thumbprint')
     if ($null -ne $x) { $thumb = $x.Thumbprint }
@@ -140,16 +172,28 @@ function ConvertTo-ExTlsCertificate {
     if ($domains.Count -eq 0 -and $null -ne $x) { $domains = Get-ExTlsCertDnsNames $x }
 
     $servicesValue = Get-ExTlsProp $Object 'Services'
+    $status = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Status')
+    $selfSigned = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'IsSelfSigned')
     $services = $null
     if ($null -ne $servicesValue) {
         # Assign first: the helper returns its array wrapped (,$array), which a pipeline would pass as one item.
         $all = ConvertTo-ExTlsTextList $servicesValue -SplitFlags
         $services = [string[]]@($all | Where-Object { $_ -ne 'None' })
+    } elseif ($null -ne (Get-ExTlsProp $Object 'SerializationData')) {
+        # An export through Exchange's remote PowerShell: the facts are in its binary SerializationData.
+        try {
+            $facts = Get-ExTlsExchangeCertificateData $Object
+            $services = [string[]]@($facts.services | Where-Object { $null -ne $_ })
+            if ($null -eq $facts.services) { $services = $null }
+            if ($null -eq $status) { $status = $facts.status }
+            if ($null -eq $selfSigned) { $selfSigned = $facts.selfSigned }
+        } catch {
+            Add-ExTlsWarning -Section 'exchangeConfig' -Message "certificate ${thumb}: SerializationData not readable ($($_.Exception.Message)): services and status unknown"
+        }
     }
 
     $hasKey = $null
     if ($PrivateKeyKnown) { $hasKey = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'HasPrivateKey') }
-    $selfSigned = ConvertTo-ExTlsBool (Get-ExTlsProp $Object 'IsSelfSigned')
 
     $key = @{ algorithm = $null; size = $null }
     $sigOid = $null; $sigName = $null
@@ -167,7 +211,7 @@ function ConvertTo-ExTlsCertificate {
         $subject = $x.Subject; $issuer = $x.Issuer
         $notBefore = ConvertTo-ExTlsIsoTime $x.NotBefore; $notAfter = ConvertTo-ExTlsIsoTime $x.NotAfter
     }
-    return [ordered]@{
+    $record = [ordered]@{
         thumbprint          = $thumb
         subject             = $subject
         issuer              = $issuer
@@ -176,7 +220,7 @@ function ConvertTo-ExTlsCertificate {
         notBefore           = $notBefore
         notAfter            = $notAfter
         services            = $services
-        status              = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'Status')
+        status              = $status
         hasPrivateKey       = $hasKey
         isSelfSigned        = $selfSigned
         keyAlgorithm        = $key.algorithm
@@ -184,6 +228,11 @@ function ConvertTo-ExTlsCertificate {
         signatureAlgorithm  = [ordered]@{ oid = $sigOid; name = $sigName }
         internalTransport   = ($null -ne $InternalThumbprint -and $thumb -eq $InternalThumbprint)
     }
+    if ($WithChain -and $null -ne $x) {
+        $chain = Get-ExTlsCertChain $x
+        if ($null -ne $chain) { $record.chain = $chain }
+    }
+    return $record
 }
 
 function ConvertTo-ExTlsReceiveConnector {
@@ -228,6 +277,26 @@ function ConvertTo-ExTlsSendConnector {
     }
 }
 
+# Get-HybridConfiguration (organisation-wide): the certificate the Hybrid Configuration wizard set on the connectors,
+# and the servers that send to and receive from Exchange Online.
+function ConvertTo-ExTlsHybridConfiguration {
+    param($Object)
+    # $null: read, and the organisation has none (configured false)
+    $instance = Get-ExTlsProp $Object 'ServiceInstance'
+    if ($null -ne $instance) { try { $instance = [int]$instance } catch { $instance = $null } }
+    return [ordered]@{
+        configured                = ($null -ne $Object)
+        tlsCertificateName        = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'TlsCertificateName')
+        sendingTransportServers   = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'SendingTransportServers'))
+        receivingTransportServers = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'ReceivingTransportServers'))
+        edgeTransportServers      = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'EdgeTransportServers'))
+        onPremisesSmartHost       = ConvertTo-ExTlsText (Get-ExTlsProp $Object 'OnPremisesSmartHost')
+        domains                   = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'Domains'))
+        features                  = [string[]](ConvertTo-ExTlsTextList (Get-ExTlsProp $Object 'Features'))
+        serviceInstance           = $instance
+    }
+}
+
 function New-ExTlsExchangeConfig {
     param([string]$Source, $Message = $null)
     return [ordered]@{
@@ -238,6 +307,7 @@ function New-ExTlsExchangeConfig {
         internalTransportThumbprint    = $null
         receiveConnectors              = $null
         sendConnectors                 = $null
+        hybridConfiguration            = $null
     }
 }
 
@@ -256,7 +326,7 @@ function ConvertTo-ExTlsList {
                     if ($FromExport) {
                         $known = ($o.PSObject.BaseObject -isnot [System.Security.Cryptography.X509Certificates.X509Certificate2]) -and ($null -ne $o.PSObject.Properties['HasPrivateKey'])
                     }
-                    $out.Add((ConvertTo-ExTlsCertificate -Object $o -PrivateKeyKnown $known -InternalThumbprint $InternalThumbprint))
+                    $out.Add((ConvertTo-ExTlsCertificate -Object $o -PrivateKeyKnown $known -InternalThumbprint $InternalThumbprint -WithChain (-not $FromExport)))
                 }
                 'receive' { $out.Add((ConvertTo-ExTlsReceiveConnector $o)) }
                 'send' { $out.Add((ConvertTo-ExTlsSendConnector $o)) }
@@ -278,13 +348,14 @@ function Import-ExTlsClixmlList {
     return , $objects.ToArray()
 }
 
-# The exchangeConfigExports option: { certificates, internalTransportCertificate, receiveConnectors, sendConnectors },
+# The exchangeConfigExports option: { certificates, internalTransportCertificate, receiveConnectors, sendConnectors,
+# hybridConfiguration },
 # each an array of Export-Clixml files. A file that cannot be read leaves its list null ("not read") with a warning.
 function Read-ExTlsExchangeConfigExports {
     param($Exports)
     $result = New-ExTlsExchangeConfig -Source 'exports' -Message $null
     $lists = @{}
-    foreach ($name in @('certificates', 'internalTransportCertificate', 'receiveConnectors', 'sendConnectors')) {
+    foreach ($name in @('certificates', 'internalTransportCertificate', 'receiveConnectors', 'sendConnectors', 'hybridConfiguration')) {
         $value = Get-ExTlsProp $Exports $name
         if ($null -eq $value) { continue }
         $files = @($value)
@@ -309,6 +380,11 @@ function Read-ExTlsExchangeConfigExports {
     if ($lists.ContainsKey('certificates')) { $result.certificates = ConvertTo-ExTlsList -Objects $lists['certificates'] -Kind 'certificate' -InternalThumbprint $itt -FromExport }
     if ($lists.ContainsKey('receiveConnectors')) { $result.receiveConnectors = ConvertTo-ExTlsList -Objects $lists['receiveConnectors'] -Kind 'receive' }
     if ($lists.ContainsKey('sendConnectors')) { $result.sendConnectors = ConvertTo-ExTlsList -Objects $lists['sendConnectors'] -Kind 'send' }
+    if ($lists.ContainsKey('hybridConfiguration')) {
+        # An empty export is an organisation without a hybrid configuration: read, and none.
+        $first = @($lists['hybridConfiguration'] | Where-Object { @($_.PSObject.Properties).Count -gt 0 } | Select-Object -First 1)
+        $result.hybridConfiguration = ConvertTo-ExTlsHybridConfiguration $(if ($first.Count -gt 0) { $first[0] } else { $null })
+    }
     $missing = @(@('certificates', 'receiveConnectors', 'sendConnectors') | Where-Object { $null -eq $result[$_] })
     if ($missing.Count -gt 0) { $result.message = "not in the exports: $($missing -join ', ')" }
     return $result
@@ -363,6 +439,14 @@ function Read-ExTlsExchangeConfigLive {
     } catch {
         Add-ExTlsWarning -Section 'exchangeConfig' -Message "Get-SendConnector: $($_.Exception.Message)"; $notRead.Add('sendConnectors')
     }
+    if (Get-Command -Name 'Get-HybridConfiguration' -ErrorAction SilentlyContinue) {
+        try {
+            $hybrid = @(Get-HybridConfiguration -ErrorAction Stop | Where-Object { $null -ne $_ })
+            $result.hybridConfiguration = ConvertTo-ExTlsHybridConfiguration $(if ($hybrid.Count -gt 0) { $hybrid[0] } else { $null })
+        } catch {
+            Add-ExTlsWarning -Section 'exchangeConfig' -Message "Get-HybridConfiguration: $($_.Exception.Message)"; $notRead.Add('hybridConfiguration')
+        }
+    }
     if ($notRead.Count -gt 0) { $result.message = "not read: $($notRead.ToArray() -join ', ')" }
     return $result
 }
@@ -384,7 +468,7 @@ function Get-ExTlsExchangeConfig {
     $exports = Get-ExTlsOption $Options 'exchangeConfigExports'
     if ($null -ne $exports) {
         if ($exports -isnot [psobject] -or $exports -is [string] -or $exports -is [array]) {
-            throw 'option exchangeConfigExports must be an object: {"certificates":[...],"internalTransportCertificate":[...],"receiveConnectors":[...],"sendConnectors":[...]}'
+            throw 'option exchangeConfigExports must be an object: {"certificates":[...],"internalTransportCertificate":[...],"receiveConnectors":[...],"sendConnectors":[...],"hybridConfiguration":[...]}'
         }
         return Read-ExTlsExchangeConfigExports $exports
     }

@@ -127,7 +127,7 @@ export class FleetAnalyzer {
     let analysis = analyzeServer(record, this.policies, this.referenceTime, this.knowledge);
     if (this.probeFor) analysis = withExchangeOnlineFinding(analysis, this.probeFor(record.server, record.address));
     this.members.push(fleetMember(analysis, this.strings));
-    this.sendConnectors.add(record);
+    this.sendConnectors.add(record, analysis);
     if (analysis.status === 'ok') this.ok++;
     else this.failed++;
     for (const v of analysis.verdicts) {

@@ -1,6 +1,6 @@
 // Reading the collector's exchangeConfig section: certificate lookups by TlsCertificateName, Exchange Online
 // connectors, and the Exchange Management Shell commands the runbook's "Changes by hand" steps print.
-import type { ExchangeCertificate, ExchangeConfig, SendConnector } from '../inventory/types.js';
+import type { ExchangeCertificate, ExchangeConfig, ReceiveConnector, SendConnector } from '../inventory/types.js';
 import type { Evidence, HandStepLine, ShellCommand, ShellParameter } from './types.js';
 
 export function exchangeConfigOf(data: { exchangeConfig?: ExchangeConfig | null }): ExchangeConfig | null {
@@ -32,20 +32,14 @@ export function parseTlsCertificateName(value: string): { issuer: string; subjec
   return { issuer: m[1]!.trim(), subject: m[2]!.trim() };
 }
 
-/** X.500 names compared the way Exchange users write them: case and the spaces after separators do not matter. */
-const normalized = new Map<string, string>();
-function norm(s: string): string {
-  let n = normalized.get(s);
-  if (n === undefined) {
-    if (normalized.size >= 10_000) normalized.clear();
-    normalized.set(s, (n = s.trim().replace(/\s*([,;+=])\s*/g, '$1').toLowerCase()));
-  }
-  return n;
-}
-
+/**
+ * Issuer and subject compared as HealthChecker compares them with the certificate's (Get-ExchangeConnectorCustomObject.ps1:
+ * PowerShell -eq, whole strings, case-insensitive): "CN=a, O=b" and "CN=a,O=b" are different names, because Exchange
+ * looks the certificate up by the exact string and finds none for the other spelling.
+ */
 function sameName(a: string | null, b: string | null): boolean {
   if (a === null || b === null) return false;
-  return a === b || norm(a) === norm(b);
+  return a === b || a.toLowerCase() === b.toLowerCase();
 }
 
 export function tlsCertificateNameOf(c: ExchangeCertificate): string {
@@ -115,18 +109,83 @@ export function addressOf(space: string): string {
 
 /** Exchange Online's inbound endpoints (Microsoft Learn: "Configure mail flow using connectors in Exchange Online"). */
 export const EXO_DOMAIN = 'mail.protection.outlook.com';
-const isExoHost = (h: string) => {
-  const x = h.trim().toLowerCase().replace(/^\*\./, '');
-  return x === EXO_DOMAIN || x.endsWith(`.${EXO_DOMAIN}`);
-};
 
-/** A send connector to Exchange Online: its address space or smart host is *.mail.protection.outlook.com, or CloudServicesMailEnabled. */
-export function isExoConnector(sc: SendConnector): boolean {
-  return sc.cloudServicesMailEnabled === true || sc.addressSpaces.some((a) => isExoHost(addressOf(a))) || sc.smartHosts.some(isExoHost);
+/**
+ * Exchange Online in each cloud, with HealthChecker's patterns (Invoke-AnalyzerFrequentConfigurationIssues.ps1 @ f88378b1:
+ * $eopDomainRegExPattern, $remoteRoutingDomainRegExPattern, $serviceDomainRegExPattern): worldwide (GCC High / DoD
+ * use the .us names), and Office 365 operated by 21Vianet.
+ */
+export interface ExoCloud { name: string; serviceDomain: string; remoteRouting: string }
+export const EXO_CLOUDS: readonly ExoCloud[] = [
+  { name: 'worldwide', serviceDomain: 'mail.protection.outlook.com', remoteRouting: 'mail.onmicrosoft.com' },
+  { name: 'GCC High / DoD', serviceDomain: 'mail.protection.office365.us', remoteRouting: 'mail.onmicrosoft.us' },
+  { name: 'Office 365 operated by 21Vianet', serviceDomain: 'mail.protection.partner.outlook.cn', remoteRouting: 'mail.partner.onmschina.cn' },
+];
+const bare = (h: string) => h.trim().toLowerCase().replace(/\.$/, '');
+/** A tenant's smart host: one label before the service domain (contoso-com.mail.protection.outlook.com). */
+export const exoCloudOfSmartHost = (h: string) => EXO_CLOUDS.find((c) => { const x = bare(h); return x.endsWith(`.${c.serviceDomain}`) && !x.slice(0, -c.serviceDomain.length - 1).includes('.'); }) ?? null;
+/** A tenant's remote routing domain in an address space (contoso.mail.onmicrosoft.com). */
+export const exoCloudOfAddress = (a: string) => EXO_CLOUDS.find((c) => { const x = bare(a).replace(/^\*\./, ''); return x.endsWith(`.${c.remoteRouting}`) && !x.slice(0, -c.remoteRouting.length - 1).includes('.'); }) ?? null;
+/** The service domain itself, the only TlsDomain HealthChecker accepts with DomainValidation. */
+export const exoCloudOfTlsDomain = (d: string | null) => (d === null ? null : EXO_CLOUDS.find((c) => bare(d) === c.serviceDomain) ?? null);
+
+/** The cloud a send connector reaches: by smart host, else by remote routing address space. */
+export function exoCloudOf(sc: SendConnector): ExoCloud | null {
+  for (const h of sc.smartHosts) { const c = exoCloudOfSmartHost(h); if (c) return c; }
+  for (const a of sc.addressSpaces) { const c = exoCloudOfAddress(addressOf(a)); if (c) return c; }
+  return null;
 }
 
-/** TlsDomain values that match Exchange Online's certificate (mail.protection.outlook.com, or a name under it). */
-export const isExoTlsDomain = (d: string | null) => d !== null && isExoHost(d);
+/** A send connector to Exchange Online: smart host or address space of any cloud (HealthChecker's patterns), or CloudServicesMailEnabled. */
+export function isExoConnector(sc: SendConnector): boolean {
+  return sc.cloudServicesMailEnabled === true || exoCloudOf(sc) !== null;
+}
+
+/** TlsDomain values that match Exchange Online's certificate: a service domain of HealthChecker's pattern. */
+export const isExoTlsDomain = (d: string | null) => exoCloudOfTlsDomain(d) !== null;
+
+/**
+ * The receive connectors of the server being judged: an export may hold other servers' connectors (Get-ReceiveConnector
+ * without -Server lists the organisation's), told apart by their Server property or the "SERVER\name" identity.
+ */
+const ownReceive = new WeakMap<object, ReceiveConnector[]>();
+export function receiveConnectorsOf(data: { exchangeConfig?: ExchangeConfig | null; computerName: string }, server: string): ReceiveConnector[] {
+  const known = ownReceive.get(data);
+  if (known) return known;
+  const names = new Set([shortName(server), shortName(data.computerName)]);
+  const serverOf = (rc: ReceiveConnector) => rc.server ?? (rc.identity?.includes('\\') ? rc.identity.slice(0, rc.identity.indexOf('\\')) : null);
+  const list = (exchangeConfigOf(data)?.receiveConnectors ?? []).filter((rc) => { const s = serverOf(rc); return s === null || names.has(shortName(s)); });
+  ownReceive.set(data, list);
+  return list;
+}
+
+/** Receive connectors of other servers in the export (reported so the admin sees why they were left out). */
+export function otherServersReceiveConnectors(data: { exchangeConfig?: ExchangeConfig | null; computerName: string }, server: string): ReceiveConnector[] {
+  const own = new Set(receiveConnectorsOf(data, server));
+  return (exchangeConfigOf(data)?.receiveConnectors ?? []).filter((rc) => !own.has(rc));
+}
+
+/**
+ * Certificates HealthChecker leaves out as not Exchange's (Shared/CertificateFunctions/Get-ExchangeServerCertificateInformation.ps1
+ * @ f88378b1): Azure's "DC=Windows Azure CRP Certificate Generator" (self-signed, made by the Azure fabric) and the
+ * one-day "CN=MS-Organization-P2P-Access [YYYY]" certificates of Azure AD joined machines (not self-signed).
+ */
+export function isNotExchangeCertificate(c: ExchangeCertificate): boolean {
+  const selfSigned = c.isSelfSigned ?? (c.subject !== null && c.subject === c.issuer);
+  const names = [c.subject ?? '', c.issuer ?? ''];
+  if (selfSigned && names.some((n) => /DC=Windows Azure CRP Certificate Generator/i.test(n))) return true;
+  if (!selfSigned && names.some((n) => /CN=MS-Organization-P2P-Access \[[12][0-9]{3}\]$/i.test(n))) return true;
+  return false;
+}
+
+/**
+ * Certificate findings that can explain a failed TLS session. A certificate that is still valid (expiring) never
+ * does; a SHA-1 signature or a short key makes the peer refuse the handshake, never Exchange's own
+ * UnknownCredentials / NoCredentials (which mean Exchange found no usable certificate).
+ */
+export function isCredentialCause(id: string): boolean {
+  return !/^CERT-(EXPIRING|SHA1-SIGNATURE|WEAK-KEY)-/.test(id);
+}
 
 /** An upper-case id fragment from a connector name ("Outbound to Office 365" → OUTBOUND-TO-OFFICE-365). */
 export function idSlug(name: string): string {

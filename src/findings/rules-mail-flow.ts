@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { finding, type ServerContext } from './context.js';
 import { findProtocol } from './rules-schannel.js';
 import type { Evidence, Finding, MailFlowFailure, MailFlowCause, Severity } from './types.js';
+import { isCredentialCause } from './exchange-config.js';
 
 /**
  * A failure last seen within this many days before the end of the log window is "failing now" (critical for TLS
@@ -88,7 +89,8 @@ function sameConnector(a: string | null, logged: string): boolean {
 }
 
 function certificateCauses(findings: Finding[], connector: string): string[] {
-  const live = findings.filter((f) => CERT_CATEGORIES.includes(f.category) && f.severity !== 'info');
+  // a certificate that is still valid (expiring), or one only a peer would refuse, is never the cause (exchange-config.ts)
+  const live = findings.filter((f) => CERT_CATEGORIES.includes(f.category) && f.severity !== 'info' && isCredentialCause(f.id));
   const named = live.filter((f) => sameConnector(f.connector, connector));
   if (named.length) return named.map((f) => f.id);
   // no finding names this connector: any certificate finding about SMTP (not tied to one connector) may be it

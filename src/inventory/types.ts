@@ -20,3 +20,4 @@ export type ExchangeConfig = ExtlsExchangeCertificatesAndConnectors;
 export type ExchangeCertificate = NonNullable<ExchangeConfig['certificates']>[number];
 export type ReceiveConnector = NonNullable<ExchangeConfig['receiveConnectors']>[number];
 export type SendConnector = NonNullable<ExchangeConfig['sendConnectors']>[number];
+export type HybridConfiguration = NonNullable<ExchangeConfig['hybridConfiguration']>;

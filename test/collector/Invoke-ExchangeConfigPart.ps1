@@ -9,7 +9,7 @@ param(
 )
 # The header's param block would reset a parameter of the same name: keep ours first.
 $exTlsTestOptions = $Options
-foreach ($part in @('00-Header.ps1', '05-Options.ps1', '15-Section.ps1', '45-ExchangeConfig.ps1')) {
+foreach ($part in @('00-Header.ps1', '05-Options.ps1', '15-Section.ps1', '44-ExchangeCertificateData.ps1', '45-ExchangeConfig.ps1')) {
     . (Join-Path $CollectorDir $part)
 }
 if ($StandIn) { Import-Module (Join-Path $PSScriptRoot 'ExchangeStandIn.psm1') -ArgumentList $FixtureDir -Force }

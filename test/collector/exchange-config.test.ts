@@ -2,6 +2,8 @@
 // Export-Clixml captures through the offline path (exchangeConfigExports), the live path driven by stand-in
 // Exchange cmdlets (ExchangeStandIn.psm1), and a server without the Exchange Management Shell.
 import { execa } from 'execa';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { locatePowerShell } from '../../src/powershell/locate.js';
@@ -58,8 +60,10 @@ describe('offline: HealthChecker captures through exchangeConfigExports', () => 
     expect(x.certificates![1]).toEqual({
       thumbprint: '6C7DE09FB39A40144F57EFEBC3DF0148E3A9AB28', subject: 'CN=Solo-E19A', issuer: 'CN=Solo-E19A', friendlyName: null,
       domains: ['Solo-E19A', 'Solo-E19A.Solo.com'], notBefore: '2019-12-03T22:45:58Z', notAfter: '2024-12-03T22:45:58Z',
-      // the capture holds RawData and Exchange's binary SerializationData only: unknown, never false
-      services: null, status: null, hasPrivateKey: null,
+      // (no chain: an export is read on another machine)
+      // the capture holds RawData and Exchange's binary SerializationData: services and status decoded from it (MS-NRBF),
+      // the private key stays unknown, never false
+      services: ['IMAP', 'POP', 'IIS', 'SMTP'], status: 'Valid', hasPrivateKey: null,
       isSelfSigned: true, keyAlgorithm: 'RSA', keySize: 2048, signatureAlgorithm: { oid: '1.2.840.113549.1.1.5', name: 'sha1RSA' }, internalTransport: false,
     });
     expect(x.certificates![2]!.signatureAlgorithm.oid).toBe('1.2.840.113549.1.1.11');
@@ -101,10 +105,72 @@ describe('offline: HealthChecker captures through exchangeConfigExports', () => 
     const out = await collect({});
     expect(out.exchangeConfig).toEqual({
       source: 'not-read', message: expect.stringContaining('without exchangeConfigExports'), files: [],
-      certificates: null, internalTransportThumbprint: null, receiveConnectors: null, sendConnectors: null,
+      certificates: null, internalTransportThumbprint: null, receiveConnectors: null, sendConnectors: null, hybridConfiguration: null,
     });
     expect(out.warnings).toEqual([]);
   });
+
+  it('Services, Status and SelfSigned of every HealthChecker certificate capture are read from SerializationData (signed data too); an export without it stays unknown', async () => {
+    const files = ['E16_GetExchangeCertificate', 'ExchangeInformation_GetExchangeCertificate', 'ExchangeInformation_GetExchangeCertificateOnAzure', 'ExchangeInformation_GetExchangeCertificateBroken'];
+    const out = await collect({ exchangeConfigExports: { certificates: [...files.map(hc), join(fixtures, 'CSS-Exchange_MonitorExchangeAuthCertificate_NewExchangeAuthCertificate.xml')] } });
+    expect(out.warnings).toEqual([]);
+    const by = new Map(out.exchangeConfig!.certificates!.map((c) => [c.thumbprint, [c.subject, c.services, c.status, c.isSelfSigned]]));
+    expect(by.get('92E196F3C8D3D753FCFC5B7690C3173AA1C0ABE3')).toEqual(['CN=Microsoft Exchange Server Auth Certificate', ['SMTP'], 'Valid', true]);
+    expect(by.get('823884A32609DCDC8C4B5462952586C30D814073')).toEqual(['CN=Solo-E16A', ['IMAP', 'POP', 'IIS', 'SMTP'], 'Valid', true]);
+    expect(by.get('A60C6E62FF85D208DF668D597A1B077E1534147F')).toEqual(['CN=WMSvc-WIN-9UC94ETVM30', [], 'Valid', true]);
+    expect(by.get('611C687DFC4343A5A03E0005A1EC6E9B6AFF586D')).toEqual(['CN=WIN-CTD3L0RGEN4', ['IMAP', 'POP', 'IIS'], 'Valid', true]);
+    expect(by.get('EC1D075732E935F49E551936718A9254B117E523')).toEqual(['DC=Windows Azure CRP Certificate Generator', [], 'Valid', true]);
+    expect(by.get('EEA2F1BD51FC122348942C1D1CEA3D1B415C4FA1')).toEqual(['CN=E2k16-1', ['IIS', 'SMTP'], 'Valid', true]);
+    // "#sig#"-signed SerializationData (Exchange's serialized data signing)
+    expect(by.get('B22BD738BED13136D29B7F410CE2993C5313F8FA')).toEqual(['CN=Microsoft Exchange Server Auth Certificate', ['SMTP'], 'Valid', true]);
+    // the "Broken" capture holds RawData only
+    expect(by.get('2759456DC53C76E3DED093B567B6D8DAA42C0ADD')).toEqual(['CN=mail.contoso.lab', null, null, true]);
+  });
+
+  it('a SerializationData that is cut short or not an ExchangeCertificate is a warning naming the certificate; its services stay unknown, the others are read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'extls-nrbf-'));
+    try {
+      const xml = readFileSync(hc('ExchangeInformation_GetExchangeCertificate'), 'utf8');
+      let i = 0;
+      const broken = xml.replace(/<BA N="SerializationData">([^<]*)<\/BA>/g, (all, b64: string) => {
+        i++;
+        if (i === 1) return `<BA N="SerializationData">${Buffer.from(b64, 'base64').subarray(0, 300).toString('base64')}</BA>`;
+        if (i === 2) return `<BA N="SerializationData">${Buffer.from('not a serialization stream at all').toString('base64')}</BA>`;
+        return all;
+      });
+      const file = join(dir, 'certs.xml');
+      writeFileSync(file, broken);
+      const out = await collect({ exchangeConfigExports: { certificates: [file] } });
+      const certs = out.exchangeConfig!.certificates!;
+      expect(certs.map((c) => c.services)).toEqual([null, null, [], []]);
+      expect(out.warnings.map((w) => w.message)).toEqual([
+        expect.stringMatching(/^certificate 2D10A746D6BB8D795F1679AEBD89D5D2AE583CB7: SerializationData not readable .*services and status unknown$/),
+        expect.stringMatching(/^certificate 611C687DFC4343A5A03E0005A1EC6E9B6AFF586D: SerializationData not readable/),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('Get-HybridConfiguration export: read (HealthChecker\'s E19 capture); an empty export means no hybrid configuration; none given: not read (null)', async () => {
+    const out = await collect({ exchangeConfigExports: { ...e19, hybridConfiguration: [hc('E19_GetHybridConfiguration')] } });
+    expect(out.warnings).toEqual([]);
+    expect(out.exchangeConfig!.hybridConfiguration).toEqual({
+      configured: true, tlsCertificateName: '<I>CN=GeoTrust TLS RSA CA G1, OU=www.digicert.com, O=DigiCert Inc, C=US<S>CN=mail.contoso.com',
+      sendingTransportServers: ['ex-02'], receivingTransportServers: ['ex-02'], edgeTransportServers: [], onPremisesSmartHost: 'mail.contoso.com',
+      domains: ['contoso.com'], features: ['FreeBusy', 'MoveMailbox', 'Mailtips', 'MessageTracking', 'OwaRedirection', 'OnlineArchive', 'SecureMail', 'Photos'], serviceInstance: 0,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'extls-hybrid-'));
+    try {
+      const empty = join(dir, 'none.xml');
+      writeFileSync(empty, '<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04"></Objs>');
+      const none = await collect({ exchangeConfigExports: { ...e19, hybridConfiguration: [empty] } });
+      expect(none.exchangeConfig!.hybridConfiguration).toMatchObject({ configured: false, tlsCertificateName: null, receivingTransportServers: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await collect({ exchangeConfigExports: e19 })).exchangeConfig!.hybridConfiguration).toBeNull();
+  }, 240_000); // three collector runs
 
   it('a malformed exchangeConfigExports option is a warning, not a failed collection', async () => {
     const out = await collect({ exchangeConfigExports: ['a.xml'] });
@@ -126,6 +192,8 @@ describe('live', () => {
       ['CN=Solo-E19A', ['IIS', 'SMTP'], 'Valid', false],
       ['CN=WMSvc-WIN-K300A9DA9VA', ['IIS', 'SMTP'], 'Valid', false],
     ]);
+    // the chain the server builds for each (here: self-signed, one element, with its SHA-1 signature)
+    expect(x.certificates![1]!.chain).toEqual([{ subject: 'CN=Solo-E19A', thumbprint: '6C7DE09FB39A40144F57EFEBC3DF0148E3A9AB28', selfSigned: true, signatureAlgorithm: { oid: '1.2.840.113549.1.1.5', name: 'sha1RSA' } }]);
     expect(x.receiveConnectors).toHaveLength(5);
     expect(x.sendConnectors!.map((s) => s.name)).toEqual(['Mail to O365']);
     expect(out.calls).toEqual([

@@ -107,15 +107,34 @@ describe('demo fleet findings', () => {
     expect(verdict('EX07', 'legacy-off').blockers.map((b) => b.kind)).toContain('reboot-pending');
   });
 
-  it('EX06: its SMTP certificate expires within 14 days of the reference time (category certificate, a step by hand)', () => {
+  it('EX06: its SMTP certificate expires within 14 days of the reference time (category certificate, a step by hand); a revoked SHA-1 certificate Exchange Online sees', () => {
     const certs = server('EX06').findings.filter((f) => f.category === 'certificate');
-    expect(certs.map((f) => [f.id.replace(/-[0-9A-F]{40}$/, ''), f.severity])).toEqual([['CERT-EXPIRING', 'medium']]);
-    expect(certs[0]!.title).toMatch(/^SMTP certificate CN=mail\.contoso\.com, O=Contoso, C=NL \([0-9A-F]{40}\) expires in 10 day\(s\), on 2026-12-08$/);
-    expect(verdict('EX06', 'tls12-ready').manualFindingIds).toContain(certs[0]!.id);
+    expect(certs.map((f) => [f.id.replace(/-[0-9A-F]{40}$/, ''), f.severity])).toEqual([['CERT-SHA1-SIGNATURE', 'high'], ['CERT-STATUS', 'high'], ['CERT-EXPIRING', 'medium']]);
+    const expiring = certs.find((f) => f.id.startsWith('CERT-EXPIRING-'))!;
+    expect(expiring.title).toMatch(/^SMTP certificate CN=mail\.contoso\.com, O=Contoso, C=NL \([0-9A-F]{40}\) expires in 10 day\(s\), on 2026-12-08$/);
+    expect(verdict('EX06', 'tls12-ready').manualFindingIds).toContain(expiring.id);
+    expect(certs.find((f) => f.id.startsWith('CERT-SHA1-SIGNATURE-'))!.explanation).toMatch(/receive connector Inbound from Office 365 EX06 presents it to Exchange Online/);
+    expect(certs.find((f) => f.id.startsWith('CERT-STATUS-'))!.title).toMatch(/has status Revoked$/);
+  });
+
+  it('issue 24: each new certificate, connector and hybrid cause is on some demo server', () => {
+    expect(ids('EX03')).toEqual(expect.arrayContaining(['INTERNAL-TRANSPORT-CERT-MISSING', 'RECVCONN-EXO-NO-CLOUD-CAPABILITY', 'RECVCONN-DEFAULT-FRONTEND-EX03-CLOUD-NO-TLSCERT']));
+    expect(ids('EX06')).toContain('RECVCONN-CLIENT-FRONTEND-EX06-FQDN-NOT-COVERED');
+    expect(doc.fleetFindings.filter((f) => f.id.startsWith('FLEET-SENDCONN-')).map((f) => [f.id, f.connector, f.severity])).toEqual([
+      // the hybrid send connector's certificate is not the hybrid configuration's, and its mail fails (EX03's log)
+      ['FLEET-SENDCONN-EXO-TLSCERT-NOT-HYBRID', 'Outbound to Office 365', 'high'],
+      ['FLEET-SENDCONN-EXO-TLS-NOT-VALIDATED', 'Partner relay via Office 365', 'medium'],
+      ['FLEET-SENDCONN-EXO-NOT-CLOUD-MAIL', 'Partner relay via Office 365', 'medium'],
+      ['FLEET-SENDCONN-EXO-NO-TLSCERT', 'Partner relay via Office 365', 'medium'],
+    ]);
+    // a certificate that is still valid (EX06's, expiring) is never a cause of a failure
+    for (const s of doc.servers) {
+      for (const f of s.findings) expect(f.causes.filter((c) => c.startsWith('CERT-EXPIRING-'))).toEqual([]);
+    }
   });
 
   it('EX03: its send connector names a certificate that is gone (category connector), and its send log shows UnknownCredentials on that connector', () => {
-    const f = server('EX03').findings.find((x) => x.category === 'connector')!;
+    const f = server('EX03').findings.find((x) => x.id === 'SENDCONN-OUTBOUND-TO-OFFICE-365-CERT-NOT-FOUND')!;
     expect(f).toMatchObject({ id: 'SENDCONN-OUTBOUND-TO-OFFICE-365-CERT-NOT-FOUND', severity: 'high', connector: 'Outbound to Office 365' });
     expect(verdict('EX03', 'tls12-ready').manualFindingIds).toContain(f.id);
     const record = (inventory as { servers: { server: string; data: { protocolLogs: { errors: { signature: string; connector: string; direction: string; count: number }[] } } }[] }).servers.find((s) => s.server === 'EX03')!;

@@ -119,9 +119,11 @@ describe('SMTP certificates', () => {
 describe('connector TlsCertificateName', () => {
   const tlsName = '<I>CN=Contoso CA<S>CN=mail.contoso.com';
 
-  it('a receive connector naming a certificate that is on the server: nothing (case and spaces after commas do not matter)', () => {
-    const s = analyze(withConfig({ certificates: [cert({ subject: 'CN=mail.contoso.com, O=Contoso', issuer: 'CN=Contoso CA, O=Contoso' })], receiveConnectors: [receive({ tlsCertificateName: '<I>cn=Contoso CA,O=Contoso<S>CN=mail.contoso.com,  O=Contoso' })] }));
-    expect(ids(s)).toEqual([]);
+  it('a receive connector naming a certificate that is on the server: nothing (case does not matter); spelled with other spaces it is not found, as Exchange compares the strings', () => {
+    const c = cert({ subject: 'CN=mail.contoso.com, O=Contoso', issuer: 'CN=Contoso CA, O=Contoso' });
+    expect(ids(analyze(withConfig({ certificates: [c], receiveConnectors: [receive({ tlsCertificateName: '<I>cn=Contoso CA, O=Contoso<S>CN=MAIL.contoso.com, O=Contoso' })] })))).toEqual([]);
+    expect(ids(analyze(withConfig({ certificates: [c], receiveConnectors: [receive({ tlsCertificateName: '<I>cn=Contoso CA,O=Contoso<S>CN=mail.contoso.com,  O=Contoso' })] }))))
+      .toEqual(['RECVCONN-DEFAULT-FRONTEND-EX01-CERT-NOT-FOUND']);
   });
 
   it('a receive connector naming a certificate that is not on the server: high, with the connector, a Set-ReceiveConnector step to a valid one, its check and undo', () => {
@@ -174,7 +176,7 @@ describe('send connectors to Exchange Online, once per fleet', () => {
     const found = fleet(send({ name: 'Mail to O365', identity: 'Mail to O365', addressSpaces: ['SMTP:*;1'], smartHosts: ['microsoft-com.mail.protection.outlook.com'], tlsAuthLevel: null, tlsDomain: null, requireTls: false, sourceTransportServers: ['EX02'] }));
     expect(found.map((f) => f.id)).toEqual(['FLEET-SENDCONN-EXO-TLS-NOT-VALIDATED', 'FLEET-SENDCONN-HYBRID-NO-REQUIRETLS']);
     const f = found[0]!;
-    expect(f).toMatchObject({ group: { kind: 'organisation', name: 'send connector Mail to O365' }, servers: ['EX02'], connector: 'Mail to O365', severity: 'high' });
+    expect(f).toMatchObject({ group: { kind: 'organisation', name: 'send connector Mail to O365' }, servers: ['EX02'], connector: 'Mail to O365', severity: 'medium' }); // HealthChecker yellow: high only when its mail fails
     expect(f.differences).toEqual([{ setting: 'TlsAuthLevel', values: [{ value: '(not set)', servers: ['EX01', 'EX02'], display: '(not set): reported by EX01, EX02' }] }]);
     // relaying everything (*) through Exchange Online: CertificateValidation (HealthChecker's advice)
     expect(f.byHand!.steps[0]!.command!.parameters).toEqual([
@@ -184,16 +186,23 @@ describe('send connectors to Exchange Online, once per fleet', () => {
     expect(f.byHand!.undo[0]!.command!.parameters[1]).toEqual({ name: 'TlsAuthLevel', text: null, list: null, flag: null, setNull: true });
   });
 
-  it('recognised by address space *.mail.protection.outlook.com alone (no CloudServicesMailEnabled): EncryptionOnly fails, CertificateValidation passes', () => {
-    const exo = { cloudServicesMailEnabled: false, smartHosts: [], addressSpaces: ['SMTP:*.mail.protection.outlook.com;1'] };
+  it.each([
+    ['contoso.mail.onmicrosoft.com'], ['contoso.mail.onmicrosoft.us'], ['contoso.mail.partner.onmschina.cn'],
+  ])('recognised by the remote routing address space %s alone (HealthChecker\'s pattern): EncryptionOnly fails, CertificateValidation passes', (space) => {
+    const exo = { cloudServicesMailEnabled: true, smartHosts: [], addressSpaces: [`smtp:${space};1`] };
     expect(fleet(send({ ...exo, tlsAuthLevel: 'EncryptionOnly' })).map((f) => f.id)).toEqual(['FLEET-SENDCONN-EXO-TLS-NOT-VALIDATED']);
     expect(fleet(send({ ...exo, tlsAuthLevel: 'CertificateValidation', tlsDomain: null }))).toEqual([]);
+    expect(fleet(send({ ...exo, cloudServicesMailEnabled: false, tlsAuthLevel: 'CertificateValidation', tlsDomain: null })).map((f) => f.id)).toEqual(['FLEET-SENDCONN-EXO-NOT-CLOUD-MAIL']);
   });
 
-  it('DomainValidation with the wrong TlsDomain (or none): fleet finding; a name under mail.protection.outlook.com is right', () => {
+  it('DomainValidation with the wrong TlsDomain (or none, or a name under the service domain, or another cloud\'s): fleet finding; the service domain of the smart host\'s cloud is right', () => {
     expect(fleet(send({ tlsDomain: 'contoso.com' })).map((f) => [f.id, f.connector])).toEqual([['FLEET-SENDCONN-EXO-TLS-DOMAIN', 'Outbound to Office 365']]);
     expect(fleet(send({ tlsDomain: null })).map((f) => f.id)).toEqual(['FLEET-SENDCONN-EXO-TLS-DOMAIN']);
-    expect(fleet(send({ tlsDomain: 'contoso-com.mail.protection.outlook.com' }))).toEqual([]);
+    expect(fleet(send({ tlsDomain: 'contoso-com.mail.protection.outlook.com' })).map((f) => f.id)).toEqual(['FLEET-SENDCONN-EXO-TLS-DOMAIN']);
+    expect(fleet(send({ tlsDomain: 'mail.protection.office365.us' })).map((f) => f.id)).toEqual(['FLEET-SENDCONN-EXO-TLS-DOMAIN']);
+    expect(fleet(send({ tlsDomain: 'mail.protection.outlook.com' }))).toEqual([]);
+    expect(fleet(send({ smartHosts: ['contoso-us.mail.protection.office365.us'], addressSpaces: ['smtp:contoso.mail.onmicrosoft.us;1'], tlsDomain: 'mail.protection.office365.us' }))).toEqual([]);
+    expect(fleet(send({ smartHosts: ['contoso-cn.mail.protection.partner.outlook.cn'], addressSpaces: ['smtp:contoso.mail.partner.onmschina.cn;1'], tlsDomain: 'mail.protection.partner.outlook.cn' }))).toEqual([]);
   });
 
   it('hybrid connector without RequireTLS: fleet finding with Set-SendConnector -RequireTLS $true; a disabled or non-Exchange-Online connector is not judged', () => {
