@@ -62,6 +62,7 @@ async function runRunbooks(inputFile: string, opts: RunbooksCliOptions): Promise
       if (opts.policy?.length) throw new UsageError('--policy applies to the analysis; a findings document already holds its policies');
       return { findings: input.doc as FindingsDocument, result: await renderRunbooks(input.doc, renderOptions) };
     }
+    if (opts.findings) throw new UsageError(`${opts.findings} is an inventory; give a findings document with --findings (written by \`extls analyze --out\` or Get-ExTlsFinding -OutFile), or the inventory as <input>`);
     const policies = (opts.policy?.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
     return await renderRunbooksFromRecords(input.head, input.records, policies, renderOptions);
   } catch (err) {

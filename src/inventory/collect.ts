@@ -68,7 +68,7 @@ interface DriverLine {
 // true: the driver may report it; stale, duplicate and clock-skew come from drop folders (--from) only, interrupted
 // from extls itself (a signal stopped the run before the server finished).
 const knownCategories: Readonly<Record<FailureCategory, boolean>> = {
-  unreachable: true, auth: true, timeout: true, 'collector-error': true, 'invalid-output': true, stale: false, duplicate: false,
+  unreachable: true, 'name-not-resolved': true, auth: true, timeout: true, 'collector-error': true, 'invalid-output': true, stale: false, duplicate: false,
   'clock-skew': false, interrupted: false,
 };
 const categories = new Set((Object.keys(knownCategories) as FailureCategory[]).filter((c) => knownCategories[c]));

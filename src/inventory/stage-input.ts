@@ -3,6 +3,7 @@
 import { UsageError } from '../util/errors.js';
 import { splitTopLevel } from '../util/json-split.js';
 import { readJsonInput } from '../util/read-json.js';
+import { expectDocument } from '../util/document-kind.js';
 import { openTextStream, readFailure } from '../util/read-file.js';
 import { inventoryFromDocument, readInventoryStream, type InventoryStream } from './read.js';
 
@@ -21,6 +22,7 @@ export async function readStageInput(file: string): Promise<StageInput> {
     const doc = await readJsonInput(file, 'input');
     const kind = doc && typeof doc === 'object' ? kindOf(doc as Record<string, unknown>) : null;
     if (kind === 'findings') return { kind, doc };
+    if (!kind) expectDocument(doc, 'inventory', file);
     return { kind: 'inventory', ...inventoryFromDocument(doc, 'stdin') };
   }
   const members: Record<string, unknown> = {};
@@ -44,5 +46,7 @@ export async function readStageInput(file: string): Promise<StageInput> {
   const kind = kindOf(members);
   if (kind === 'findings') return { kind, doc: await readJsonInput(file, 'findings') };
   if (kind === 'inventory') return { kind, ...(await readInventoryStream(file)) };
+  // say what it is instead ("is probe results; give an inventory")
+  expectDocument(await readJsonInput(file, 'input'), 'inventory', file);
   throw new UsageError(`${file}: neither an extls findings document nor an inventory`);
 }

@@ -46,8 +46,8 @@ describe('duplicate server names', () => {
     const r = await runCli(['runbooks', inv, '--out', out]);
     expect(r.stderr).toMatch(/server ex02 \(servers\[2\]\) skipped: servers\/2: duplicate server name: ex02 is the same server as servers\/1 \(EX02\)/);
     expect(r.exitCode).toBe(2);
-    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { server: string }[];
-    expect(rows.map((row) => row.server)).toEqual(['EX01', 'EX02']);
+    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { Server: string }[];
+    expect(rows.map((row) => row.Server)).toEqual(['EX01', 'EX02']);
     expect(readdirSync(out).filter((f) => /^ex02/i.test(f))).toEqual(['EX02']);
   });
 
@@ -237,8 +237,8 @@ describe('no partial files, no leftovers', () => {
     const files = filesUnder(out);
     expect(files.filter((f) => f.startsWith('EX02'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('_superseded')).map((f) => f.split('/').slice(2).join('/'))).toEqual(['EX02/remediate.ps1', 'EX02/rollback.ps1', 'EX02/runbook.md']);
-    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { server: string; folder: string }[];
-    expect(rows.find((row) => row.server === 'EX02')!.folder).toBe('');
+    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { Server: string; Folder: string }[];
+    expect(rows.find((row) => row.Server === 'EX02')!.Folder).toBe('');
   });
 });
 

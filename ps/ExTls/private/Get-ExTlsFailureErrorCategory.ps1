@@ -14,6 +14,7 @@ function Get-ExTlsFailureErrorCategory {
         'unreachable' { return [System.Management.Automation.ErrorCategory]::ConnectionError }
         'refused' { return [System.Management.Automation.ErrorCategory]::ConnectionError }
         'dns' { return [System.Management.Automation.ErrorCategory]::ConnectionError }
+        'name-not-resolved' { return [System.Management.Automation.ErrorCategory]::ObjectNotFound }
         'auth' { return [System.Management.Automation.ErrorCategory]::AuthenticationError }
         'timeout' { return [System.Management.Automation.ErrorCategory]::OperationTimeout }
         'interrupted' { return [System.Management.Automation.ErrorCategory]::OperationStopped }
