@@ -4,9 +4,11 @@
 // and the medians compared. extls does more than the bare loop: two passes (who claims which server), schema
 // validation, stale and duplicate checks, and the inventory file written.
 // Usage: npm run build && node bench/drop-folder.mjs [--files 5000] [--rounds 3] [--dir bench/.data/drops]
+// --sparse 9x450: instead, a folder of 9 sparse files of 450 MB each (hostile: they cost no disk, but a reader that
+// takes them whole runs out of memory) beside --files real ones; extls alone, its wall time and peak RSS.
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     files: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
     dir: { type: 'string', default: join(root, 'bench', '.data', 'drops') },
+    sparse: { type: 'string' },
   },
 });
 const N = Number(values.files);
@@ -56,6 +59,32 @@ async function timed(cmd, args) {
 }
 
 await generate();
+
+if (values.sparse) {
+  const m = /^(\d+)x(\d+)$/.exec(values.sparse);
+  if (!m) throw new Error('--sparse <count>x<MB>, e.g. 9x450');
+  const [count, mb] = [Number(m[1]), Number(m[2])];
+  const hostile = join(values.dir, `sparse-${values.sparse}-${N}`);
+  await rm(hostile, { recursive: true, force: true });
+  await mkdir(hostile, { recursive: true });
+  for (const f of await readdir(dir)) await writeFile(join(hostile, f), await readFile(join(dir, f)));
+  for (let i = 0; i < count; i++) {
+    const f = join(hostile, `SPARSE${i}.json`);
+    await writeFile(f, '{"computerName": "');
+    await truncate(f, mb * 1048576);
+  }
+  const sparseOut = join(values.dir, `inventory-sparse.json`);
+  const runs = [];
+  for (let r = 0; r < rounds; r++) runs.push(await timed(process.execPath, [join(root, 'bin', 'extls.js'), 'inventory', '--from', hostile, '--out', sparseOut, '--quiet']));
+  const summary = JSON.parse((await readFile(sparseOut, 'utf8')).slice(-200).match(/"summary": (\{.*\})/)[1]);
+  const w = median(runs.map((x) => x.wallMs));
+  const peak = median(runs.map((x) => x.peakBytes));
+  console.log(`${count} sparse files of ${mb} MB (${((count * mb) / 1024).toFixed(1)} GiB apparent) + ${N} real drop files; inventory summary ${JSON.stringify(summary)}; medians of ${rounds} rounds`);
+  console.log(`extls inventory --from : ${(w / 1000).toFixed(2)} s wall, peak RSS ${(peak / 1048576).toFixed(0)} MiB (max of rounds ${(Math.max(...runs.map((x) => x.peakBytes)) / 1048576).toFixed(0)} MiB)`);
+  await rm(hostile, { recursive: true, force: true });
+  process.exit(0);
+}
+
 const bytes = (await Promise.all((await readdir(dir)).map((f) => stat(join(dir, f)).then((s) => s.size)))).reduce((a, b) => a + b, 0);
 const out = join(values.dir, `inventory-${N}.json`);
 const bare = join(values.dir, 'bare.ps1');

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UsageError } from './util/errors.js';
 import { installSignalHandlers } from './util/interrupt.js';
-import { oneLine, stripTerminalCodes } from './util/one-line.js';
+import { oneLine } from './util/one-line.js';
+import { terminalText } from './cli/terminal.js';
 import { toolVersion } from './util/version.js';
 
 // One file per command in src/commands/: each exports register(program, exit), and its action hands its exit code to
@@ -29,7 +30,7 @@ async function buildProgram(argv: string[] = [], exit: ExitWith = () => undefine
     .version(toolVersion)
     .exitOverride()
     // asked-for output (help, version, data) to stdout; progress and errors to stderr
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(terminalText(s)) });
   for (const m of modules) m.register(program, exit);
   return program;
 }
@@ -40,13 +41,13 @@ async function buildProgram(argv: string[] = [], exit: ExitWith = () => undefine
  */
 function reportError(err: unknown, command: string | undefined): number {
   if (err instanceof UsageError) {
-    process.stderr.write(`extls: ${stripTerminalCodes(err.message)}\n`);
+    process.stderr.write(`extls: ${terminalText(err.message)}\n`);
   } else {
     const e = err as NodeJS.ErrnoException | undefined;
     const message = e instanceof Error ? e.message : String(err);
     // Node's file errors already name the path ("ENOENT: no such file or directory, open 'x'")
     const where = e instanceof Error && e.path && !message.includes(e.path) ? `${e.path}: ` : '';
-    process.stderr.write(`extls${command ? ` ${command}` : ''}: ${where}${oneLine(message) || 'failed'}\n`);
+    process.stderr.write(`extls${command ? ` ${command}` : ''}: ${terminalText(where)}${terminalText(oneLine(message)) || 'failed'}\n`);
     if (process.env.EXTLS_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   }
   return ExitCode.Usage;
@@ -78,7 +79,12 @@ export async function cliProcess(argv: string[]): Promise<number> {
   tolerateClosedPipe(process.stdout);
   tolerateClosedPipe(process.stderr);
   installSignalHandlers();
-  return main(argv);
+  const code = await main(argv);
+  // A signal that came while a command computed without pause (an analysis, the last files) is dispatched on the
+  // next turn of the event loop: let it come, so it ends the process (130/143) instead of being lost at exit.
+  // (A command that handles signals itself, inventory and runbooks, has already chosen its exit code.)
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return code;
 }
 
 /** Runs the CLI and returns the exit code (see README "Exit codes"): the one the command's action handed back. */

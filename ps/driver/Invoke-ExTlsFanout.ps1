@@ -50,6 +50,20 @@ $worker = {
     # Pre-flight: a TCP connect (and for SSH the server's banner) tells refused, unreachable and
     # "accepts TCP but never answers" apart; pwsh's SSH transport reports all of them as one generic error.
     function Test-Endpoint([string]$Address, [int]$Port, [int]$TimeoutMs, [bool]$ExpectSshBanner) {
+        # A name DNS does not know is said at once as such, not after the connect time-out as "unreachable".
+        $ip = $null
+        if (-not [System.Net.IPAddress]::TryParse($Address.Trim('[', ']'), [ref]$ip)) {
+            $lookup = [System.Net.Dns]::BeginGetHostAddresses($Address, $null, $null)
+            if ($lookup.AsyncWaitHandle.WaitOne($TimeoutMs)) {
+                try { $null = [System.Net.Dns]::EndGetHostAddresses($lookup) } catch {
+                    $inner = $_.Exception
+                    while ($inner.InnerException) { $inner = $inner.InnerException }
+                    if ($inner -is [System.Net.Sockets.SocketException] -and "$($inner.SocketErrorCode)" -in 'HostNotFound', 'NoData') {
+                        return @{ category = 'name-not-resolved'; message = "the name $Address does not resolve in DNS ($($inner.Message))" }
+                    }
+                }
+            }
+        }
         $client = New-Object System.Net.Sockets.TcpClient
         try {
             $connect = $client.BeginConnect($Address, $Port, $null, $null)

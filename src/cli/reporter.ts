@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import { Option } from 'commander';
 import type { ExtlsProgressEvent } from '../contracts/progress-event.js';
 import { toAsciiJson } from '../util/json.js';
+import { terminalText } from './terminal.js';
 
 /** One finished unit of work (a server, an endpoint, a runbook). */
 interface ItemEvent {
@@ -54,7 +55,9 @@ interface ReporterOptions {
 export function createReporter(label: string, unit: string, opts: ReporterOptions = {}): Reporter {
   const stream = opts.stream ?? process.stderr;
   if (opts.progress === 'json') return jsonReporter(label, unit, stream, opts);
-  const write = (line: string) => void stream.write(`${label}: ${line}\n`);
+  // every line for a person goes through the terminal writer: names and messages from data show their control
+  // and bidi characters as escapes (--progress json escapes them as JSON)
+  const write = (line: string) => void stream.write(`${label}: ${terminalText(line)}\n`);
   const warn = (line: string) => write(line);
   if (opts.quiet) {
     return { start: () => undefined, item: () => undefined, debug: () => undefined, info: () => undefined, warn, stop: () => undefined };
@@ -106,7 +109,7 @@ function barReporter(label: string, unit: string, stream: NodeJS.WriteStream, ve
       if (!running) this.start(0);
       // an unknown total grows with the items: the bar shows what is done so far
       if (!known) bar.setTotal(bar.getTotal() + 1);
-      bar.increment(1, { failed, last: `${e.name} ${e.ok ? 'ok' : 'failed'}` });
+      bar.increment(1, { failed, last: `${terminalText(e.name)} ${e.ok ? 'ok' : 'failed'}` });
     },
     debug(line) {
       if (verbose) above(line);

@@ -9,9 +9,11 @@ import { ExitCode, UsageError } from '../util/errors.js';
 import { checkOutFile } from '../util/out-path.js';
 import { formatRows, formats, parseFormat, type Column, type Format } from '../util/format.js';
 import { readJsonInput } from '../util/read-json.js';
+import { expectDocument } from '../util/document-kind.js';
 import { toAsciiJson } from '../util/json.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { loadProbeResults } from '../runbooks/probes.js';
+import { formatForOutput, terminalText, writeHuman } from '../cli/terminal.js';
 
 interface AnalyzeCliOptions {
   policy?: string[];
@@ -38,6 +40,8 @@ const failures = (s: ServerAnalysis) => s.findings.flatMap((f) => (f.category ==
 
 /** "FAILING NOW: 14 × TLS negotiation failed ... (Outbound to Office 365) ← TLS12-CLIENT-DISABLED", one line per group */
 function mailFlowCell(s: ServerAnalysis): string {
+  // nothing read is not the same as nothing wrong
+  if (s.status === 'ok' && failures(s).length === 0) return s.checked && !s.checked.protocolLogs ? 'not checked (no protocol logs read)' : 'no failures in the logs';
   return failures(s)
     .sort((a, b) => Number(b.m.failingNow) - Number(a.m.failingNow) || b.m.count - a.m.count)
     .map(({ f, m }) => `${m.failingNow ? 'FAILING NOW' : 'earlier'}: ${m.count} × ${m.error} (${m.connector} ${m.direction === 'receive' ? '←' : '→'} ${remoteLabel(m)})${f.causes.length ? ` ← ${f.causes.join(', ')}` : ''}`)
@@ -51,6 +55,22 @@ function failingFirst(servers: ServerAnalysis[]): ServerAnalysis[] {
 }
 
 interface FindingRow { server: string; status: string; verdicts: string; finding: Finding }
+
+/** The mail-flow facts of a finding (its protocol-log failure group), empty for other findings: the same names as
+ * the ExTls.Finding properties, so a spreadsheet filters on FailingNow without digging into the evidence. */
+const failureOf = (f: Finding) => f.evidence.find((e) => e.failure)?.failure;
+const mailFlowColumns: Column<FindingRow>[] = [
+  { header: 'FailingNow', value: (r) => { const m = failureOf(r.finding); return m ? String(m.failingNow) : ''; } },
+  { header: 'FirstSeen', value: (r) => failureOf(r.finding)?.firstSeen ?? '' },
+  { header: 'LastSeen', value: (r) => failureOf(r.finding)?.lastSeen ?? '' },
+  { header: 'Count', value: (r) => failureOf(r.finding)?.count ?? '' },
+  { header: 'Direction', value: (r) => failureOf(r.finding)?.direction ?? '' },
+  { header: 'Remote', value: (r) => failureOf(r.finding)?.remote ?? '' },
+  // remoteName: the peer's name where the logs tell it (newer collectors)
+  { header: 'RemoteName', value: (r) => (failureOf(r.finding) as { remoteName?: string | null } | undefined)?.remoteName ?? '' },
+  { header: 'Cause', value: (r) => failureOf(r.finding)?.cause ?? '' },
+  { header: 'ProbableCauseId', value: (r) => (failureOf(r.finding) ? (r.finding.causes[0] ?? '') : '') },
+];
 
 /** CSV: one row per server and finding, so a spreadsheet can filter by id or severity. Headers are the property names
  * of the ExTls module's ExTls.Finding, so Import-Csv and Get-ExTlsFinding give the same columns. */
@@ -67,6 +87,7 @@ const findingColumns: Column<FindingRow>[] = [
   { header: 'Blockers', value: (r) => r.finding.blockers.map((b) => b.kind).join(' ') },
   { header: 'Connector', value: (r) => r.finding.connector ?? '' },
   { header: 'Causes', value: (r) => r.finding.causes.join(' ') },
+  ...mailFlowColumns,
 ];
 
 const fleetColumns: Column<FleetFinding>[] = [
@@ -88,9 +109,9 @@ function renderFindings(doc: FindingsDocument, format: Format): string {
       return formatRows(rows, findingColumns, 'csv');
     }
     case 'table': {
-      let text = formatRows(failingFirst(doc.servers), serverColumns(doc), 'table');
-      if (doc.fleetFindings.length) text += formatRows(doc.fleetFindings, fleetColumns, 'table');
-      text += doc.summary.byPolicy.map((p) => p.display).join('\n') + '\n';
+      let text = formatForOutput(failingFirst(doc.servers), serverColumns(doc), 'table');
+      if (doc.fleetFindings.length) text += formatForOutput(doc.fleetFindings, fleetColumns, 'table');
+      text += terminalText(doc.summary.byPolicy.map((p) => p.display).join('\n')) + '\n';
       return text;
     }
   }
@@ -122,9 +143,11 @@ export async function runAnalyze(inventoryFile: string, opts: AnalyzeCliOptions)
   if (opts.out) checkOutFile(opts.out);
   const policies = (opts.policy?.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
   const probes = opts.probes ? await loadProbeResults(opts.probes) : undefined;
-  const doc = analyzeInventory(await readJsonInput(inventoryFile, 'inventory'), policies, { referenceTime, ...(probes ? { probes } : {}) });
+  const input = await readJsonInput(inventoryFile, 'inventory');
+  expectDocument(input, 'inventory', inventoryFile);
+  const doc = analyzeInventory(input, policies, { referenceTime, ...(probes ? { probes } : {}) });
   for (const e of doc.inputErrors) {
-    process.stderr.write(`extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
+    writeHuman(process.stderr, `extls: ${inventoryFile}: server ${e.server} (servers[${e.index}]) skipped:\n  ${e.messages.join('\n  ')}\n`);
   }
   for (const e of doc.fleetErrors ?? []) process.stderr.write(`extls: ${inventoryFile}: ${e}\n`);
   // never a document its own schema rejects (each analysis was checked; this checks what holds them together)

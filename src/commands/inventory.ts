@@ -15,7 +15,8 @@ import { oneLine } from '../util/one-line.js';
 import { onInterrupt } from '../util/interrupt.js';
 import { checkOutFile } from '../util/out-path.js';
 import { ExitCode, UsageError } from '../util/errors.js';
-import { formatRows, formats, type Column, type Format } from '../util/format.js';
+import { formats, type Column, type Format } from '../util/format.js';
+import { formatForOutput } from '../cli/terminal.js';
 import { readStdin } from '../util/stdin.js';
 import { toAsciiJson } from '../util/json.js';
 
@@ -131,6 +132,10 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
     if (opts.format === 'json') jsonOut = await InventoryWriter.open(new StdoutSink(), source);
   };
   const reporter: Reporter = createReporter('inventory', 'servers', opts);
+  // the first SIGINT/SIGTERM stops the run: the driver and the local sessions stop, drop files not read yet are
+  // not read; the servers done so far are kept, the rest recorded as interrupted, and the inventory written (exit 2)
+  const abort = new AbortController();
+  const stopHandling = onInterrupt(() => abort.abort());
   const report = (r: InventoryRecord) =>
     reporter.item({ name: r.server, ok: r.status === 'ok', detail: r.failure ? `${r.failure.category}: ${r.failure.message}` : undefined, durationMs: r.durationMs });
 
@@ -140,15 +145,16 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
       // servers reporting through a drop folder are not connected to
       const plans = await planFleet({ ...fleet, servers: fleet.servers.filter((s) => s.transport !== 'file') }, { pwsh: locatePowerShell(opts.pwsh).path, throttle: opts.throttle, timeoutSeconds: opts.timeout, credential });
       process.stdout.write(toAsciiJson(plans, 2) + '\n');
+      stopHandling();
       return ExitCode.Ok;
     } else if (opts.fleet || opts.from) {
       const fleet = opts.fleet ? await loadFleet(opts.fleet, fleetText) : undefined;
-      const drops = opts.from ? await DropFolder.open(opts.from) : undefined;
+      const drops = opts.from ? await DropFolder.open(opts.from, { limits: fleet?.readLimits }) : undefined;
       const fileServers = fleet?.servers.filter((s) => s.transport === 'file') ?? [];
       if (!drops && fileServers.length > 0) {
         throw new UsageError(`${fleetSource}: ${fileServers.map((s) => s.name).slice(0, 5).join(', ')} use transport file: give --from <folder> with their collector files`);
       }
-      const split = drops?.plan(fleet?.servers ?? [], { staleAfterMs, staleAfterText: opts.staleAfter });
+      const split = drops?.plan(fleet?.servers ?? [], { staleAfterMs, staleAfterText: opts.staleAfter, signal: abort.signal });
       const live = split ? split.live : fleet!.servers;
       await open();
       // one record per live server, per server of the drop folder, per file-transport server of the fleet without a file
@@ -160,7 +166,7 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
         report(r);
         await handle(r);
       };
-      if (live.length > 0) await collectLive({ ...fleet!, servers: live }, opts, credential, reporter, handleReported);
+      if (live.length > 0) await collectLive({ ...fleet!, servers: live }, opts, credential, reporter, handleReported, abort.signal);
       if (split) for await (const r of split.records) await handleReported(r);
     } else {
       const { fleet, failed: empty } = await fleetFromExports(opts.exports!, opts.timeout);
@@ -170,17 +176,26 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
         report(r);
         await handle(r);
       }
-      await collectLive(fleet, opts, undefined, reporter, async (r) => {
-        report(r);
-        await handle(r);
-      });
+      await collectLive(
+        fleet,
+        opts,
+        undefined,
+        reporter,
+        async (r) => {
+          report(r);
+          await handle(r);
+        },
+        abort.signal,
+      );
     }
   } catch (err) {
+    stopHandling();
     reporter.stop();
     await writer?.abort();
     await jsonOut?.abort();
     throw err;
   }
+  stopHandling();
   reporter.stop();
 
   await writer?.commit();
@@ -188,29 +203,30 @@ async function runInventory(opts: InventoryOptions): Promise<number> {
   reporter.info(`${total} servers, ${total - failed} ok, ${failed} failed${opts.out ? ` -> ${opts.out}` : ''}`);
   if (opts.format === 'table' || opts.format === 'csv') {
     printed.sort((a, b) => byServerName(a.server, b.server));
-    process.stdout.write(formatRows(printed, recordColumns, opts.format));
+    process.stdout.write(formatForOutput(printed, recordColumns, opts.format));
   }
   return failed > 0 || duplicates > 0 ? ExitCode.Partial : ExitCode.Ok;
 }
 
-async function collectLive(fleet: Fleet, opts: InventoryOptions, credential: Credential | undefined, reporter: Reporter, handle: (r: InventoryRecord) => Promise<void>) {
+async function collectLive(
+  fleet: Fleet,
+  opts: InventoryOptions,
+  credential: Credential | undefined,
+  reporter: Reporter,
+  handle: (r: InventoryRecord) => Promise<void>,
+  signal: AbortSignal,
+) {
   const pwsh = locatePowerShell(opts.pwsh).path;
-  const abort = new AbortController();
-  // the first SIGINT/SIGTERM stops the driver; the servers done so far are kept, the rest marked interrupted
-  const stopHandling = onInterrupt(() => abort.abort());
-  try {
-    await collectFleet(fleet, {
-      pwsh,
-      throttle: opts.throttle,
-      timeoutSeconds: opts.timeout,
-      credential,
-      signal: abort.signal,
-      onLog: (line) => reporter.debug(line),
-      onRecord: handle,
-    });
-  } finally {
-    stopHandling();
-  }
+  // an interrupted run stops the driver; the servers done so far are kept, the rest marked interrupted
+  await collectFleet(fleet, {
+    pwsh,
+    throttle: opts.throttle,
+    timeoutSeconds: opts.timeout,
+    credential,
+    signal,
+    onLog: (line) => reporter.debug(line),
+    onRecord: handle,
+  });
 }
 
 function parseCredential(line: string): Credential {

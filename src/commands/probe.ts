@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import { Option, type Command } from 'commander';
@@ -6,9 +5,11 @@ import type { ExitWith } from '../cli.js';
 import { createReporter, progressOption, type ProgressMode } from '../cli/reporter.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ExitCode, UsageError } from '../util/errors.js';
+import { readFailure, readTextChecked } from '../util/read-file.js';
 import { checkOutFile } from '../util/out-path.js';
 import { formatRows, formats, parseFormat, type Format } from '../util/format.js';
 import { exchangeOnlineColumns, probeColumns } from '../probe/columns.js';
+import { formatForOutput } from '../cli/terminal.js';
 import { DEFAULT_SMTP_PORT, parseEndpoint } from '../probe/endpoints.js';
 import { endpointsFromFleet } from '../probe/fleet-endpoints.js';
 import { probeEndpoints } from '../probe/runner.js';
@@ -112,9 +113,9 @@ export function register(program: Command, exit: ExitWith): void {
       const ca: string[] = [];
       for (const file of opts.ca ?? []) {
         try {
-          ca.push(await readFile(file, 'utf8'));
+          ca.push((await readTextChecked(file)).text);
         } catch (err) {
-          throw new UsageError(`cannot read --ca file ${file}: ${(err as Error).message}`);
+          throw new UsageError(readFailure('--ca file', file, err));
         }
       }
       const ehloName = opts.ehloName ?? os.hostname();
@@ -145,10 +146,10 @@ export function register(program: Command, exit: ExitWith): void {
       }
       // (streamed ndjson was written as each endpoint finished)
       if (opts.out) {
-        await writeFileAtomic(opts.out, formatRows(results, columns, format));
+        await writeFileAtomic(opts.out, formatForOutput(results, columns, format));
         reporter.info(`wrote ${opts.out}`);
       } else if (!streaming) {
-        process.stdout.write(formatRows(results, columns, format));
+        process.stdout.write(formatForOutput(results, columns, format));
       }
       const failed = results.filter((r) => r.status === 'failed').length;
       if (failed > 0) reporter.warn(`${failed} of ${results.length} endpoint(s) could not be probed`);

@@ -6,7 +6,8 @@ import { loadPolicy } from '../findings/policy.js';
 import type { FindingsDocument } from '../findings/types.js';
 import { readStageInput } from '../inventory/stage-input.js';
 import { RunbookDataError } from '../runbooks/context.js';
-import { renderRunbooks, renderRunbooksFromRecords, type RenderResult } from '../runbooks/render.js';
+import { renderRunbooks, renderRunbooksFromRecords, RunInterrupted, type RenderResult } from '../runbooks/render.js';
+import { onInterrupt, signalExitCode } from '../util/interrupt.js';
 import { RunbookTemplateError } from '../runbooks/template-errors.js';
 import { loadProbeResults } from '../runbooks/probes.js';
 import { ExitCode, UsageError } from '../util/errors.js';
@@ -27,6 +28,8 @@ interface RunbooksCliOptions {
   progress?: ProgressMode;
   /** called after each server's files are written */
   onServer?: (server: string, done: number, total: number) => void;
+  /** SIGINT/SIGTERM: stop between servers */
+  signal?: AbortSignal;
 }
 
 
@@ -49,6 +52,7 @@ async function runRunbooks(inputFile: string, opts: RunbooksCliOptions): Promise
     ...(opts.templates ? { templatesDir: opts.templates } : {}),
     ...(probes ? { probes } : {}),
     ...(opts.onServer ? { onServer: opts.onServer } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
     waveSize,
   };
   const source = opts.findings ?? inputFile;
@@ -58,6 +62,7 @@ async function runRunbooks(inputFile: string, opts: RunbooksCliOptions): Promise
       if (opts.policy?.length) throw new UsageError('--policy applies to the analysis; a findings document already holds its policies');
       return { findings: input.doc as FindingsDocument, result: await renderRunbooks(input.doc, renderOptions) };
     }
+    if (opts.findings) throw new UsageError(`${opts.findings} is an inventory; give a findings document with --findings (written by \`extls analyze --out\` or Get-ExTlsFinding -OutFile), or the inventory as <input>`);
     const policies = (opts.policy?.length ? opts.policy : ['tls12-ready']).map(loadPolicy);
     return await renderRunbooksFromRecords(input.head, input.records, policies, renderOptions);
   } catch (err) {
@@ -119,16 +124,33 @@ export function register(program: Command, exit: ExitWith): void {
       const reporter = createReporter('runbooks', 'runbooks', { quiet: opts.quiet, progress: opts.progress });
       let started = false;
       let run: RunbooksRun;
+      // the first SIGINT/SIGTERM stops the run between two server folders (each whole); a second quits at once
+      const abort = new AbortController();
+      let stoppedBy: NodeJS.Signals | null = null;
+      const stopHandling = onInterrupt((signal) => {
+        stoppedBy ??= signal;
+        abort.abort();
+      });
       try {
         run = await runRunbooks(inventoryFile, {
           ...opts,
+          signal: abort.signal,
           onServer: (server, _done, total) => {
             if (!started) reporter.start(total);
             started = true;
             reporter.item({ name: server, ok: true });
           },
         });
+      } catch (err) {
+        reporter.stop();
+        if (err instanceof RunInterrupted && stoppedBy) {
+          reporter.warn(err.message);
+          exit(signalExitCode(stoppedBy));
+          return;
+        }
+        throw err;
       } finally {
+        stopHandling();
         reporter.stop();
       }
       const { findings, result } = run;
@@ -147,6 +169,8 @@ export function register(program: Command, exit: ExitWith): void {
       for (const u of result.unusable) reporter.warn(`server ${u.server}: no runbook, reported as not collected: ${u.message}`);
       if (opts.format === 'json') process.stdout.write(toAsciiJson(runbooksResult(run), 2) + '\n');
       const partial = result.inputErrors.length + result.fleetErrors.length + result.unusable.length > 0;
-      exit(partial ? ExitCode.Partial : ExitCode.Ok);
+      // a signal that came while the last files were written: all is written, but the run was asked to stop
+      if (stoppedBy) exit(signalExitCode(stoppedBy));
+      else exit(partial ? ExitCode.Partial : ExitCode.Ok);
     });
 }

@@ -1,5 +1,6 @@
 // Policies are data (policies/*.json, schemas/policy.schema.json). Built-ins are found by id; anything else is a file.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { FileReadError, readTextCheckedSync } from '../util/read-file.js';
 import { join } from 'node:path';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { packageRoot } from '../util/paths.js';
@@ -48,9 +49,9 @@ export function validatePolicy(doc: unknown, where: string): PolicyFile {
 function readPolicyFile(file: string): PolicyFile {
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc = JSON.parse(readTextCheckedSync(file));
   } catch (err) {
-    throw new UsageError(`policy ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UsageError(`policy ${file}: ${err instanceof FileReadError ? err.reason : err instanceof Error ? err.message : String(err)}`);
   }
   return validatePolicy(doc, file);
 }

@@ -6,6 +6,7 @@ import type { Knowledge } from './knowledge.js';
 import type { Policy, PolicyRule } from './policy.js';
 import { serverGroups } from '../inventory/groups.js';
 import { tlsSettings } from './groups.js';
+import { exchangeConfigOf } from './exchange-config.js';
 import { changeKey } from './registry.js';
 import { dotNetReleaseRule, dotNetValueRule } from './rules-dotnet.js';
 import { exchangeBuildRule, exchangeFacts, exchangeSupportRule } from './rules-exchange.js';
@@ -94,6 +95,12 @@ function failureHint(category: string | undefined): string {
       return 'It stopped reporting to the drop folder: check the collection task on the server (scheduled task, GPO, Configuration Manager or Ansible run) and its access to the share, then build the inventory again.';
     case 'duplicate':
       return 'More than one source claims this server: keep the one that belongs to it and build the inventory again.';
+    case 'clock-skew':
+      return "Its report is dated in the future of the control node's clock: correct the server's clock (or the file), let it report again, then build the inventory again.";
+    case 'interrupted':
+      return 'The inventory run was stopped (Ctrl+C or a signal) before this server finished: run extls inventory again.';
+    case 'name-not-resolved':
+      return "Its name does not resolve in DNS: correct the name or give its address (fleet file: address), then run extls inventory again.";
     default:
       return 'Fix access (WinRM/SSH reachability, credentials, time-outs) and run extls inventory again.';
   }
@@ -145,6 +152,18 @@ function failedAnalysis(
     findings: [f],
     counts: countSeverities([f]),
     worstSeverity: f.severity,
+    checked: { protocolLogs: false, connectors: false, certificates: false },
+  };
+}
+
+/** What was read for a server, so outputs say "not checked" rather than "ok" where nothing was. */
+function whatWasChecked(data: NonNullable<InventoryRecord['data']>): NonNullable<ServerAnalysis['checked']> {
+  const cfg = exchangeConfigOf(data);
+  const read = cfg !== null && cfg.source !== 'not-read';
+  return {
+    protocolLogs: data.protocolLogs?.status === 'scanned',
+    connectors: read && (cfg.receiveConnectors !== null || cfg.sendConnectors !== null),
+    certificates: read && cfg.certificates !== null,
   };
 }
 
@@ -205,5 +224,6 @@ export function analyzeServer(record: InventoryRecord, policies: Policy[], refer
     findings,
     counts: countSeverities(findings),
     worstSeverity: worst(findings),
+    checked: whatWasChecked(record.data),
   };
 }

@@ -1,9 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { duplicateMessage, ServerIdentities } from '../inventory/identity.js';
 import { UsageError } from '../util/errors.js';
+import { readFailure, readLimitsOf, readTextChecked } from '../util/read-file.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import { DEFAULT_THROTTLE, DEFAULT_TIMEOUT_SECONDS, type Fleet, type FleetFile, type FleetServer } from './types.js';
 
@@ -35,6 +35,7 @@ export function parseFleet(text: string, source: string, baseDir: string): Fleet
   return {
     source,
     throttle: data.defaults?.throttle ?? DEFAULT_THROTTLE,
+    readLimits: readLimitsOf(data.defaults),
     servers: data.servers.map((entry) => resolveServer(entry, data.defaults, baseDir)),
   };
 }
@@ -91,11 +92,12 @@ export async function loadFleet(path: string, stdinText?: () => Promise<string>)
   }
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // the fleet's own read limits are not known before it is read: the defaults apply to it
+    text = (await readTextChecked(path)).text;
   } catch (err) {
-    throw new UsageError(`cannot read fleet file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(readFailure('fleet file', path, err));
   }
-  return parseFleet(text.replace(/^\uFEFF/, ''), path, dirname(resolve(path)));
+  return parseFleet(text, path, dirname(resolve(path)));
 }
 
 /**

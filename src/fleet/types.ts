@@ -1,5 +1,6 @@
 // The fleet file's contract is schemas/fleet.schema.json; these names are views of the types generated from it.
 import type * as C from '../contracts/fleet.js';
+import type { ReadLimits } from '../util/read-file.js';
 
 export type Transport = C.Transport;
 type WinRmOptions = C.Winrm;
@@ -24,6 +25,8 @@ export interface FleetServer {
 export interface Fleet {
   source: string;
   throttle: number;
+  /** defaults.maxFileMB and defaults.readTimeoutSeconds, for the files the run reads (drop folder) */
+  readLimits: ReadLimits;
   servers: FleetServer[];
 }
 

@@ -65,9 +65,11 @@ interface DriverLine {
 }
 
 // Every category of the record schema, as a Record so the compiler notices one added to the schema.
-// true: the driver may report it; stale and duplicate come from drop folders (--from) only.
+// true: the driver may report it; stale, duplicate and clock-skew come from drop folders (--from) only, interrupted
+// from extls itself (a signal stopped the run before the server finished).
 const knownCategories: Readonly<Record<FailureCategory, boolean>> = {
-  unreachable: true, auth: true, timeout: true, 'collector-error': true, 'invalid-output': true, stale: false, duplicate: false,
+  unreachable: true, 'name-not-resolved': true, auth: true, timeout: true, 'collector-error': true, 'invalid-output': true, stale: false, duplicate: false,
+  'clock-skew': false, interrupted: false,
 };
 const categories = new Set((Object.keys(knownCategories) as FailureCategory[]).filter((c) => knownCategories[c]));
 
@@ -95,11 +97,12 @@ export async function collectFleet(fleet: Fleet, options: CollectOptions): Promi
 
   const missing = fleet.servers.filter((s) => !done.has(s.name));
   if (missing.length > 0) {
-    const why = options.signal?.aborted
-      ? 'the run was interrupted before this server finished'
+    const interrupted = options.signal?.aborted === true;
+    const why = interrupted
+      ? 'the run was interrupted (SIGINT/SIGTERM) before this server finished; run the inventory again for it'
       : `the fan-out driver stopped (exit code ${driver?.exitCode}) before this server finished: ${lastLine(driver?.stderr ?? '')}`;
     const now = new Date().toISOString();
-    for (const s of missing) emit(failedRecord(target(s), 'collector-error', why, now, 0));
+    for (const s of missing) emit(failedRecord(target(s), interrupted ? 'interrupted' : 'collector-error', why, now, 0));
   }
   await chain;
 }

@@ -1,8 +1,9 @@
 import { serverKey } from './identity.js';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FleetServer } from '../fleet/types.js';
 import { UsageError } from '../util/errors.js';
+import { defaultReadLimits, readTextChecked, sizeHint, type ReadLimits } from '../util/read-file.js';
 import { failedRecord, okRecord, parseCollectorOutput, validateCollectorOutput } from './record.js';
 import type { CollectorOutput, InventoryRecord } from './types.js';
 
@@ -10,18 +11,26 @@ import type { CollectorOutput, InventoryRecord } from './types.js';
  * Drop folders: collector JSON files written by the servers themselves (collector -OutFile from a scheduled
  * task, GPO, Configuration Manager or Ansible). Files are read twice and never held together: a first pass
  * learns which server each file claims (so two files claiming one server are both refused, whatever their
- * order), the second validates and yields one record at a time.
+ * order), the second validates and yields one record at a time. Every read goes through util/read-file.ts
+ * (regular file, size limit, time limit), and the files read ahead together stay within a byte budget: memory
+ * is bounded whatever the number and size of the files.
  */
 
 const noGroups = { dag: null, site: null, role: null };
 /** files read at once: keeps the disk or share busy without holding many files in memory */
 const READ_AHEAD = 16;
+/** bytes of files read ahead at once (a file larger than this is read alone) */
+const READ_BUDGET = 64 * 1024 * 1024;
+/** a report dated later than this past the control node's clock is a clock or file error, not a fresh report */
+export const CLOCK_SKEW_MS = 10 * 60_000;
 
 interface DropEntry {
   file: string;
   path: string;
   /** the server the file claims: its computerName, or the file name when it has none */
   claimed: string;
+  /** its size at the first pass (what reading it again will cost), 0 if unknown */
+  size: number;
 }
 
 interface DropOptions {
@@ -30,6 +39,13 @@ interface DropOptions {
   /** the staleAfterMs as the user wrote it, for messages */
   staleAfterText?: string;
   now?: Date;
+  /** aborted (SIGINT/SIGTERM): the files not read yet become records of category interrupted */
+  signal?: AbortSignal;
+}
+
+/** What a drop folder read may cost: the fleet's limits (defaults.maxFileMB, defaults.readTimeoutSeconds). */
+interface FolderOptions {
+  limits?: ReadLimits;
 }
 
 /** Case-insensitive server identity, as the fleet file compares names. */
@@ -39,6 +55,7 @@ export class DropFolder {
     readonly folder: string,
     /** key -> every file claiming that server, in file-name order */
     readonly claims: Map<string, DropEntry[]>,
+    private readonly limits: ReadLimits,
   ) {}
 
   get fileCount(): number {
@@ -47,7 +64,8 @@ export class DropFolder {
     return n;
   }
 
-  static async open(folder: string): Promise<DropFolder> {
+  static async open(folder: string, options: FolderOptions = {}): Promise<DropFolder> {
+    const limits = options.limits ?? defaultReadLimits;
     let files: string[];
     try {
       files = (await readdir(folder, { withFileTypes: true }))
@@ -59,13 +77,15 @@ export class DropFolder {
     }
     if (files.length === 0) throw new UsageError(`${folder}: no collector .json files found`);
     const claims = new Map<string, DropEntry[]>();
-    for await (const entry of mapOrdered(files, READ_AHEAD, (file) => identify(folder, file))) {
+    // sizes by path (stat opens nothing) only to schedule the reads; each read checks its own descriptor
+    const weigh = async (file: string) => Math.min(sizeHint(await stat(join(folder, file)).catch(() => undefined)), limits.maxBytes);
+    for await (const entry of mapBudgeted(files, weigh, (file) => identify(folder, file, limits))) {
       const key = serverKey(entry.claimed);
       const list = claims.get(key);
       if (list) list.push(entry);
       else claims.set(key, [entry]);
     }
-    return new DropFolder(folder, claims);
+    return new DropFolder(folder, claims, limits);
   }
 
   /**
@@ -107,11 +127,19 @@ export class DropFolder {
       if (files.length === 1) single.push({ entry: files[0]!, server: fileServers.get(key) });
     }
     // Records come in file order; the single-file ones are read ahead, the duplicates need no reading.
-    const reads = mapOrdered(single, READ_AHEAD, ({ entry, server }) => dropRecord(entry, server, options, now));
+    const reads = mapBudgeted(
+      single,
+      async ({ entry }) => Math.min(entry.size, this.limits.maxBytes),
+      ({ entry, server }) => dropRecord(entry, server, options, now, this.limits),
+    );
     for (const key of order) {
       const files = this.claims.get(key)!;
       const server = fileServers.get(key);
-      if (files.length === 1) {
+      if (files.length === 1 && options.signal?.aborted) {
+        const entry = files[0]!;
+        const t = server ? target(server) : { name: entry.claimed, address: entry.claimed, groups: noGroups, transport: 'file' as const };
+        yield failedRecord(t, 'interrupted', `${entry.path}: not read: the run was interrupted (SIGINT/SIGTERM); run the inventory again for it`, now.toISOString(), 0);
+      } else if (files.length === 1) {
         const next = await reads.next();
         yield next.value as InventoryRecord;
       } else {
@@ -151,10 +179,6 @@ function describeFiles(folder: string, files: DropEntry[]): string {
   return `${names.join(', ')}${more} (in ${folder})`;
 }
 
-async function readText(path: string): Promise<string> {
-  return (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
-}
-
 /** A collector file as written by -OutFile is one JSON document; anything else falls back to the remote-output rules. */
 function parseText(text: string): { value: unknown } | { error: string } {
   try {
@@ -172,27 +196,31 @@ function claimedName(value: unknown): string | null {
   return typeof name === 'string' && name.trim() !== '' ? name : null;
 }
 
-async function identify(folder: string, file: string): Promise<DropEntry> {
+async function identify(folder: string, file: string, limits: ReadLimits): Promise<DropEntry> {
   const path = join(folder, file);
   let claimed: string | null = null;
+  let size = 0;
   try {
-    const parsed = parseText(await readText(path));
+    const { text } = await readTextChecked(path, limits);
+    size = text.length;
+    const parsed = parseText(text);
     if ('value' in parsed) claimed = claimedName(parsed.value);
   } catch {
-    /* unreadable now: the second pass reports it */
+    /* unreadable now, not a regular file, too large: the second pass reports it */
   }
-  return { file, path, claimed: claimed ?? basename(file, '.json') };
+  return { file, path, claimed: claimed ?? basename(file, '.json'), size };
 }
 
-async function dropRecord(entry: DropEntry, server: FleetServer | undefined, options: DropOptions, now: Date): Promise<InventoryRecord> {
+async function dropRecord(entry: DropEntry, server: FleetServer | undefined, options: DropOptions, now: Date, limits: ReadLimits): Promise<InventoryRecord> {
   const t = server ? target(server) : { name: entry.claimed, address: entry.claimed, groups: noGroups, transport: 'file' as const };
   let text: string;
   let mtime: Date;
   try {
-    mtime = (await stat(entry.path)).mtime;
-    text = await readText(entry.path);
+    ({ text, mtime } = await readTextChecked(entry.path, limits));
   } catch (err) {
-    return failedRecord(t, 'invalid-output', `${entry.path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, now.toISOString(), 0);
+    // FileReadError: "<path>: not a regular file (a FIFO)", "<path>: 450 MB, larger than the limit ..."
+    const message = err instanceof Error && err.message.startsWith(entry.path) ? err.message : `${entry.path}: cannot read: ${String(err)}`;
+    return failedRecord(t, 'invalid-output', message, now.toISOString(), 0);
   }
   const parsed = parseText(text);
   const checked = 'error' in parsed ? parsed : validateCollectorOutput(parsed.value);
@@ -207,6 +235,17 @@ async function dropRecord(entry: DropEntry, server: FleetServer | undefined, opt
   const reported = Date.parse(data.collector.startedAt);
   const reportedAt = Number.isNaN(reported) ? mtime : new Date(reported);
   const age = now.getTime() - reportedAt.getTime();
+  if (-age > CLOCK_SKEW_MS) {
+    // never "fresh": a clock that runs ahead (or an edited file) would hide a server that stopped reporting
+    return failedRecord(
+      named,
+      'clock-skew',
+      `${entry.path}: reported at ${reportedAt.toISOString()}, ${formatAge(-age)} in the future of this computer's clock (${now.toISOString()}; ` +
+        `${CLOCK_SKEW_MS / 60_000} minutes are allowed): the server's clock or the file is wrong; correct it and let the server report again`,
+      now.toISOString(),
+      0,
+    );
+  }
   if (options.staleAfterMs !== null && age > options.staleAfterMs) {
     return {
       ...record,
@@ -239,14 +278,33 @@ export function parseAge(text: string): number | null {
   return Number(m[1]) * unit;
 }
 
-/** Map with up to `width` calls in flight, yielding results in input order. */
-async function* mapOrdered<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
-  const pending: Promise<R>[] = [];
+/**
+ * Map with up to READ_AHEAD calls in flight and their weights (bytes) within READ_BUDGET, yielding results in
+ * input order. A weight is released when its result has been taken (the caller is done with the previous one),
+ * so what waits to be yielded counts too. One call always runs, whatever its weight: no item waits for good.
+ */
+async function* mapBudgeted<T, R>(items: T[], weight: (item: T) => Promise<number>, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
+  const pending: { result: Promise<R>; weight: number }[] = [];
+  let inFlight = 0;
   let next = 0;
-  while (next < items.length && pending.length < width) pending.push(fn(items[next++]!));
+  let nextWeight: number | undefined;
+  const fill = async () => {
+    while (next < items.length && pending.length < READ_AHEAD) {
+      nextWeight ??= await weight(items[next]!);
+      if (pending.length > 0 && inFlight + nextWeight > READ_BUDGET) return;
+      const result = fn(items[next++]!);
+      result.catch(() => undefined); // awaited in order below; not an unhandled rejection meanwhile
+      pending.push({ result, weight: nextWeight });
+      inFlight += nextWeight;
+      nextWeight = undefined;
+    }
+  };
+  await fill();
   while (pending.length > 0) {
-    const value = await pending.shift()!;
-    if (next < items.length) pending.push(fn(items[next++]!));
+    const head = pending.shift()!;
+    const value = await head.result;
     yield value;
+    inFlight -= head.weight;
+    await fill();
   }
 }

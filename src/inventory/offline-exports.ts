@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { offlineServer } from '../fleet/load.js';
 import { DEFAULT_THROTTLE, type Fleet } from '../fleet/types.js';
 import { UsageError } from '../util/errors.js';
+import { defaultReadLimits } from '../util/read-file.js';
 import { byServerName } from '../util/server-order.js';
 import { failedRecord } from './record.js';
 import type { InventoryRecord } from './types.js';
@@ -30,7 +31,7 @@ export async function fleetFromExports(folder: string, timeoutSeconds?: number):
   if (!(await isDir(folder))) throw new UsageError(`--exports ${folder}: not a folder`);
   const names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort(byServerName);
   if (names.length === 0) throw new UsageError(`--exports ${folder}: expected one sub-folder per server holding its .reg files`);
-  const fleet: Fleet = { source: folder, throttle: DEFAULT_THROTTLE, servers: [] };
+  const fleet: Fleet = { source: folder, throttle: DEFAULT_THROTTLE, readLimits: defaultReadLimits, servers: [] };
   const failed: InventoryRecord[] = [];
   for (const name of names) {
     const dir = join(folder, name);

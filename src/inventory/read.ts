@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../util/errors.js';
+import { openTextStream, readFailure } from '../util/read-file.js';
 import { readJsonInput } from '../util/read-json.js';
 import { splitTopLevel, type JsonPart } from '../util/json-split.js';
 
@@ -43,8 +43,7 @@ export function inventoryFromDocument(doc: unknown, file: string): InventoryStre
 
 function ioError(file: string, err: unknown): never {
   if (err instanceof UsageError) throw err;
-  const code = (err as NodeJS.ErrnoException).code;
-  throw new UsageError(`cannot read inventory ${file}: ${code ?? (err as Error).message}`);
+  throw new UsageError(readFailure('inventory', file, err));
 }
 
 /**
@@ -65,7 +64,13 @@ const OWN_SERVERS_LINE = /^ {2}"servers": \[$/;
 
 /** extls's own layout: the head's lines, `  "servers": [`, then each record as one whole JSON object per line. */
 async function ownLayout(file: string): Promise<InventoryStream | null> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let input: Awaited<ReturnType<typeof openTextStream>>;
+  try {
+    input = await openTextStream(file);
+  } catch (err) {
+    ioError(file, err);
+  }
+  const lines = createInterface({ input, crlfDelay: Infinity });
   const it = lines[Symbol.asyncIterator]();
   const headLines: string[] = [];
   try {
@@ -139,7 +144,12 @@ async function* streamLines(first: unknown, it: AsyncIterator<string>, lines: Re
 
 /** Any JSON layout, streamed through the top-level splitter; records are parsed one at a time. */
 async function streamAnyLayout(file: string): Promise<InventoryStream> {
-  const input = createReadStream(file, { encoding: 'utf8' });
+  let input: Awaited<ReturnType<typeof openTextStream>>;
+  try {
+    input = await openTextStream(file);
+  } catch (err) {
+    ioError(file, err);
+  }
   const parts = splitTopLevel(input, 'servers', file);
   const head: Record<string, unknown> = {};
   let first: IteratorResult<JsonPart>;

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { documentReadLimits, readTextChecked } from '../util/read-file.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodePowerShell from 'node-powershell';
@@ -138,7 +139,7 @@ export class PowerShellSession {
       }
       shell.history.length = 0; // node-powershell keeps every invocation; a long run of servers needs none of them
       if (outcome === 'stopped' || this.shell !== shell) return 'stopped';
-      const text = await readFile(response, 'utf8').catch(() => undefined);
+      const text = await readTextChecked(response, documentReadLimits).then((r) => r.text, () => undefined);
       if (text === undefined) return 'stopped';
       const parsed = JSON.parse(text.replace(/^\uFEFF/, '')) as { output: string | null; errors: string[] | null };
       return { output: parsed.output ?? '', errors: parsed.errors ?? [] };

@@ -60,6 +60,8 @@ type RunbookServer = Pick<ServerAnalysis, 'server' | 'address' | 'groups' | 'sta
   mailFlow: MailFlowRow[];
   /** the SCHANNEL values the inventory saw (Enabled, DisabledByDefault per protocol side): the scripts' preconditions */
   schannelValues: SchannelValue[];
+  /** what was read (absent from older findings documents: then everything counts as read) */
+  checked?: ServerAnalysis['checked'];
 };
 
 /** One SCHANNEL value as the inventory saw it. */
@@ -94,7 +96,17 @@ export function slimAnalysis(s: ServerAnalysis): RunbookServer {
     findings: s.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, explanation: f.explanation, category: f.category })),
     mailFlow: mailFlowRows(s.findings),
     schannelValues: schannelValues(s),
+    ...(s.checked ? { checked: s.checked } : {}),
   };
+}
+
+/** The finding categories that say nothing when their source was not read: shown "not checked", never "ok". */
+function notChecked(s: RunbookServer, category: FindingCategory): boolean {
+  if (!s.checked) return false;
+  if (category === 'mail-flow' || category === 'protocol-logs') return !s.checked.protocolLogs;
+  if (category === 'connector') return !s.checked.connectors;
+  if (category === 'certificate') return !s.checked.certificates;
+  return false;
 }
 
 export interface ServerInput {
@@ -289,7 +301,11 @@ function cellsFor(doc: FindingsDocument, s: RunbookServer, probe: LastProbe | nu
     const worst = s.findings
       .filter((f) => f.category === c.id)
       .reduce<string | null>((w, f) => (w === null || SEVERITY_RANK[f.severity]! > SEVERITY_RANK[w]! ? f.severity : w), null);
-    cells.push(s.status !== 'ok' ? na : worst ? cell(worst, worst, String(SEVERITY_RANK[worst])) : cell('ok', 'ok', '0'));
+    // nothing read is not "ok": sorted just above ok, below every severity
+    const none = notChecked(s, c.id) ? cell('not checked', 'na', '0.5') : cell('ok', 'ok', '0');
+    // an info finding alone ("certificates were not read") is no judgement either
+    const judged = worst && !(worst === 'info' && notChecked(s, c.id));
+    cells.push(s.status !== 'ok' ? na : judged ? cell(worst, worst, String(SEVERITY_RANK[worst])) : none);
   }
   if (probe !== undefined) cells.push(probeCell(probe));
   return cells;

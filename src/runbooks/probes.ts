@@ -4,6 +4,7 @@ import { probeLookup } from '../probe/join.js';
 import { TLS_VERSION_LABELS, type ProbeResult } from '../probe/types.js';
 import { UsageError } from '../util/errors.js';
 import { readJsonInput } from '../util/read-json.js';
+import { expectDocument } from '../util/document-kind.js';
 import { describeErrors, validatorFor } from '../util/schemas.js';
 import type { LastProbe } from './types.js';
 
@@ -50,6 +51,7 @@ function lastProbeOf(r: ProbeResult): LastProbe {
 
 export async function loadProbeResults(file: string): Promise<ProbeResult[]> {
   const data = await readJsonInput(file, 'probe results');
+  if (!(Array.isArray(data) && data.length === 0)) expectDocument(data, 'probe results', file);
   if (!Array.isArray(data)) throw new UsageError(`${file}: expected the JSON array of \`extls probe --format json\``);
   const validate = validatorFor<ProbeResult>('probe-result.schema.json');
   data.forEach((r, i) => {

@@ -20,6 +20,8 @@ import { withExchangeOnlineFinding } from '../findings/rules-probe.js';
 import { countSeverities } from '../findings/server.js';
 import type { ProbeResult } from '../probe/types.js';
 import { TextFileWriter } from './text-writer.js';
+import { sweepServerFolders, writeServerFolder } from './server-folder.js';
+import { sweepStaleTemps } from '../util/atomic-write.js';
 import { loadTemplates, type ChunkSink, type TemplateSet } from './templates.js';
 import type { FleetContext, ServerContext, Wave } from './types.js';
 import { planWaves } from './waves.js';
@@ -36,7 +38,23 @@ interface RenderOptions {
   probes?: readonly ProbeResult[];
   /** called after each server's files are written */
   onServer?: (server: string, done: number, total: number) => void;
+  /** aborted (SIGINT/SIGTERM): no further server folder is started, and the run throws RunInterrupted */
+  signal?: AbortSignal;
 }
+
+/** The run was stopped by its signal: the server folders written so far are whole, no report was written. */
+export class RunInterrupted extends Error {
+  constructor(
+    readonly written: number,
+    readonly total: number,
+  ) {
+    super(`interrupted: ${written} of ${total} server folder(s) written (each whole); report.html, rollout.md and summary.csv not written`);
+    this.name = 'RunInterrupted';
+  }
+}
+
+/** Lets a pending signal be handled between servers: writing is synchronous, a signal is only seen here. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface RenderResult {
   outDir: string;
@@ -145,7 +163,7 @@ export async function renderRunbooks(findings: unknown, options: RenderOptions):
   const servers = doc.servers.map((s) => prepareServer(s, shared, probes));
   const templates = loadTemplates(options.templatesDir);
   const run = planRun(servers, options);
-  writeServerFiles(doc, run, templates, options);
+  await writeServerFiles(doc, run, templates, options);
   return writeFleetFiles(doc, run, templates, options);
 }
 
@@ -181,7 +199,7 @@ async function analyseAndWriteServers(
   const servers = await prepareRecords(records, analyzer, options.probes ? new ProbeIndex(options.probes) : undefined);
   const now = new Date();
   const run = planRun(servers, options);
-  writeServerFiles({ policies: analyzer.policies, createdAt: now.toISOString() }, run, templates, options);
+  await writeServerFiles({ policies: analyzer.policies, createdAt: now.toISOString() }, run, templates, options);
   return { findings: analyzer.finish(head, [], now), run };
 }
 
@@ -215,15 +233,25 @@ function planRun(inputs: readonly ServerInput[], options: RenderOptions): Run {
   }));
   // Synchronous writes: thousands of small files go faster without a promise and a file handle per write.
   mkdirSync(options.outDir, { recursive: true });
+  // what runs killed before they finished left here (temporary files, half-swapped server folders)
+  sweepStaleTemps(options.outDir);
+  sweepServerFolders(options.outDir, SERVER_FILES);
   return { generatedAt: options.generatedAt ?? new Date().toISOString(), inputs, waves, out: new TextFileWriter(), files: 0, paths: [] };
 }
 
-/** Each server with changes or manual steps: runbook.md, remediate.ps1, rollback.ps1 in its folder. */
-function writeServerFiles(head: AnalysisHead, run: Run, templates: TemplateSet, options: RenderOptions): void {
+const SERVER_FILES: ReadonlySet<string> = new Set([FILES.runbook, FILES.remediate, FILES.rollback]);
+
+/**
+ * Each server with changes or manual steps: runbook.md, remediate.ps1, rollback.ps1 in its folder, the folder
+ * written whole and swapped in (server-folder.ts). Between servers a signal can stop the run.
+ */
+async function writeServerFiles(head: AnalysisHead, run: Run, templates: TemplateSet, options: RenderOptions): Promise<void> {
   const withRunbook = run.inputs.filter((i) => needsRunbook(i.plan));
   const fleetIndex = indexFleet(run.inputs);
   let done = 0;
   for (const input of withRunbook) {
+    if (done % 8 === 0) await nextTurn();
+    if (options.signal?.aborted) throw new RunInterrupted(done, withRunbook.length);
     const name = input.analysis.server;
     const ctx = serverContext(head, input, fleetIndex, run.generatedAt, toolVersion);
     checkContext(ctx, name);
@@ -233,9 +261,9 @@ function writeServerFiles(head: AnalysisHead, run: Run, templates: TemplateSet, 
       [ctx.files.remediate, serverFile(templates, 'remediate.ps1.hbs', ctx, true)],
       [ctx.files.rollback, serverFile(templates, 'rollback.ps1.hbs', ctx, true)],
     ];
-    const dir = join(options.outDir, input.folder);
-    mkdirSync(dir, { recursive: true });
-    for (const [file, chunks] of outputs) run.out.writeFile(join(dir, file), chunks);
+    writeServerFolder(options.outDir, input.folder, SERVER_FILES, (dir) => {
+      for (const [file, chunks] of outputs) run.out.writeFile(join(dir, file), chunks);
+    });
     run.files += outputs.length;
     for (const [file] of outputs) run.paths.push(`${input.folder}/${file}`);
     options.onServer?.(name, ++done, withRunbook.length);
@@ -244,6 +272,7 @@ function writeServerFiles(head: AnalysisHead, run: Run, templates: TemplateSet, 
 
 /** report.html, rollout.md, summary.csv. */
 function writeFleetFiles(doc: FindingsDocument, run: Run, templates: TemplateSet, options: RenderOptions): RenderResult {
+  if (options.signal?.aborted) throw new RunInterrupted(run.inputs.filter((i) => needsRunbook(i.plan)).length, run.inputs.filter((i) => needsRunbook(i.plan)).length);
   const fleet = fleetContext(doc, run.inputs, run.waves, run.generatedAt, toolVersion);
   checkContext(fleet, null);
   // The fleet files are written as they render: loops over the context's lists (rows, blockers, waves, ...) one

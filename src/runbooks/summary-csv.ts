@@ -6,8 +6,28 @@ import type { FleetContext } from './types.js';
 /** Rows per stringify call: the file is written in pieces, never held whole for a large fleet. */
 const BATCH = 256;
 
+/**
+ * A check's column name, as the ExTls module names the property: a policy by its id ('tls12-ready'), a protocol as
+ * Tls10..Tls13, anything else its title in PascalCase ('Mail flow' -> MailFlow, 'STARTTLS probe' -> StartTlsProbe).
+ */
+export function checkHeader(check: { id: string; title: string }): string {
+  const [kind, name = ''] = check.id.split(/:(.*)/s);
+  if (kind === 'policy') return name;
+  if (kind === 'protocol') return name.replace(/^TLS (\d)\.(\d)$/, 'Tls$1$2').replace(/\s+/g, '');
+  if (check.id === 'probe:starttls') return 'StartTlsProbe';
+  if (check.id === 'category:dotnet') return 'DotNetTls';
+  if (check.id === 'category:winhttp') return 'WinHttp';
+  return check.title
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((w) => (w.length > 1 && w === w.toUpperCase() && !/\d/.test(w) ? w[0] + w.slice(1).toLowerCase() : w[0]!.toUpperCase() + w.slice(1)))
+    .join('');
+}
+
 export function writeSummaryCsv(fleet: FleetContext, sink: ChunkSink): void {
-  const header = ['server', 'status', 'dag', 'site', 'role', 'wave', 'changes', 'restart', 'blockers', 'mail flow errors', 'last mail flow error', ...fleet.checks.map((c) => c.title), 'folder'];
+  // the ExTls module's property names (README: CSV headers are the module's property names)
+  const header = ['Server', 'Status', 'Dag', 'Site', 'Role', 'Wave', 'ChangeCount', 'RestartRequired', 'Blockers', 'MailFlowErrorCount', 'LastMailFlowError', ...fleet.checks.map(checkHeader), 'Folder'];
   const blockersByServer = new Map<string, string[]>();
   for (const b of fleet.blockers) blockersByServer.set(b.server, [...(blockersByServer.get(b.server) ?? []), b.kind]);
   const row = (r: FleetContext['rows'][number]) => [

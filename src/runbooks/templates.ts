@@ -4,7 +4,8 @@
 //   <dir>/partials/<name>.<kind>.hbs   a partial, used as {{> name}} from templates of the same kind
 //   ps/shared/<Name>.ps1               PowerShell shared with the collector, used as {{> shared/<Name>}} from .ps1
 //                                      templates: included as is (not a template), so it exists once
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readTextCheckedSync } from '../util/read-file.js';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { UsageError } from '../util/errors.js';
@@ -90,7 +91,7 @@ export function loadTemplates(userDir?: string): TemplateSet {
   const compileOne = (src: TemplateSource): { render: Handlebars.TemplateDelegate; fixed: boolean } => {
     let ast: hbs.AST.Program;
     try {
-      const text = readFileSync(src.file, 'utf8').replace(/^\ufeff/, '');
+      const text = readTextCheckedSync(src.file);
       // .ps1 output is CRLF (Windows PowerShell 5.1, Notepad); data never carries a line break there, so
       // converting the template once is enough.
       ast = Handlebars.parseWithoutProcessing(src.kind === 'ps1' ? text.replace(/\r?\n/g, '\r\n') : text);
@@ -118,7 +119,7 @@ export function loadTemplates(userDir?: string): TemplateSet {
 
   for (const [name, src] of partials) {
     if (src.verbatim) {
-      hb.registerPartial(name, streamer.staticPartial(readFileSync(src.file, 'utf8').replace(/^\ufeff/, '').replace(/\r?\n/g, '\r\n')));
+      hb.registerPartial(name, streamer.staticPartial(readTextCheckedSync(src.file).replace(/\r?\n/g, '\r\n')));
       continue;
     }
     const { render, fixed } = compileOne(src);

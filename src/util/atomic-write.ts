@@ -1,7 +1,8 @@
 // The one way extls writes an output file: under a temporary name in the same folder, renamed when complete, so
 // a reader (or a crash, kill -9, a full disk) never leaves half a file under the real name. Temporary files still
-// open when the process exits (a signal, an uncaught error) are removed on the way out.
-import { createWriteStream, rmSync, writeSync } from 'node:fs';
+// open when the process exits (a signal, an uncaught error) are removed on the way out; those a killed run (kill -9,
+// a power cut) could not remove are swept by the next run that writes there (sweepStaleTemps).
+import { createWriteStream, readdirSync, rmSync, writeSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
@@ -28,11 +29,11 @@ export function untrackTemp(path: string): void {
   liveTemps.delete(path);
 }
 
-/** Removes every temporary file not yet renamed (synchronous: runs from exit and signal handlers). */
+/** Removes every temporary file (or folder) not yet renamed (synchronous: runs from exit and signal handlers). */
 export function removeLiveTemps(): void {
   for (const p of liveTemps) {
     try {
-      rmSync(p, { force: true });
+      rmSync(p, { force: true, recursive: true });
     } catch {
       /* best effort on the way out */
     }
@@ -40,8 +41,64 @@ export function removeLiveTemps(): void {
   liveTemps.clear();
 }
 
+/** `.<name>.<pid>.<n>.tmp` (and `.<name>.<pid>.tmp` of earlier versions): name and pid. */
+const TEMP_NAME = /^\.(.+?)\.(\d+)(?:\.\d+)?\.tmp$/;
+const TEMP_TAIL = /^(\d+)(?:\.\d+)?\.tmp$/;
+
+/** The pid in a temporary file's name, for one of `names` (or any name), else null. */
+function tempPid(file: string, names?: ReadonlySet<string>): number | null {
+  if (!names) {
+    const m = TEMP_NAME.exec(file);
+    return m ? Number(m[2]) : null;
+  }
+  for (const name of names) {
+    if (!file.startsWith(`.${name}.`)) continue;
+    const m = TEMP_TAIL.exec(file.slice(name.length + 2));
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+
+/** Whether a process with this id runs (EPERM: it does, under another user). */
+export function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary files that runs killed before they could clean up left in `dir`: only names of our pattern
+ * (`.<name>.<pid>.<n>.tmp`), only when that process is gone, and with `names` only for those output names.
+ * Returns the names removed.
+ */
+export function sweepStaleTemps(dir: string, names?: ReadonlySet<string>): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const e of entries) {
+    const pid = e.isFile() ? tempPid(e.name, names) : null;
+    if (pid === null || processAlive(pid)) continue;
+    try {
+      rmSync(join(dir, e.name), { force: true });
+      removed.push(e.name);
+    } catch {
+      /* another run got there first, or no right to: not ours to insist */
+    }
+  }
+  return removed;
+}
+
 /** Write a whole file so readers never see half of it: temporary file in the same folder, then rename. */
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
+  sweepStaleTemps(dirname(file), new Set([basename(file)]));
   const tmp = tempPathFor(file);
   trackTemp(tmp);
   try {
@@ -66,6 +123,7 @@ export class AtomicFileStream {
   private readonly tmp: string;
   private readonly stream;
   constructor(private readonly file: string) {
+    sweepStaleTemps(dirname(file), new Set([basename(file)]));
     this.tmp = tempPathFor(file);
     trackTemp(this.tmp);
     this.stream = createWriteStream(this.tmp, { encoding: 'utf8' });

@@ -9,7 +9,7 @@ let installed = false;
 let received = 0;
 
 /** Exit code of a process ended by a signal, as shells report it (128 + signal number). */
-const signalExitCode = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
+export const signalExitCode = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
 
 function onSignal(signal: NodeJS.Signals): void {
   received++;

@@ -1,13 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { UsageError } from './errors.js';
+import { documentReadLimits, readFailure, readTextChecked } from './read-file.js';
 import { readStdin } from './stdin.js';
 
 /** The text of a file, or of stdin for "-", without a BOM; unreadable → UsageError naming what and where. */
 async function readTextInput(file: string, what: string): Promise<string> {
   try {
-    return file === '-' ? await readStdin() : (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+    return file === '-' ? await readStdin() : (await readTextChecked(file, documentReadLimits)).text;
   } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(readFailure(what, file, err));
   }
 }
 

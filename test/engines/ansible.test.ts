@@ -95,6 +95,37 @@ describe('examples/ansible', () => {
   }, 300_000);
 });
 
+describe('examples/ansible/requirements.yml', () => {
+  it('lists every collection the playbook and role use, at a version this machine has', async () => {
+    const req = parse(await readFile(join(examples, 'requirements.yml'), 'utf8')) as { collections: Array<{ name: string; version: string }> };
+    const listed = new Map(req.collections.map((c) => [c.name, c.version]));
+    // fully qualified module names in every YAML file of the example: namespace.collection.module
+    const used = new Set<string>();
+    const walk = async (folder: string): Promise<void> => {
+      for (const entry of await readdir(folder, { withFileTypes: true })) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        else if (/\.ya?ml$/.test(entry.name)) for (const m of (await readFile(path, 'utf8')).matchAll(/^\s*-?\s*([a-z_]+\.[a-z_]+)\.[a-z_]+:/gm)) used.add(m[1]!);
+      }
+    };
+    await walk(examples);
+    used.delete('ansible.builtin'); // ships with ansible-core
+    expect([...used].sort()).toEqual([...listed.keys()].sort());
+    // the installed collection satisfies the minimum (ansible-galaxy lists what it would use)
+    const galaxy = await execa('ansible-galaxy', ['collection', 'list', 'ansible.windows', '--format', 'json'], { reject: false });
+    const versions = Object.values(JSON.parse(galaxy.stdout) as Record<string, Record<string, { version: string }>>).flatMap((c) => Object.values(c).map((v) => v.version));
+    const minimum = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(listed.get('ansible.windows')!)!.slice(1).map(Number);
+    const atLeast = (v: string) => { const p = v.split('.').map(Number); for (let i = 0; i < 3; i++) if (p[i] !== minimum[i]) return p[i]! > minimum[i]!; return true; };
+    expect(versions.some(atLeast)).toBe(true);
+  }, 120_000);
+
+  it('the README documents the exit codes the playbook gives, 4 included', async () => {
+    const readme = await readFile(join(examples, 'README.md'), 'utf8');
+    expect(readme).toContain('ansible-galaxy collection install -r requirements.yml');
+    for (const code of ['0', '4', '2', '1']) expect(readme).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
+  });
+});
+
 describe('the win_powershell script of the Windows play', () => {
   // What ansible.windows.win_powershell does with it: a script block given the task's parameters, $Ansible in scope.
   const runner = [

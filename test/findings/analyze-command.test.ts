@@ -41,7 +41,13 @@ describe('extls analyze', () => {
   });
 
   it('table: one row per server with a verdict column per policy', async () => {
-    const r = await capture(() => runAnalyze(invFile, { ...base, policy: ['tls12-ready', 'legacy-off'], format: 'table' }));
+    // wide enough that no cell wraps (narrow screens: test/cli/fit-screen.test.ts)
+    const columns = process.env.COLUMNS;
+    process.env.COLUMNS = '300';
+    const r = await capture(() => runAnalyze(invFile, { ...base, policy: ['tls12-ready', 'legacy-off'], format: 'table' })).finally(() => {
+      if (columns === undefined) delete process.env.COLUMNS;
+      else process.env.COLUMNS = columns;
+    });
     expect(r.out).toMatch(/tls12-ready/);
     expect(r.out).toMatch(/legacy-off/);
     expect(r.out).toMatch(/EX02/);

@@ -161,7 +161,7 @@ describe('demo fleet findings', () => {
     expect(doc.fleetFindings.filter((f) => f.id.startsWith('FLEET-SENDCONN-')).map((f) => [f.id, f.connector, f.severity])).toEqual([
       // the hybrid send connector's certificate is not the hybrid configuration's, and its mail fails (EX03's log)
       ['FLEET-SENDCONN-EXO-TLSCERT-NOT-HYBRID', 'Outbound to Office 365', 'high'],
-      // EX02 and EX03 fail to Exchange Online now while EX01, a healthy source, can carry the mail (plans' mitigation)
+      // issue 23: EX02 and EX03 fail to Exchange Online now, EX01 carries the mail meanwhile
       ['FLEET-SENDCONN-EXO-FAILING-SOURCES', 'Outbound to Office 365', 'critical'],
       ['FLEET-SENDCONN-EXO-TLS-NOT-VALIDATED', 'Partner relay via Office 365', 'medium'],
       ['FLEET-SENDCONN-EXO-NOT-CLOUD-MAIL', 'Partner relay via Office 365', 'medium'],

@@ -107,7 +107,7 @@ describe('the runbook post-check', () => {
     expect(runbook).toContain('EXO-CANNOT-DELIVER');
     // the fleet's probe column says no too, not "TLS 1.2" in green
     const csv = readFileSync(join(out, 'summary.csv'), 'utf8').split('\r\n');
-    const col = csv[0]!.split(',').indexOf('STARTTLS probe');
+    const col = csv[0]!.split(',').indexOf('StartTlsProbe');
     expect(csv[1]!.split(',')[col]).toBe('Exchange Online: no');
   });
 

@@ -199,7 +199,8 @@ describe('item 5: the hybrid certificate chain, send side (fleet findings)', () 
     const logs = withLogs(withConfig({ sendConnectors: [send({ tlsAuthLevel: null, tlsDomain: null })] }));
     const doc = analyzeAll([['EX01', logs]]);
     expect(doc.servers[0]!.findings.some((f) => /^MAILFLOW-SEND-/.test(f.id) && f.connector === 'Outbound to Office 365')).toBe(true);
-    expect(doc.fleetFindings.map((f) => [f.id, f.severity])).toEqual([['FLEET-SENDCONN-EXO-TLS-NOT-VALIDATED', 'high']]);
+    // EX01 is the connector's only source, so "stop the bleeding" (issue 23) adds that no other source can take over
+    expect(doc.fleetFindings.map((f) => [f.id, f.severity])).toEqual([['FLEET-SENDCONN-EXO-TLS-NOT-VALIDATED', 'high'], ['FLEET-SENDCONN-EXO-NO-HEALTHY-SOURCE', 'critical']]);
     expect(doc.fleetFindings[0]!.explanation).toMatch(/Mail through it fails now \(EX01: MAILFLOW-SEND-/);
   });
 });

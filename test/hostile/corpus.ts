@@ -37,6 +37,8 @@ export function hostileStrings(markerDir: string): string[] {
     `a|b|c *x* _y_ [l](http://x) \`c\``,
     `ünïcödé 日本 📧 \u202eRTL`,
     `\u001b[31mred\u001b[0m`,
+    // OSC 52 (sets the clipboard) and CSI 2J (clears the screen), as a drop file's computerName could carry them
+    `EX\u001b]52;c;cHduZWQ=\u0007\u001b[2J\u009b31m`,
     `EX\u0000NUL`,
   ];
 }

@@ -13,6 +13,7 @@ import { validatorFor } from '../../src/util/schemas.js';
 import type { FindingsDocument, ServerAnalysis } from '../../src/findings/types.js';
 import type { CollectorOutput, ExchangeCertificate, InventoryRecord } from '../../src/inventory/types.js';
 import { okRecord } from '../../src/inventory/record.js';
+import { psLiteral } from '../../src/runbooks/escape.js';
 import { collectorDoc, inventoryText } from './corpus.js';
 
 const work = runDir('hostile-literals');
@@ -259,13 +260,14 @@ describe('names that are not names', () => {
       if (f === 'summary.csv') continue;
       expect({ f, bidi: BIDI_RE.test(text) }).toEqual({ f, bidi: false });
     }
-    // shown as [U+202E] where people read (runbook.md, report.html, script comments); exact but escaped in the plan's JSON
+    // shown as [U+202E] where people read (runbook.md, report.html, script comments); exact but escaped in the script's change block
     const ex = readdirSync(out).find((d) => d.startsWith('EX_gnp.exe'))!;
     expect(readFileSync(join(out, ex, 'runbook.md'), 'utf8')).toContain('EX\\[U+202E\\]gnp.exe');
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('EX[U+202E]gnp.exe');
     const script0 = readFileSync(join(out, ex, 'remediate.ps1'), 'utf8');
     expect(script0).toContain('Server: EX[U+202E]gnp.exe');
-    expect(script0).toContain('"server":"EX\\u202egnp.exe"');
+    // the change block holds the exact name as a PowerShell literal ([char] pieces for the controls)
+    expect(script0).toContain(`Server          = ${psLiteral('EX\u202egnp.exe')}`);
     // pasted, the $server line of the runbook gives PowerShell the exact name back
     const md = readFileSync(join(out, ex, 'runbook.md'), 'utf8');
     const assign = /^\s*\$server = (.*)$/m.exec(md)![1]!;

@@ -166,9 +166,9 @@ describe('hostile names through every output', () => {
     const rows = readCsv(readFileSync(join(bad.out, 'summary.csv'), 'utf8'));
     expect(rows).toHaveLength(hostile.length + 1);
     expectNoFormula(rows);
-    const col = rows[0]!.indexOf('server');
+    const col = rows[0]!.indexOf('Server');
     expect(rows.slice(1).map((r) => unguard(r[col]!)).sort()).toEqual([...hostile].sort());
-    const site = rows[0]!.indexOf('site');
+    const site = rows[0]!.indexOf('Site');
     expect(new Set(rows.slice(1).map((r) => unguard(r[site]!)))).toEqual(new Set(hostile));
   });
 

@@ -130,23 +130,46 @@ Describe 'Invoke-ExTlsInventory: pipeline binding' {
             Remove-Item Env:EXTLS_FAKE_LOG -ErrorAction SilentlyContinue
         }
 
-        It 'a script with $ErrorActionPreference = Stop still gets its inventory file' {
+        It 'a script with $ErrorActionPreference = Stop gets every server, a warning for the failed one, and the whole file' {
             $outFile = Join-Path $TestDrive 'stop.json'
             $got = New-Object System.Collections.Generic.List[object]
             $err = & {
                 $ErrorActionPreference = 'Stop'
                 try {
-                    'EX01', 'FAIL02', 'EX03' | Invoke-ExTlsInventory -OutFile $outFile | ForEach-Object { $got.Add($_) }
+                    'EX01', 'FAIL02', 'EX03' | Invoke-ExTlsInventory -OutFile $outFile -WarningVariable warned -WarningAction SilentlyContinue | ForEach-Object { $got.Add($_) }
+                    $script:stopWarnings = $warned
                 } catch { $_ }
             }
-            $err | Should -Not -BeNullOrEmpty
-            $err.FullyQualifiedErrorId | Should -Match '^ExTls\.ServerFailed,unreachable'
+            $err | Should -BeNullOrEmpty
+            @($got.Server) | Should -Be @('EX01', 'FAIL02', 'EX03')
+            ($got | Where-Object Server -eq 'FAIL02').Status | Should -Be 'Failed'
+            @($script:stopWarnings).Count | Should -Be 1
+            [string]$script:stopWarnings[0] | Should -Match '^FAIL02: unreachable: '
             $inventory = Get-Content -LiteralPath $outFile -Raw | ConvertFrom-Json
-            @($inventory.servers.server) | Should -Be @('EX01', 'FAIL02')
-            $inventory.summary.total | Should -Be 2
+            @($inventory.servers.server) | Should -Be @('EX01', 'FAIL02', 'EX03')
             $inventory.summary.failed | Should -Be 1
-            $inventory.source | Should -Match 'stopped early'
+            $inventory.source | Should -Not -Match 'stopped early'
             @(Get-ChildItem -LiteralPath $TestDrive -Filter '*.tmp' -Force).Count | Should -Be 0
+        }
+
+        It 'an -OutFile that cannot be written stops in begin, before anything runs' {
+            if ((Get-Variable -Name IsWindows -ValueOnly -ErrorAction SilentlyContinue) -eq $false) {
+                # /proc takes no new files, even for root (file permissions would not stop root)
+                $target = '/proc/extls-inventory.json'
+            } else {
+                # a folder that denies this user creating files (a deny entry holds for administrators too)
+                $locked = Join-Path $TestDrive 'locked'
+                $null = New-Item -ItemType Directory -Path $locked
+                $acl = Get-Acl -LiteralPath $locked
+                $me = [System.Security.Principal.WindowsIdentity]::GetCurrent().User
+                $acl.AddAccessRule((New-Object System.Security.AccessControl.FileSystemAccessRule ($me, 'CreateFiles, WriteData', 'Deny')))
+                Set-Acl -LiteralPath $locked -AclObject $acl
+                $target = Join-Path $locked 'inventory.json'
+            }
+            $log = $env:EXTLS_FAKE_LOG
+            Remove-Item -LiteralPath $log -ErrorAction SilentlyContinue
+            { 'EX01' | Invoke-ExTlsInventory -OutFile $target } | Should -Throw -ErrorId 'ExTls.OutFileNotWritable,Invoke-ExTlsInventory'
+            Test-Path -LiteralPath $log | Should -BeFalse -Because 'the CLI was never started'
         }
 
         It '-EnableException throws and still writes the inventory file' {
@@ -283,19 +306,17 @@ Describe 'Invoke-ExTlsInventory: results stream' {
 }
 
 Describe 'Invoke-ExTlsInventory: a failed server' {
-    It 'writes its failed record and a non-terminating error tagged with the server' {
-        $records = @(Invoke-ExTlsInventory -ComputerName 127.0.0.1 -Transport winrm -Port 1 -TimeoutSeconds 20 -ErrorVariable failures -ErrorAction SilentlyContinue)
+    It 'writes its failed record and a warning naming the server, no error' {
+        $records = @(Invoke-ExTlsInventory -ComputerName 127.0.0.1 -Transport winrm -Port 1 -TimeoutSeconds 20 -ErrorVariable failures -WarningVariable warned -WarningAction SilentlyContinue)
         $records.Count | Should -Be 1
         $records[0].Server | Should -Be '127.0.0.1'
         $records[0].Status | Should -Be 'Failed'
         $records[0].Category | Should -Be 'unreachable'
         $records[0].Message | Should -Match '127\.0\.0\.1:1'
 
-        @($failures).Count | Should -Be 1
-        $failures[0].TargetObject | Should -Be '127.0.0.1'
-        $failures[0].FullyQualifiedErrorId | Should -Be 'ExTls.ServerFailed,unreachable,Invoke-ExTlsInventory'
-        $failures[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ConnectionError)
-        $failures[0].Exception.Message | Should -Match '^127\.0\.0\.1: unreachable: '
+        @($failures).Count | Should -Be 0
+        @($warned).Count | Should -Be 1
+        [string]$warned[0] | Should -Match '^127\.0\.0\.1: unreachable: '
     }
 
     It 'throws with -EnableException' {
@@ -312,10 +333,13 @@ Describe 'Invoke-ExTlsInventory: a failed server' {
     It 'maps every failure category to an error category' {
         InModuleScope ExTls {
             Get-ExTlsFailureErrorCategory -Category 'unreachable' | Should -Be ([System.Management.Automation.ErrorCategory]::ConnectionError)
+            Get-ExTlsFailureErrorCategory -Category 'name-not-resolved' | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
             Get-ExTlsFailureErrorCategory -Category 'auth' | Should -Be ([System.Management.Automation.ErrorCategory]::AuthenticationError)
             Get-ExTlsFailureErrorCategory -Category 'timeout' | Should -Be ([System.Management.Automation.ErrorCategory]::OperationTimeout)
             Get-ExTlsFailureErrorCategory -Category 'collector-error' | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidResult)
             Get-ExTlsFailureErrorCategory -Category 'invalid-output' | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidResult)
+            Get-ExTlsFailureErrorCategory -Category 'interrupted' | Should -Be ([System.Management.Automation.ErrorCategory]::OperationStopped)
+            Get-ExTlsFailureErrorCategory -Category 'clock-skew' | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidResult)
         }
     }
 }

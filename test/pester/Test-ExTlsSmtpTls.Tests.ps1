@@ -163,6 +163,26 @@ Describe 'Test-ExTlsSmtpTls -AsExchangeOnline' {
         $plain.PSObject.Properties['ExchangeOnline'] | Should -BeNullOrEmpty
     }
 
+    It 'shows ExchangeOnline and its reason in the default view; the README filter finds the server Exchange Online cannot deliver to' {
+        $results = @(Test-ExTlsSmtpTls -ComputerName "127.0.0.1:$($withSuite.Port)", "127.0.0.1:$($noSuite.Port)" -AsExchangeOnline -ExpectedName 'mx.extls.test' -TimeoutSeconds 5)
+        $table = (Get-FormatData -TypeName $results[0].PSObject.TypeNames[0]).FormatViewDefinition | Where-Object { $_.Control -is [System.Management.Automation.TableControl] }
+        @($table.Control.Headers.Label) | Should -Contain 'ExchangeOnline'
+        @($table.Control.Headers.Label) | Should -Contain 'ExchangeOnlineReason'
+        $text = $results | Out-String -Width 120
+        $text | Should -Match 'ExchangeOnline'
+        $text | Should -Match 'no cipher suite in common'
+        ($text -split '\r?\n' | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+        # Tls12 is accepted by both: only the ExchangeOnline filter tells them apart
+        @($results | Where-Object Tls12 -ne 'accepted').Count | Should -Be 0
+        @($results | Where-Object ExchangeOnline -ne 'yes').Endpoint | Should -Be @("127.0.0.1:$($noSuite.Port)")
+    }
+
+    It 'says unknown, with why, for an endpoint that cannot be probed' {
+        $r = Test-ExTlsSmtpTls -ComputerName '127.0.0.1:1' -AsExchangeOnline -TimeoutSeconds 5 -ErrorAction SilentlyContinue
+        $r.ExchangeOnline | Should -Be 'unknown'
+        $r.ExchangeOnlineReason | Should -Not -BeNullOrEmpty
+    }
+
     It 'refuses -ExpectedName without -AsExchangeOnline, and a name that is not a host name' {
         { Test-ExTlsSmtpTls -ComputerName 'mail.contoso.com' -ExpectedName 'mail.contoso.com' } | Should -Throw -ErrorId 'ExTls.ExpectedNameWithoutAsExchangeOnline,Test-ExTlsSmtpTls'
         { Test-ExTlsSmtpTls -ComputerName 'mail.contoso.com' -AsExchangeOnline -ExpectedName "a'b; calc" } | Should -Throw -ErrorId 'ParameterArgumentValidationError,Test-ExTlsSmtpTls'

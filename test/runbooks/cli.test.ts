@@ -140,7 +140,7 @@ describe('extls runbooks', () => {
     expect(row('EX01')).toMatch(/<td class="c-warn" data-sort="3">TLS 1\.2 \+ legacy<\/td>\r?\n/);
     expect(row('EX02')).toMatch(/<td class="c-ok" data-sort="2">TLS 1\.2<\/td>\r?\n/);
     const csv = readFileSync(join(out, 'summary.csv'), 'utf8').split('\r\n');
-    const col = csv[0]!.split(',').indexOf('STARTTLS probe');
+    const col = csv[0]!.split(',').indexOf('StartTlsProbe');
     expect(col).toBeGreaterThan(0);
     expect(csv.filter((l) => l.startsWith('EX')).map((l) => [l.split(',')[0], l.split(',')[col]])).toEqual([
       ['EX01', 'TLS 1.2 + legacy'],

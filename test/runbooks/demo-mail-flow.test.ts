@@ -26,7 +26,8 @@ beforeAll(async () => {
   const policies = ['--policy', 'tls12-ready', '--policy', 'legacy-off'];
   const a = await runCli(['analyze', inv, ...policies, '--out', findings]);
   expect(a.stderr).toBe('');
-  analyzeTable = (await runCli(['analyze', inv, ...policies, '--format', 'table'])).stdout;
+  // wide enough for one failure per line (tables fit COLUMNS; test/cli/fit-screen.test.ts checks the narrow case)
+  analyzeTable = (await runCli(['analyze', inv, ...policies, '--format', 'table'], { env: { COLUMNS: '2000' } })).stdout;
   const r = await runCli(['runbooks', findings, '--out', join(out, 'runbooks')]);
   expect(r.exitCode).toBe(0);
   browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'extls-chromium-')), {
@@ -50,9 +51,11 @@ describe('demo: mail flow failing now', () => {
     const headers = await page.$$eval('#mail-flow thead th', (ths) => ths.map((th) => th.textContent!.trim()));
     expect(headers).toEqual(['Server', 'Connector', 'Remote', 'Error', 'Count', 'Last seen', 'Probable cause']);
     const rows = await page.$$eval('#mail-flow tbody tr', (trs) => trs.map((tr) => Array.from((tr as HTMLTableRowElement).cells).map((c) => c.textContent!.trim().replace(/\s+/g, ' '))));
-    expect(rows[0]).toEqual([
-      'EX02', 'Outbound to Office 365 (send)', 'Exchange Online (1 address, contoso-com.mail.protection.outlook.com)', 'TLS negotiation failed with error SocketError', '14', '2026-11-28T10:25:00.844Z', 'TLS12-CLIENT-DISABLED',
+    expect(rows[0]!.filter((_, i) => i !== 5)).toEqual([
+      'EX02', 'Outbound to Office 365 (send)', 'Exchange Online (1 address, contoso-com.mail.protection.outlook.com)', 'TLS negotiation failed with error SocketError', '14', 'TLS12-CLIENT-DISABLED',
     ]);
+    // the time is shown in local time; the UTC value stays in the datetime attribute
+    expect(await page.locator('#mail-flow tbody tr').first().locator('time').getAttribute('datetime')).toBe('2026-11-28T10:25:00.844Z');
     expect(await page.locator('#mail-flow tbody tr').first().locator('a').getAttribute('href')).toBe('EX02/runbook.md');
     // every row is failing now; EX01's 451 of 2026-11-24 is older and not among them
     expect(rows.filter((r) => r[0] === 'EX01' && r[3]!.startsWith('451'))).toEqual([]);
@@ -75,12 +78,17 @@ describe('demo: mail flow failing now', () => {
 
   test('summary.csv: error count and last error per server', () => {
     const rows: Record<string, string>[] = parse(readFileSync(join(out, 'runbooks', 'summary.csv'), 'utf8'), { columns: true, bom: true });
-    const by = (s: string) => rows.find((r) => r.server === s)!;
-    expect(by('EX02')['mail flow errors']).toBe('18'); // 14 to Office 365, 2 + 2 to a partner (handshake, then the plain-text fallback refused)
-    expect(by('EX02')['last mail flow error']).toBe('TLS negotiation failed with error SocketError (Outbound to Office 365, Exchange Online (1 address, contoso-com.mail.protection.outlook.com), 2026-11-28T10:25:00.844Z)');
-    expect(by('EX02')['Mail flow']).toBe('critical');
-    expect(by('EX05')['mail flow errors']).toBe('0');
-    expect(by('EX05')['last mail flow error']).toBe('');
+    const by = (s: string) => rows.find((r) => r.Server === s)!;
+    // headers are the ExTls module's property names (README), as Get-ExTlsServerState has them
+    expect(Object.keys(rows[0]!).slice(0, 11)).toEqual(['Server', 'Status', 'Dag', 'Site', 'Role', 'Wave', 'ChangeCount', 'RestartRequired', 'Blockers', 'MailFlowErrorCount', 'LastMailFlowError']);
+    expect(by('EX02').MailFlowErrorCount).toBe('18'); // 14 to Office 365, 2 + 2 to a partner (handshake, then the plain-text fallback refused)
+    expect(by('EX02').LastMailFlowError).toBe('TLS negotiation failed with error SocketError (Outbound to Office 365, Exchange Online (1 address, contoso-com.mail.protection.outlook.com), 2026-11-28T10:25:00.844Z)');
+    expect(by('EX02').MailFlow).toBe('critical');
+    expect(by('EX05').MailFlowErrorCount).toBe('0');
+    expect(by('EX05').LastMailFlowError).toBe('');
+    // nothing read is "not checked", not "ok": EX04 has neither protocol-log sessions nor connectors
+    expect(by('EX04').Connectors).toBe('not checked');
+    expect(by('EX03').Connectors).not.toBe('not checked');
   });
 
   test("EX02's runbook: the baseline in the pre-checks, the signatures and the re-check command in the post-checks", () => {
@@ -103,5 +111,66 @@ describe('demo: mail flow failing now', () => {
     expect(names.indexOf('EX01')).toBeGreaterThan(4); // its failures are older: after the ones failing now, before the rest
     expect(names.indexOf('EX01')).toBeLessThan(names.indexOf('EX04'));
     expect(analyzeTable).toMatch(/FAILING NOW: 14 × TLS negotiation failed with error SocketError \(Outbound to Office 365 → Exchange Online \(1 address, contoso-com\.mail\.protection\.outlook\.com\)\) ← TLS12-CLIENT-DISABLED/);
+  });
+});
+
+describe('report.html at 1,280 px', () => {
+  let small: BrowserContext;
+  let view: Page;
+  beforeAll(async () => {
+    small = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'extls-chromium-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+      timezoneId: 'Europe/Amsterdam',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    view = await small.newPage();
+    // three hours after EX02's last failure (2026-11-28T10:25:00.844Z)
+    await view.clock.setFixedTime(new Date('2026-11-28T13:25:00.844Z'));
+    await view.goto(pathToFileURL(join(out, 'runbooks', 'report.html')).href);
+  }, 120_000);
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  test('the Probable cause column is in view, on the screenshot too', async () => {
+    const cause = view.locator('#mail-flow thead th', { hasText: 'Probable cause' });
+    const box = (await cause.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(1280);
+    const firstCause = view.locator('#mail-flow tbody tr').first().locator('td.cause');
+    const cell = (await firstCause.boundingBox())!;
+    expect(cell.x + cell.width).toBeLessThanOrEqual(1280);
+    // the page does not scroll sideways to show it
+    expect(await view.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    const shot = join(out, 'report-1280.png');
+    const png = await view.screenshot({ path: shot, clip: { x: 0, y: 0, width: 1280, height: Math.min(800, box.y + box.height + 200) } });
+    expect(png.length).toBeGreaterThan(1000);
+    // the cause is painted inside the screenshot's area, and readable: not covered by another element
+    const hit = await view.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest('th')?.textContent?.trim(), [box.x + box.width / 2, box.y + box.height / 2]);
+    expect(hit).toBe('Probable cause');
+  });
+
+  test('times are local with how long ago: 3 h ago', async () => {
+    const time = view.locator('#mail-flow tbody tr').first().locator('time');
+    // 10:25 UTC is 11:25 in Amsterdam in November
+    expect(await time.textContent()).toBe('2026-11-28 11:25 (3 h ago)');
+    expect(await time.getAttribute('title')).toBe('2026-11-28T10:25:00.844Z (UTC)');
+  });
+
+  test('the first click on a check column puts the worst first; "not checked" is not "ok"', async () => {
+    await view.locator('#matrix thead th', { hasText: /^Mail flow$/ }).click();
+    const col = await view.$$eval('#matrix thead th', (ths) => ths.findIndex((th) => th.textContent!.trim().startsWith('Mail flow')));
+    const values = await view.$$eval('#matrix tbody tr', (trs, i) => trs.map((tr) => (tr as HTMLTableRowElement).cells[i as number]!.textContent!.trim()), col);
+    expect(values[0]).toBe('critical');
+    expect(values.indexOf('critical')).toBeLessThan(values.indexOf('high'));
+    const connectors = await view.$$eval('#matrix thead th', (ths) => ths.findIndex((th) => th.textContent!.trim() === 'Connectors'));
+    const ex04 = await view.$eval('#server-EX04', (tr, i) => (tr as HTMLTableRowElement).cells[i as number]!.textContent!.trim(), connectors);
+    expect(ex04).toBe('not checked');
+    // and the failing-now table: the highest count first on the first click
+    await view.locator('#mail-flow thead th', { hasText: 'Count' }).click();
+    const counts = await view.$$eval('#mail-flow tbody tr', (trs) => trs.map((tr) => Number((tr as HTMLTableRowElement).cells[4]!.textContent)));
+    expect(counts[0]).toBe(Math.max(...counts));
   });
 });

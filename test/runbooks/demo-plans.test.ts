@@ -44,7 +44,9 @@ describe('evidence or no step', () => {
     expect(v.verdict).toBe('blocked');
     const b = v.blockers.find((x) => x.kind === 'no-evidence')!;
     expect(b.message).toContain('the SMTP protocol logs were not read (no-log-folders');
-    expect(b.byHand!.steps.map((l) => (l.command as ShellCommand | null)?.cmdlet).filter(Boolean)).toEqual(['Get-TransportService', 'Get-FrontEndTransportService']);
+    // the log folders first; then logging on for EX06's connectors that carry mail and log nothing (Client Frontend,
+    // Inbound from Office 365, the partner relay: ProtocolLoggingLevel None)
+    expect(b.byHand!.steps.map((l) => (l.command as ShellCommand | null)?.cmdlet).filter(Boolean)).toEqual(['Get-TransportService', 'Get-FrontEndTransportService', 'Set-ReceiveConnector', 'Set-ReceiveConnector', 'Set-SendConnector']);
     const section = rollout.slice(rollout.indexOf(`### ${name}: Phase 2`));
     expect(section).toContain('To lift **no-evidence**');
     expect(section).toContain(`Get-TransportService -Identity '${name}'`);

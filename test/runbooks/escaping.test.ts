@@ -194,7 +194,7 @@ describe('rendered outputs with hostile data', () => {
     expect(prose(rollout)).not.toMatch(/<script>|<!--|-->/);
     for (const row of rollout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Server'))) expect(unescapedPipes(row)).toBe(5);
     const csv = readFileSync(join(out, 'summary.csv'), 'utf8');
-    expect(csv.startsWith('\ufeffserver,')).toBe(true);
+    expect(csv.startsWith('\ufeffServer,')).toBe(true);
     expect(csv).toMatch(/\r\n/);
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(csv).toContain(`'@SUM(1)`);

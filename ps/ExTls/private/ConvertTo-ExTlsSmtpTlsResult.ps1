@@ -81,16 +81,21 @@ function ConvertTo-ExTlsSmtpTlsResult {
                 $eoCertificate = @(Get-ExTlsProperty $certificateJudgement 'reasons' @()) -join '; '
             }
         }
+        # why not: the probe's reason; for 'unknown' without one, why the endpoint could not be probed
+        $eoReason = Get-ExTlsProperty $r 'exchangeOnline', 'reason'
+        if (-not $eoReason -and $verdict -eq 'unknown') { $eoReason = $message }
         $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls12', 'cipher', 'standardName'
         if (-not $chosen) { $chosen = Get-ExTlsProperty $r 'exchangeOnline', 'tls13', 'cipher', 'standardName' }
         $item | Add-Member -NotePropertyMembers ([ordered]@{
                 ExchangeOnline       = $verdict
                 ExchangeOnlineSuite  = $chosen
-                ExchangeOnlineReason = Get-ExTlsProperty $r 'exchangeOnline', 'reason'
+                ExchangeOnlineReason = $eoReason
                 ExchangeOnlineCertificate = $eoCertificate
                 ServerSuites         = @(Get-ExTlsProperty $r 'exchangeOnline', 'serverSuites', 'suites' @()) -join ', '
                 CertificateProblems  = @(Get-ExTlsProperty $r 'exchangeOnline', 'certificate', 'reasons' @()) -join '; '
             })
+        # its own default view: ExchangeOnline (yes/no/unknown) and the reason, the answer -AsExchangeOnline asks for
+        $item.PSObject.TypeNames.Insert(0, 'ExTls.SmtpTlsResult.ExchangeOnline')
     }
     Add-ExTlsRawMember -InputObject $item -Member @{ Result = $r }
 }

@@ -2,7 +2,8 @@ function Get-ExTlsFailureErrorCategory {
     <#
     .SYNOPSIS
         The PowerShell ErrorCategory for an extls failure category: unreachable -> ConnectionError,
-        auth -> AuthenticationError, timeout -> OperationTimeout, anything else -> InvalidResult.
+        auth -> AuthenticationError, timeout -> OperationTimeout, interrupted -> OperationStopped,
+        anything else -> InvalidResult.
     .EXAMPLE
         Get-ExTlsFailureErrorCategory -Category 'auth'
     #>
@@ -13,8 +14,10 @@ function Get-ExTlsFailureErrorCategory {
         'unreachable' { return [System.Management.Automation.ErrorCategory]::ConnectionError }
         'refused' { return [System.Management.Automation.ErrorCategory]::ConnectionError }
         'dns' { return [System.Management.Automation.ErrorCategory]::ConnectionError }
+        'name-not-resolved' { return [System.Management.Automation.ErrorCategory]::ObjectNotFound }
         'auth' { return [System.Management.Automation.ErrorCategory]::AuthenticationError }
         'timeout' { return [System.Management.Automation.ErrorCategory]::OperationTimeout }
+        'interrupted' { return [System.Management.Automation.ErrorCategory]::OperationStopped }
         default { return [System.Management.Automation.ErrorCategory]::InvalidResult }
     }
 }

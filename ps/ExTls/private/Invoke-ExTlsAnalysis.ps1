@@ -36,8 +36,14 @@ function Invoke-ExTlsAnalysis {
     try {
         $cli = Resolve-ExTlsCli
         $path = $null
-        if ($InventoryPath) { $path = & $pathOf $InventoryPath }
-        $inventoryText = Get-ExTlsInventoryInput -Path $path -InputObject $InputObject -Cli $cli
+        $inventoryText = $null
+        if ($InventoryPath) {
+            # the CLI reads the file itself, so its messages name it ("... is a findings document; give an inventory")
+            $path = & $pathOf $InventoryPath
+            if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { throw (New-Object System.IO.FileNotFoundException "The inventory file '$InventoryPath' was not found.") }
+        } else {
+            $inventoryText = Get-ExTlsInventoryInput -InputObject $InputObject -Cli $cli
+        }
     } catch {
         $Cmdlet.ThrowTerminatingError((New-ExTlsErrorRecord -Message $_.Exception.Message -ErrorId 'ExTls.InvalidInput' -Category InvalidArgument -TargetObject $InventoryPath))
     }
@@ -55,7 +61,7 @@ function Invoke-ExTlsAnalysis {
     }
     if ($probeFile) { $arguments.Add("--probes=$probeFile") }
     if ($outPath) { $arguments.Add("--out=$outPath") }
-    $arguments.Add('-')
+    if ($path) { $arguments.Add('--'); $arguments.Add($path) } else { $arguments.Add('-') }
 
     $result = Invoke-ExTlsCliCommand -Argument $arguments.ToArray() -InputText $inventoryText -Cli $cli `
         -WorkingDirectory $Cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath

@@ -6,11 +6,17 @@ function Compare-ExTlsInventory {
     .DESCRIPTION
         Runs `extls diff`: both inventories are judged by the same policies at the same reference time, so a verdict
         changes only because the server did. Returns one ExTls.InventoryChange per difference: Server, Change (added,
-        removed, changed), Kind (server, status, build, setting, verdict, finding, peer), Item (what changed:
-        'TLS 1.0 Server', 'Exchange build', 'tls12-ready', a finding id or a peer), Before and After ($null when it was
-        not there). The proof after a change window, and drift over time.
+        removed, changed, or invalid: a record extls could not judge, with its errors in Before/After), Category (the
+        finding category: schannel, dotnet, mail-flow, certificate, connector...; or host, verdict, fleet, record), Kind
+        (server, status, build, setting, verdict, finding, peer, certificate, connector, fleet, record), Item (what
+        changed: 'TLS 1.0 Server', 'Exchange build', 'tls12-ready', a finding id, 'Send connector Outbound to Office
+        365', 'Certificate CN=mail.contoso.com' or a peer), State (new, resolved, changed, unchanged), Before and After
+        ($null when it was not there). Certificates and connectors are compared as the collector read them, so a
+        renewed certificate and a connector made weaker both show. Fleet findings come with Server '(fleet)'. The proof
+        after a change window, and drift over time. The counts per category are in the -OutFile JSON (summary.byCategory).
 
-        Servers without changes give nothing; -IncludeUnchanged lists them too (Change 'unchanged').
+        Servers without changes give nothing; -IncludeUnchanged lists them too (Change 'unchanged'), and the items
+        that stayed the same on changed servers (State 'unchanged': a finding still open).
 
     .PARAMETER ReferencePath
         The earlier inventory.json (before the change window).
@@ -45,6 +51,12 @@ function Compare-ExTlsInventory {
         PS C:\> Compare-ExTlsInventory .\before.json .\after.json | Where-Object { $_.Kind -eq 'verdict' -and $_.After -ne 'pass' }
 
         Servers whose verdict got worse, or did not get better.
+
+    .EXAMPLE
+        PS C:\> Compare-ExTlsInventory .\before.json .\after.json | Where-Object Category -in 'connector', 'certificate', 'mail-flow'
+
+        Connectors and certificates that changed (a renewed certificate, a connector no longer requiring TLS), and
+        mail-flow failures that are new or resolved.
 
     .OUTPUTS
         ExTls.InventoryChange
@@ -112,21 +124,31 @@ function Compare-ExTlsInventory {
     if ($result.ExitCode -eq 2) {
         foreach ($l in @(([string]$result.StdErr) -split '\r?\n' | Where-Object { $_ -match 'skipped' })) { Write-Warning ($l -replace '^extls: ', '') }
     }
+    # What is new, resolved or changed per server; unchanged items only with -IncludeUnchanged (a server that did not
+    # change at all is then one object). Fleet findings (DAG/site drift) come last, with Server '(fleet)'.
+    $emit = {
+        param($server, $change, $c)
+        [pscustomobject]@{
+            PSTypeName = 'ExTls.InventoryChange'
+            Server     = [string]$server
+            Change     = [string]$change
+            Category   = [string](Get-ExTlsProperty $c 'category')
+            Kind       = [string]$c.kind
+            Item       = [string]$c.item
+            State      = [string](Get-ExTlsProperty $c 'state')
+            Before     = $c.before
+            After      = $c.after
+        }
+    }
     foreach ($s in @($doc.servers)) {
-        $changes = @(Get-ExTlsProperty $s 'changes' @())
+        $changes = @(Get-ExTlsProperty $s 'changes' @() | Where-Object { (Get-ExTlsProperty $_ 'state') -ne 'unchanged' })
         if ($s.change -eq 'unchanged') {
-            if ($IncludeUnchanged) { $changes = @([pscustomobject]@{ kind = 'server'; item = 'Server'; before = $s.server; after = $s.server }) } else { continue }
+            if ($IncludeUnchanged) { $changes = @([pscustomobject]@{ kind = 'server'; category = 'host'; state = 'unchanged'; item = 'Server'; before = $s.server; after = $s.server }) } else { continue }
         }
-        foreach ($c in $changes) {
-            [pscustomobject]@{
-                PSTypeName = 'ExTls.InventoryChange'
-                Server     = [string]$s.server
-                Change     = [string]$s.change
-                Kind       = [string]$c.kind
-                Item       = [string]$c.item
-                Before     = $c.before
-                After      = $c.after
-            }
-        }
+        foreach ($c in $changes) { & $emit $s.server $s.change $c }
+    }
+    foreach ($c in @(Get-ExTlsProperty $doc 'fleet' @())) {
+        if ($c.state -eq 'unchanged' -and -not $IncludeUnchanged) { continue }
+        & $emit '(fleet)' $(if ($c.state -eq 'unchanged') { 'unchanged' } else { 'changed' }) $c
     }
 }

@@ -71,8 +71,11 @@ function Get-ExTlsInventory {
             }
             $servers = $null
             if (-not $problem) {
-                if ($doc -is [System.Management.Automation.PSCustomObject]) { $servers = $doc.PSObject.Properties['servers'] }
-                if ($null -eq $servers -or $null -eq $doc.PSObject.Properties['schemaVersion']) { $problem = "'$p' is not an extls inventory (no schemaVersion and servers)." }
+                # the wrong kind of file is named as such ("is a findings document"), never read as an empty inventory
+                $kind = Get-ExTlsDocumentKind -Document $doc
+                if ($kind -eq 'an inventory') { $servers = $doc.PSObject.Properties['servers'] }
+                elseif ($kind) { $problem = "'$p' is $kind; give an inventory (written by Invoke-ExTlsInventory -OutFile or ``extls inventory --out``)." }
+                else { $problem = "'$p' is not an extls inventory (no schemaVersion, source and servers)." }
             }
             if ($problem) {
                 $PSCmdlet.WriteError((New-ExTlsErrorRecord -Message $problem -ErrorId 'ExTls.InvalidInventory' -Category InvalidData -TargetObject $p))

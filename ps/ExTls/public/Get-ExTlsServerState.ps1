@@ -10,7 +10,11 @@ function Get-ExTlsServerState {
         Tls10Client, Tls10Server, Tls11Client, Tls11Server, Tls12Client, Tls12Server, Tls13Client, Tls13Server
         (the effective state: on, off, faulty or unknown), DotNet (the .NET Framework version), DotNetTls and WinHttp
         ('ok', or the ids of the failing findings), RebootPending, WorstSeverity and WorstSeverityRank (4 critical to 0
-        info), FailingConnectors (connectors named by failing mail-flow and connector findings), FindingCount and,
+        info), FailingConnectors (connectors named by mail-flow failures failing now in the protocol logs and by failing
+        connector findings), MailFlow ('failing now', 'earlier', 'no failures', or 'not checked' when no protocol logs were read),
+        FailingNowCount and MailFlowFailureCount (mail-flow failure groups), MailFlowLastSeen ([datetime]),
+        MailFlowErrorCount and LastMailFlowError (as summary.csv has them), Connectors
+        ('ok', the ids of connector findings, or 'not checked' when no connectors were read), FindingCount and,
         for a server that could not be read, Category and Message. The whole analysis is in
         $_.Raw.Analysis.
 
@@ -133,10 +137,36 @@ function Get-ExTlsServerState {
             $state.RebootPending = Get-ExTlsProperty $s 'host', 'pendingReboot'
             $state.WorstSeverity = $worst
             $state.WorstSeverityRank = Get-ExTlsSeverityRank ([string]$worst)
-            # connectors named by failing mail-flow and connector findings (protocol-log failures, connector settings)
-            $connectors = @($findings | Where-Object { $_.category -in 'mail-flow', 'connector' -and @($_.policies).Count -gt 0 } |
-                    ForEach-Object { Get-ExTlsProperty $_ 'connector' } | Where-Object { $_ } | Select-Object -Unique)
-            $state.FailingConnectors = $(if ($connectors.Count) { $connectors -join '; ' } else { $null })
+            # Mail flow from the protocol logs: mail-flow findings belong to no policy, they are counted all the same.
+            $failures = @($findings | Where-Object { $_.category -eq 'mail-flow' } | ForEach-Object {
+                    $f = $_
+                    @(Get-ExTlsProperty $f 'evidence' @() | ForEach-Object { Get-ExTlsProperty $_ 'failure' } | Where-Object { $null -ne $_ }) | Select-Object -First 1 |
+                        ForEach-Object { [pscustomobject]@{ Finding = $f; Failure = $_ } }
+                })
+            $failingNow = @($failures | Where-Object { $_.Failure.failingNow })
+            $checked = Get-ExTlsProperty $s 'checked'
+            $notChecked = { param($what) $null -ne $checked -and -not [bool](Get-ExTlsProperty $checked $what $true) }
+            # connectors named by mail-flow failures seen now and by failing connector findings
+            $connectors = @(@($failingNow | ForEach-Object { $c = Get-ExTlsProperty $_.Finding 'connector'; if (-not $c) { $c = Get-ExTlsProperty $_.Failure 'connector' }; $c }) +
+                @($findings | Where-Object { $_.category -eq 'connector' -and @($_.policies).Count -gt 0 } | ForEach-Object { Get-ExTlsProperty $_ 'connector' }) |
+                    Where-Object { $_ } | Select-Object -Unique)
+            $state.FailingConnectors = $(if ($connectors.Count) { $connectors -join '; ' } elseif ($s.status -ne 'ok') { $null } elseif ((& $notChecked 'connectors') -and (& $notChecked 'protocolLogs')) { 'not checked' } else { $null })
+            # 'failing now', 'earlier', 'no failures' or 'not checked' (no protocol logs read): never 'ok' for nothing read
+            $state.MailFlow = $(if ($s.status -ne 'ok') { $null } elseif ($failingNow.Count) { 'failing now' } elseif ($failures.Count) { 'earlier' } elseif (& $notChecked 'protocolLogs') { 'not checked' } else { 'no failures' })
+            $state.FailingNowCount = $failingNow.Count
+            $state.MailFlowFailureCount = $failures.Count
+            $last = @($failures | ForEach-Object { ConvertTo-ExTlsDateTime (Get-ExTlsProperty $_.Failure 'lastSeen') } | Where-Object { $_ } | Sort-Object -Descending) | Select-Object -First 1
+            $state.MailFlowLastSeen = $last
+            # the same two columns summary.csv has
+            $state.MailFlowErrorCount = [int](@($failures | ForEach-Object { [int](Get-ExTlsProperty $_.Failure 'count' 0) }) | Measure-Object -Sum).Sum
+            $latest = @($failures | Where-Object { Get-ExTlsProperty $_.Failure 'lastSeen' } | Sort-Object { ConvertTo-ExTlsDateTime (Get-ExTlsProperty $_.Failure 'lastSeen') } -Descending) | Select-Object -First 1
+            $state.LastMailFlowError = $null
+            if ($latest) {
+                # UTC as in the findings (PowerShell 7's ConvertFrom-Json made a DateTime of it)
+                $at = (ConvertTo-ExTlsDateTime (Get-ExTlsProperty $latest.Failure 'lastSeen')).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture)
+                $state.LastMailFlowError = '{0} ({1}, {2})' -f $latest.Failure.error, $latest.Failure.connector, $at
+            }
+            $state.Connectors = $(if ($s.status -ne 'ok') { $null } elseif (& $notChecked 'connectors') { 'not checked' } else { $ids = @($findings | Where-Object { $_.category -eq 'connector' -and $_.severity -ne 'info' } | ForEach-Object { $_.id }); if ($ids.Count) { $ids -join ', ' } else { 'ok' } })
             $state.FindingCount = @($findings | Where-Object { $_.severity -ne 'info' }).Count
             $state.Category = Get-ExTlsProperty $s 'failure', 'category'
             $state.Message = Get-ExTlsProperty $s 'failure', 'message'

@@ -9,15 +9,18 @@ function Invoke-ExTlsInventory {
         that server is done, so `Where-Object`, `Select-Object -First` and Out-GridView see results while slow
         servers are still being read.
 
-        Every server gets exactly one object, Status Ok or Failed. A failed server (unreachable, auth, timeout,
-        collector-error, invalid-output) is also a non-terminating error whose TargetObject is the server name,
-        whose ErrorId is 'ExTls.ServerFailed,<category>' and whose category is ConnectionError (unreachable),
-        AuthenticationError (auth), OperationTimeout (timeout) or InvalidResult; the other servers go on.
-        With -EnableException the first failed server throws instead, for scripts that want try/catch.
+        Every server gets exactly one object, Status Ok or Failed. A failed server (unreachable, name-not-resolved,
+        auth, timeout, collector-error, invalid-output, interrupted; from drop folders stale, duplicate, clock-skew)
+        is data, as dbatools has it: its record (Status Failed, Category, Message) plus a warning naming the server;
+        the other servers go on, also in a script under $ErrorActionPreference = 'Stop', and -OutFile holds the whole
+        fleet. With -EnableException the first failed server is a terminating error instead, whose TargetObject is
+        the server name, whose ErrorId is 'ExTls.ServerFailed,<category>' and whose category is ConnectionError
+        (unreachable), ObjectNotFound (name-not-resolved), AuthenticationError (auth), OperationTimeout (timeout),
+        OperationStopped (interrupted) or InvalidResult.
 
         Whatever was collected is kept: with -OutFile, the inventory file is written even when the run stops early
-        ($ErrorActionPreference = 'Stop', -EnableException, Select-Object -First, Ctrl+C), holding the servers read
-        so far. An -OutFile whose folder does not exist fails before anything runs.
+        (-EnableException, Select-Object -First, Ctrl+C), holding the servers read so far. An -OutFile that cannot be
+        written (no such folder, a folder, no permission) fails in begin, before anything runs.
 
         Write-Progress shows the total and percent from the start and the server that just finished; -Verbose says per
         server what happened and how long it took. Both come from the CLI's progress events (`--progress json`), so
@@ -129,7 +132,7 @@ function Invoke-ExTlsInventory {
         Asks before the servers are read.
 
     .PARAMETER EnableException
-        Throw a terminating error for the first failed server instead of writing a non-terminating error.
+        Throw a terminating error for the first failed server instead of writing a warning.
 
     .EXAMPLE
         PS C:\> Get-ExchangeServer | Invoke-ExTlsInventory | Where-Object Status -ne 'Ok'
@@ -155,9 +158,8 @@ function Invoke-ExTlsInventory {
         Judges a server you cannot reach from the .reg files someone exported on it (reg export HKLM\...\SCHANNEL etc.).
 
     .EXAMPLE
-        PS C:\> $failed = @()
-        PS C:\> $records = Invoke-ExTlsInventory -FleetFile .\fleet.yaml -ErrorVariable +failed -ErrorAction SilentlyContinue
-        PS C:\> $failed | Select-Object TargetObject, @{ n = 'Why'; e = { $_.CategoryInfo.Category } }, Exception
+        PS C:\> $records = Invoke-ExTlsInventory -FleetFile .\fleet.yaml -WarningAction SilentlyContinue
+        PS C:\> $records | Where-Object Status -eq 'Failed' | Select-Object Server, Category, Message
 
         Runs a fleet file quietly and lists afterwards which servers failed and why.
 
@@ -165,7 +167,8 @@ function Invoke-ExTlsInventory {
         PS C:\> $ErrorActionPreference = 'Stop'
         PS C:\> Invoke-ExTlsInventory -FleetFile .\fleet.yaml -OutFile .\inventory.json
 
-        In a strict script the first failed server stops it, and .\inventory.json still holds every server read so far.
+        In a strict script too, every server is read and .\inventory.json holds all of them; a failed server is a
+        warning and a record with Status Failed.
 
     .EXAMPLE
         PS C:\> Invoke-ExTlsInventory -FleetFile .\fleet.yaml -WhatIf
@@ -446,11 +449,16 @@ function Invoke-ExTlsInventory {
 
                 $item
                 if ($item.Status -ne 'Ok') {
+                    # dbatools' convention: a failed server is data (its record, Status Failed) plus a warning, so a
+                    # script under $ErrorActionPreference = 'Stop' still collects the whole fleet and writes -OutFile;
+                    # -EnableException makes it a terminating error for scripts that want to stop.
                     $category = [string]$item.Category
-                    $er = New-ExTlsErrorRecord -Message ("{0}: {1}: {2}" -f $item.Server, $category, $item.Message) `
-                        -ErrorId "ExTls.ServerFailed,$category" -Category (Get-ExTlsFailureErrorCategory -Category $category) -TargetObject $item.Server
-                    if ($EnableException) { $PSCmdlet.ThrowTerminatingError($er) }
-                    $PSCmdlet.WriteError($er)
+                    $text = "{0}: {1}: {2}" -f $item.Server, $category, $item.Message
+                    if ($EnableException) {
+                        $er = New-ExTlsErrorRecord -Message $text -ErrorId "ExTls.ServerFailed,$category" -Category (Get-ExTlsFailureErrorCategory -Category $category) -TargetObject $item.Server
+                        $PSCmdlet.ThrowTerminatingError($er)
+                    }
+                    Write-Warning $text
                 }
             }
             $result = Complete-ExTlsCli -Run $run

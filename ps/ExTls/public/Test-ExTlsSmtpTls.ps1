@@ -99,7 +99,7 @@ function Test-ExTlsSmtpTls {
         After phase 2: which servers still accept TLS 1.0 or 1.1 from outside.
 
     .EXAMPLE
-        PS C:\> Test-ExTlsSmtpTls -FleetFile .\fleet.yaml -OutFile .\probes.json | Where-Object Tls12 -ne 'accepted'
+        PS C:\> Test-ExTlsSmtpTls -FleetFile .\fleet.yaml -AsExchangeOnline -OutFile .\probes.json | Where-Object ExchangeOnline -ne 'yes'
         PS C:\> New-ExTlsRunbook -InventoryPath .\inventory.json -ProbePath .\probes.json -OutputPath .\runbooks
 
         Probes every server of the fleet, keeps the results, and quotes them in each runbook's pre- and post-checks.
