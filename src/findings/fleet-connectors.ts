@@ -99,14 +99,7 @@ export class SendConnectorFleet {
     };
     const sourcesText = sources.length ? sources.join(', ') : '(none listed)';
     const target = [...c.smartHosts, ...c.addressSpaces.map(addressOf)].join(', ');
-    const diff = (setting: string, value: (x: Reported) => string | boolean | null): FleetDifference => {
-      const byValue = new Map<string, string[]>();
-      for (const r of s.reports) {
-        const v = shown(value(r.values));
-        byValue.set(v, [...(byValue.get(v) ?? []), r.server]);
-      }
-      return { setting, values: [...byValue.entries()].map(([v, list]) => ({ value: v, servers: list, display: `${v}: reported by ${list.join(', ')}` })) };
-    };
+    const diff = (setting: string, value: (x: Reported) => string | boolean | null) => reportedDifference(s, setting, value);
     const check = [line('The connector shows the new values:', cmd('Get-SendConnector', [p.text('Identity', identity)], formatList('Identity', 'TlsAuthLevel', 'TlsDomain', 'RequireTLS', 'TlsCertificateName', 'SmartHosts')))];
     const out: FleetFinding[] = [];
     const hybrid = c.cloudServicesMailEnabled === true && !c.addressSpaces.some((a) => addressOf(a) === '*');
@@ -181,14 +174,7 @@ export class SendConnectorFleet {
     const name = c.name ?? c.identity ?? '(unnamed)';
     const identity = c.identity ?? name;
     const out: FleetFinding[] = [];
-    const diff = (setting: string, value: (x: Reported) => string | boolean | null): FleetDifference => {
-      const byValue = new Map<string, string[]>();
-      for (const r of s.reports) {
-        const v = shown(value(r.values));
-        byValue.set(v, [...(byValue.get(v) ?? []), r.server]);
-      }
-      return { setting, values: [...byValue.entries()].map(([v, list]) => ({ value: v, servers: list, display: `${v}: reported by ${list.join(', ')}` })) };
-    };
+    const diff = (setting: string, value: (x: Reported) => string | boolean | null) => reportedDifference(s, setting, value);
     const hybridName = this.hybrid?.value.tlsCertificateName ?? null;
     if (c.cloudServicesMailEnabled !== true) {
       out.push({
@@ -264,4 +250,14 @@ export class SendConnectorFleet {
       },
     };
   }
+}
+
+/** One setting as the connector's source servers reported it: which servers saw which value. */
+function reportedDifference(s: Seen, setting: string, value: (x: Reported) => string | boolean | null): FleetDifference {
+  const byValue = new Map<string, string[]>();
+  for (const r of s.reports) {
+    const v = shown(value(r.values));
+    byValue.set(v, [...(byValue.get(v) ?? []), r.server]);
+  }
+  return { setting, values: [...byValue.entries()].map(([v, list]) => ({ value: v, servers: list, display: `${v}: reported by ${list.join(', ')}` })) };
 }
