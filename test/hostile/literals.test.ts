@@ -98,7 +98,7 @@ async function expectNoPayloadCommand(out: string, benignOut: string): Promise<v
   expect(got.errors).toEqual([]);
   expect(got.commands.filter((c) => !benign.commands.includes(c))).toEqual([]);
   // the summary reads back
-  const rows = parse(files.get('summary.csv')!, { bom: true, columns: true }) as { server: string }[];
+  const rows = parse(files.get('summary.csv')!, { bom: true, columns: true }) as { Server: string }[];
   expect(rows.length).toBeGreaterThan(0);
 }
 
@@ -250,8 +250,8 @@ describe('names that are not names', () => {
     expect(folders).toHaveLength(RESERVED.length);
     for (const f of folders) expect(['report.html', 'summary.csv', 'rollout.md', '_superseded']).not.toContain(f.toLowerCase());
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/i);
-    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { server: string }[];
-    expect(rows.map((row) => row.server).sort()).toEqual([...RESERVED].sort());
+    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { Server: string }[];
+    expect(rows.map((row) => row.Server).sort()).toEqual([...RESERVED].sort());
   }, PWSH_TIMEOUT);
 
   it('bidi controls reach no runbook, script or report as themselves; the CSV keeps the name exact', async () => {
@@ -275,8 +275,8 @@ describe('names that are not names', () => {
     writeFileSync(script, `$server = ${assign}\n[Console]::Out.Write((ConvertTo-Json -InputObject $server -Compress))\n`);
     const r = await runScript(script, []);
     expect(JSON.parse(r.stdout)).toBe('EX\u202egnp.exe');
-    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { server: string }[];
-    expect(rows.map((row) => row.server).sort()).toEqual([...BIDI].sort());
+    const rows = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { bom: true, columns: true }) as { Server: string }[];
+    expect(rows.map((row) => row.Server).sort()).toEqual([...BIDI].sort());
   }, PWSH_TIMEOUT);
 
   it('a name that reads as an option: every extls line of the runbook has -- before it', async () => {
