@@ -70,7 +70,7 @@ describe('examples/ansible', () => {
     expect(demo.exitCode).toBe(2);
 
     const inv = JSON.parse(await readFile(join(out, 'inventory.json'), 'utf8')) as Inventory;
-    expect(inv.summary).toEqual({ total: 9, ok: 8, failed: 1 });
+    expect(inv.summary).toEqual({ total: 11, ok: 10, failed: 1 });
     expect(inv.servers.filter((s) => s.status === 'ok').every((s) => s.transport === 'file')).toBe(true);
     // the unreachable host is in the fleet file, so it is reported as never having reported, not left out
     expect(inv.servers.find((s) => s.server === 'EX08')!.failure!.category).toBe('stale');
