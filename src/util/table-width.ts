@@ -1,13 +1,13 @@
 // Tables that fit the terminal: each column gets at most its share of the width, long cells wrap (on spaces where they
 // can, hard where a word is longer than the column). JSON and CSV keep the full text; only the table is shaped here.
 
-/** Width of the screen the table is for: COLUMNS when set (as `COLUMNS=120 extls ...` asks), else the terminal's,
- * else 120 (a file or a pipe: wide enough to read, narrow enough for a review). */
+/** Width of the screen the table is for: COLUMNS when set (as `COLUMNS=120 extls ...` asks), else the terminal's;
+ * a file or a pipe without COLUMNS has no screen, so its rows stay whole (one line per row, for grep and scripts). */
 export function terminalWidth(env: NodeJS.ProcessEnv = process.env, stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
   const fromEnv = Number.parseInt(env.COLUMNS ?? '', 10);
   if (Number.isInteger(fromEnv) && fromEnv >= 20) return fromEnv;
   if (stream.isTTY && stream.columns && stream.columns >= 20) return stream.columns;
-  return 120;
+  return Number.POSITIVE_INFINITY;
 }
 
 /** Printed width of a string: code points (the table's text is Latin with a few arrows and ×, one column each). */

@@ -9,11 +9,11 @@ import { runCli } from '../helpers/cli.js';
 const widest = (text: string) => Math.max(...text.split('\n').map((l) => [...l].length));
 
 describe('table width', () => {
-  it('COLUMNS wins over the terminal; a pipe without COLUMNS gets 120', () => {
+  it('COLUMNS wins over the terminal; a pipe without COLUMNS is not wrapped', () => {
     expect(terminalWidth({ COLUMNS: '80' }, { isTTY: true, columns: 200 })).toBe(80);
     expect(terminalWidth({}, { isTTY: true, columns: 200 })).toBe(200);
-    expect(terminalWidth({}, { isTTY: false })).toBe(120);
-    expect(terminalWidth({ COLUMNS: 'wide' }, { isTTY: false })).toBe(120);
+    expect(terminalWidth({}, { isTTY: false })).toBe(Number.POSITIVE_INFINITY);
+    expect(terminalWidth({ COLUMNS: 'wide' }, { isTTY: false })).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('narrow columns keep their width, wide ones share the rest', () => {
