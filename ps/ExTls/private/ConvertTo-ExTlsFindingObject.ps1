@@ -64,7 +64,9 @@ function ConvertTo-ExTlsFindingObject {
                 $item.Count = [int](Get-ExTlsProperty $failure 'count' 0)
                 $item.Direction = Get-ExTlsProperty $failure 'direction'
                 if (-not $item.Connector) { $item.Connector = Get-ExTlsProperty $failure 'connector' }
+                # one address, or the peer its addresses were grouped into ("Exchange Online", "Internet hosts")
                 $item.Remote = Get-ExTlsProperty $failure 'remote'
+                if (-not $item.Remote) { $item.Remote = Get-ExTlsProperty $failure 'peer' }
                 $item.RemoteName = Get-ExTlsProperty $failure 'remoteName'
                 $item.Cause = Get-ExTlsProperty $failure 'cause'
                 $item.ProbableCauseId = @(Get-ExTlsProperty $finding 'causes' @()) | Select-Object -First 1
